@@ -1,0 +1,163 @@
+"""Engine creation and the unit of work.
+
+The default database is an SQLite file in the user data directory; any SQLAlchemy URL can be
+given instead (``--db URL`` or ``VETTA_DATABASE_URL``), PostgreSQL through psycopg 3 being the
+supported shared database. One user action is one unit of work is one transaction:
+``with unit_of_work(engine, actor) as session: ...`` commits at the end or rolls back everything.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.pool import NullPool
+from sqlmodel import Session, create_engine
+
+from db.errors import DatabaseError
+
+ENV_URL = "VETTA_DATABASE_URL"
+ENV_DATA_DIR = "VETTA_DATA_DIR"
+APP_NAME = "Vetta"
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def data_dir() -> Path:
+    """The per-user data directory (``VETTA_DATA_DIR`` overrides it, e.g. for tests)."""
+    override = os.environ.get(ENV_DATA_DIR)
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_data_dir(APP_NAME, APP_NAME))
+
+
+def default_url() -> str:
+    return f"sqlite:///{data_dir() / 'vetta.sqlite3'}"
+
+
+def resolve_url(explicit: str | None = None) -> str:
+    """``--db`` beats ``VETTA_DATABASE_URL`` beats the SQLite default."""
+    return explicit or os.environ.get(ENV_URL) or default_url()
+
+
+def parse_url(url: str) -> URL:
+    """Parse and normalise a database URL; a plain file path is taken as an SQLite file."""
+    if "://" not in url:
+        url = f"sqlite:///{Path(url).expanduser().resolve()}"
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseError(f"The database address {url!r} is not a valid database URL.") from exc
+    if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("", "psycopg2"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise DatabaseError(
+            f"The database address {parsed.render_as_string(hide_password=True)!r} is not supported: "
+            "use an SQLite file or a postgresql:// URL."
+        )
+    return parsed
+
+
+def sqlite_path(url: URL) -> Path | None:
+    """The file behind an SQLite URL, or None for memory databases and other engines."""
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database)
+
+
+def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+    # Python's sqlite3 opens transactions lazily; we take them ourselves (BEGIN IMMEDIATE below)
+    # so a writer never fails half-way on a lock upgrade.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA synchronous = NORMAL")
+    cur.close()
+
+
+def _sqlite_begin(conn: Any) -> None:
+    # Units of work take the write lock up front (no failed lock upgrade half-way); plain reads
+    # stay deferred so they never block a writer.
+    if conn.get_execution_options().get("vetta_write"):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str | None = None, *, create_dir: bool = True, echo: bool = False) -> Engine:
+    """Create the engine for ``url`` (resolved as ``resolve_url`` does)."""
+    parsed = parse_url(resolve_url(url))
+    path = sqlite_path(parsed)
+    kwargs: dict[str, Any] = {"echo": echo}
+    if path is not None:
+        if create_dir:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseError(
+                    f"The folder {str(path.parent)!r} for the database cannot be created: {exc.strerror}."
+                ) from exc
+        kwargs["poolclass"] = NullPool
+        kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+    elif parsed.get_backend_name() == "postgresql":
+        kwargs["pool_pre_ping"] = True
+        kwargs["connect_args"] = {"connect_timeout": 10}
+    try:
+        engine = create_engine(parsed, **kwargs)
+    except (NoSuchModuleError, ImportError) as exc:
+        raise DatabaseError(f"No driver is installed for {parsed.get_backend_name()!r} databases.") from exc
+    if parsed.get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+@contextmanager
+def unit_of_work(engine: Engine, actor: str | None = None) -> Iterator[Session]:
+    """One user action: a session whose work commits together at the end, or not at all.
+
+    ``actor`` names who acts; the audit trail records it with every change.
+    """
+    session = Session(engine.execution_options(vetta_write=True), expire_on_commit=False)
+    session.info["actor"] = actor or default_actor()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """A short read-only session (deferred transaction, rolled back at the end)."""
+    session = Session(engine, expire_on_commit=False)
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
+
+
+def default_actor() -> str:
+    """The person acting when nobody said otherwise: the OS login (``VETTA_USER`` overrides)."""
+    name = os.environ.get("VETTA_USER")
+    if name:
+        return name
+    try:
+        import getpass
+
+        return getpass.getuser()
+    except Exception:  # pragma: no cover - no login name on this system
+        return "unknown"

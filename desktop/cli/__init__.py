@@ -1,0 +1,1 @@
+"""The `vetta` command line: a thin layer over desktop.services."""

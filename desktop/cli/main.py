@@ -1,0 +1,146 @@
+"""The `vetta` command: global options, sub-command registry, error handling.
+
+Each command module (``desktop/cli/cmd_*.py``) exposes ``register(subparsers)``, adding its
+parsers with ``set_defaults(handler=...)``; a handler takes ``(args, ctx)`` and returns the exit
+code. Handlers call services and print; they hold no logic of their own.
+
+Exit codes: 0 success, 1 the command ran and found a problem (check failed, not verified),
+2 bad input or an action that cannot be done, 3 database unavailable or unusable,
+70 unexpected internal error (details in the log file, never a traceback on screen).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from sqlalchemy.engine import Engine
+
+from db.errors import DatabaseError
+from desktop import __version__
+from desktop.core.errors import UserError
+from desktop.logs import log_file, setup_logging
+
+EXIT_OK = 0
+EXIT_PROBLEM = 1
+EXIT_USAGE = 2
+EXIT_DATABASE = 3
+EXIT_INTERNAL = 70
+
+# Command modules, in the order their commands appear in --help.
+COMMAND_MODULES: tuple[str, ...] = (
+    "desktop.cli.cmd_db",
+    "desktop.cli.cmd_demo",
+    "desktop.cli.cmd_vendors",
+)
+
+log = logging.getLogger("vetta.cli")
+
+
+@dataclass
+class Context:
+    """What a handler needs: the database (opened on first use) and the output streams."""
+
+    db_url: str | None
+    actor: str | None
+    out: TextIO = field(default_factory=lambda: sys.stdout)
+    err: TextIO = field(default_factory=lambda: sys.stderr)
+    _engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            from desktop.services.database import open_database
+
+            self._engine = open_database(self.db_url)
+        return self._engine
+
+    def print(self, *parts: Any) -> None:
+        print(*parts, file=self.out)
+
+    def print_json(self, data: Any) -> None:
+        json.dump(data, self.out, indent=2, ensure_ascii=False, default=str)
+        self.out.write("\n")
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+
+Handler = Callable[[argparse.Namespace, Context], int]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors in one sentence and exits with EXIT_USAGE."""
+
+    def error(self, message: str) -> Any:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"vetta: error: {message}\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="vetta",
+        description="Vetta: is this data vendor really neutral? Run without a command to open the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"vetta {__version__}")
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="database: an SQLite file path or an SQLAlchemy URL such as postgresql://user@host/vetta "
+        "(default: $VETTA_DATABASE_URL, else vetta.sqlite3 in the user data folder)",
+    )
+    parser.add_argument("--user", metavar="NAME", help="who is acting, for the audit trail (default: login name)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log details to the terminal as well")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    gui = subparsers.add_parser("gui", help="open the application window (the default)")
+    gui.set_defaults(handler=_run_gui)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def _run_gui(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.ui.app import run  # the only import of the Qt UI from the CLI
+
+    return run(db_url=ctx.db_url, actor=ctx.actor)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    setup_logging(verbose=args.verbose)
+    handler: Handler = getattr(args, "handler", None) or _run_gui
+    ctx = Context(db_url=args.db, actor=args.user)
+    try:
+        return handler(args, ctx)
+    except UserError as exc:
+        print(f"vetta: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except DatabaseError as exc:
+        print(f"vetta: error: {exc}", file=sys.stderr)
+        return EXIT_DATABASE
+    except KeyboardInterrupt:
+        print("vetta: interrupted", file=sys.stderr)
+        return 130
+    except Exception:
+        log.exception("unexpected error in %s", args.command or "gui")
+        print(
+            f"vetta: internal error: something unexpected went wrong; details are in {log_file()}",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+    finally:
+        ctx.close()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

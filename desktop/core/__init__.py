@@ -1,0 +1,1 @@
+"""Qt-free domain logic: ownership analysis, checklist engine, importers and exporters."""

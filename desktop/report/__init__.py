@@ -1,0 +1,1 @@
+"""Qt-free report rendering (reportlab), signing (pyHanko) and verification."""

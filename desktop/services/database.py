@@ -1,0 +1,111 @@
+"""Opening, upgrading, checking, backing up and restoring the database."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from db import backup as backups
+from db import migrate
+from db.engine import make_engine, parse_url, resolve_url, sqlite_path
+from db.errors import DatabaseError, explain
+
+
+def open_database(url: str | None = None, *, upgrade: bool = True, daily_backup: bool = True) -> Engine:
+    """Open the database at ``url`` and bring its schema up to date (backing it up first).
+
+    Raises DatabaseError with a user-facing sentence on any problem.
+    """
+    engine = make_engine(url)
+    try:
+        if upgrade:
+            migrate.upgrade(engine)
+        else:
+            migrate.ensure_known(engine)
+        path = sqlite_path(engine.url)
+        if daily_backup and path is not None and path.exists():
+            backups.daily_backup(path)
+    except DatabaseError:
+        engine.dispose()
+        raise
+    except Exception as exc:
+        engine.dispose()
+        raise explain(exc, engine.url) from exc
+    return engine
+
+
+@dataclass
+class CheckResult:
+    ok: bool
+    url: str
+    backend: str
+    revision: str | None
+    head: str
+    problems: list[str]
+    counts: dict[str, int]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def check_database(url: str | None = None) -> CheckResult:
+    engine = make_engine(url, create_dir=False)
+    try:
+        path = sqlite_path(engine.url)
+        if path is not None and not path.exists():
+            raise DatabaseError(f"The database file {str(path)!r} does not exist.")
+        report = migrate.check(engine)
+    finally:
+        engine.dispose()
+    return CheckResult(**asdict(report))
+
+
+def upgrade_database(url: str | None = None) -> tuple[str | None, str]:
+    """Apply pending migrations; returns (revision before, revision after)."""
+    engine = make_engine(url)
+    try:
+        before = migrate.ensure_known(engine)
+        migrate.upgrade(engine)
+        return before, migrate.head_revision()
+    finally:
+        engine.dispose()
+
+
+def _require_sqlite_file(url: str | None) -> Path:
+    parsed = parse_url(resolve_url(url))
+    path = sqlite_path(parsed)
+    if path is None:
+        raise DatabaseError(
+            "Backups and restores here are for SQLite files; back up a PostgreSQL server with pg_dump."
+        )
+    return path
+
+
+def backup_database(url: str | None = None, output: Path | None = None) -> Path:
+    path = _require_sqlite_file(url)
+    if output is None:
+        return backups.backup_before(path, "manual")
+    return backups.backup_to(path, output)
+
+
+def restore_database(backup_file: Path, url: str | None = None) -> Path | None:
+    """Replace the database with ``backup_file`` (checked first); returns the safety copy."""
+    path = _require_sqlite_file(url)
+    safety = backups.restore(backup_file, path)
+    engine = make_engine(str(path))
+    try:
+        migrate.ensure_known(engine)
+    finally:
+        engine.dispose()
+    return safety
+
+
+def latest_backup(url: str | None = None) -> Path | None:
+    path = sqlite_path(parse_url(resolve_url(url)))
+    if path is None:
+        return None
+    found = backups.list_backups(path)
+    return found[0] if found else None
