@@ -38,6 +38,11 @@ COMMAND_MODULES: tuple[str, ...] = (
     "desktop.cli.cmd_db",
     "desktop.cli.cmd_demo",
     "desktop.cli.cmd_vendors",
+    "desktop.cli.cmd_register",  # import/export vendors (issue 6)
+    "desktop.cli.cmd_ownership",  # import/export bods, competitors, analyze (issue 3)
+    "desktop.cli.cmd_checklist",  # checklist, assessment new/show/answer/... (issue 4)
+    "desktop.cli.cmd_report",  # identity, report, verify, assessment approve (issue 5)
+    "desktop.cli.cmd_audit",  # audit verify (issue 7)
 )
 
 log = logging.getLogger("vetta.cli")
@@ -75,6 +80,20 @@ class Context:
 
 
 Handler = Callable[[argparse.Namespace, Context], int]
+
+_GROUPS: dict[tuple[int, str], Any] = {}
+
+
+def group(subparsers: Any, name: str, help: str) -> Any:
+    """The sub-command group ``name`` (e.g. ``import``, ``assessment``), shared by several modules.
+
+    The first module to ask creates it; later ones add their actions to the same group.
+    """
+    key = (id(subparsers), name)
+    if key not in _GROUPS:
+        parser = subparsers.add_parser(name, help=help)
+        _GROUPS[key] = parser.add_subparsers(dest=f"{name}_command", metavar="ACTION", required=True)
+    return _GROUPS[key]
 
 
 class _Parser(argparse.ArgumentParser):
