@@ -81,19 +81,17 @@ class Context:
 
 Handler = Callable[[argparse.Namespace, Context], int]
 
-_GROUPS: dict[tuple[int, str], Any] = {}
-
 
 def group(subparsers: Any, name: str, help: str) -> Any:
     """The sub-command group ``name`` (e.g. ``import``, ``assessment``), shared by several modules.
 
     The first module to ask creates it; later ones add their actions to the same group.
     """
-    key = (id(subparsers), name)
-    if key not in _GROUPS:
+    groups: dict[str, Any] = subparsers.__dict__.setdefault("_vetta_groups", {})
+    if name not in groups:
         parser = subparsers.add_parser(name, help=help)
-        _GROUPS[key] = parser.add_subparsers(dest=f"{name}_command", metavar="ACTION", required=True)
-    return _GROUPS[key]
+        groups[name] = parser.add_subparsers(dest=f"{name}_command", metavar="ACTION", required=True)
+    return groups[name]
 
 
 class _Parser(argparse.ArgumentParser):
