@@ -1,0 +1,137 @@
+"""Evidence files: stored in the database with SHA-256, size and MIME type, linkable to any record."""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path, PurePath
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from db.engine import read_session, unit_of_work
+from db.models import EvidenceBlob, EvidenceFile, EvidenceLink, Organisation
+from desktop.core.errors import NotFound, UserError
+
+# Record types an evidence file can be linked to.
+LINKABLE = frozenset({
+    "vendor", "party", "interest", "contract", "certification", "commitment", "subprocessor",
+    "assessment", "answer", "competitor",
+})
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class EvidenceInfo:
+    id: int
+    filename: str
+    mime_type: str
+    size: int
+    sha256: str
+    description: str
+    uploaded_by: str
+    created_at: datetime
+    version: int
+
+
+def _info(f: EvidenceFile) -> EvidenceInfo:
+    assert f.id is not None
+    return EvidenceInfo(f.id, f.filename, f.mime_type, f.size, f.sha256, f.description, f.uploaded_by,
+                        f.created_at, f.version)
+
+
+def safe_filename(name: str) -> str:
+    """The last component of ``name``: no folders, no path separators, no control characters."""
+    base = PurePath(name.replace("\\", "/")).name
+    base = "".join(ch for ch in base if ch.isprintable() and ch not in "/\\\x00").strip().lstrip(".")
+    if not base:
+        raise UserError(f"The file name {name!r} is not usable; rename the file and try again.")
+    return base[:255]
+
+
+def max_bytes(session: Session) -> int:
+    org = session.exec(select(Organisation)).first()
+    return org.evidence_max_bytes if org else DEFAULT_MAX_BYTES
+
+
+def store_bytes(session: Session, data: bytes, filename: str, *, actor: str = "", description: str = "",
+                mime_type: str | None = None) -> EvidenceFile:
+    """Store one file inside the caller's unit of work (identical bytes share one blob)."""
+    name = safe_filename(filename)
+    limit = max_bytes(session)
+    if len(data) > limit:
+        raise UserError(
+            f"The file {name!r} is {len(data) / 1_048_576:.1f} MB, over the {limit / 1_048_576:.0f} MB "
+            "limit for evidence files; attach a smaller file or a link to it."
+        )
+    digest = hashlib.sha256(data).hexdigest()
+    blob = session.exec(select(EvidenceBlob).where(EvidenceBlob.sha256 == digest)).first()
+    if blob is None:
+        blob = EvidenceBlob(sha256=digest, data=data)
+        session.add(blob)
+        session.flush()
+    assert blob.id is not None
+    guessed = mime_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    record = EvidenceFile(blob_id=blob.id, filename=name, mime_type=guessed, size=len(data), sha256=digest,
+                          description=description, uploaded_by=actor)
+    session.add(record)
+    session.flush()
+    return record
+
+
+def read_file(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise UserError(f"The file {str(path)!r} does not exist.") from exc
+    except IsADirectoryError as exc:
+        raise UserError(f"{str(path)!r} is a folder, not a file.") from exc
+    except OSError as exc:
+        raise UserError(f"The file {str(path)!r} cannot be read: {exc.strerror}.") from exc
+
+
+def link(session: Session, evidence_id: int, record_type: str, record_id: int) -> None:
+    if record_type not in LINKABLE:
+        raise UserError(f"Evidence cannot be linked to a {record_type!r}.")
+    exists = session.exec(select(EvidenceLink).where(
+        EvidenceLink.evidence_id == evidence_id, EvidenceLink.record_type == record_type,
+        EvidenceLink.record_id == record_id)).first()
+    if exists is None:
+        session.add(EvidenceLink(evidence_id=evidence_id, record_type=record_type, record_id=record_id))
+        session.flush()
+
+
+def add_evidence(engine: Engine, path: Path, *, record_type: str | None = None, record_id: int | None = None,
+                 actor: str | None = None, description: str = "") -> EvidenceInfo:
+    """One user action: store the file at ``path`` and link it to a record, all or nothing."""
+    data = read_file(path)
+    with unit_of_work(engine, actor) as session:
+        record = store_bytes(session, data, path.name, actor=session.info["actor"], description=description)
+        if record_type is not None and record_id is not None:
+            assert record.id is not None
+            link(session, record.id, record_type, record_id)
+        return _info(record)
+
+
+def evidence_for(engine: Engine, record_type: str, record_id: int) -> list[EvidenceInfo]:
+    with read_session(engine) as session:
+        rows = session.exec(
+            select(EvidenceFile)
+            .join(EvidenceLink, col(EvidenceLink.evidence_id) == col(EvidenceFile.id))
+            .where(EvidenceLink.record_type == record_type, EvidenceLink.record_id == record_id,
+                   col(EvidenceFile.archived_at).is_(None))
+            .order_by(col(EvidenceFile.created_at))
+        ).all()
+        return [_info(r) for r in rows]
+
+
+def evidence_bytes(engine: Engine, evidence_id: int) -> tuple[EvidenceInfo, bytes]:
+    with read_session(engine) as session:
+        record = session.get(EvidenceFile, evidence_id)
+        if record is None:
+            raise NotFound(f"There is no evidence file #{evidence_id}.")
+        blob = session.get(EvidenceBlob, record.blob_id)
+        assert blob is not None
+        return _info(record), bytes(blob.data)
