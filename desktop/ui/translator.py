@@ -15,7 +15,8 @@ class CatalogueTranslator(QTranslator):
         self._language = language
 
     def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:  # type: ignore[override]
-        return i18n.translate(source, self._language, context) or ""
+        # None becomes a null QString: "no translation here", so Qt falls back to the source text.
+        return i18n.translate(source, self._language, context)  # type: ignore[return-value]
 
     def isEmpty(self) -> bool:  # noqa: N802
         return self._language == "en"
