@@ -104,13 +104,16 @@ class _Web:
 
 
 def _reaches(start: int, target: int, adjacency: dict[int, list[int]]) -> bool:
+    """Whether ``start`` reaches ``target`` through at least one intermediate entity."""
     seen = {start}
     stack = [start]
     while stack:
         node = stack.pop()
         for nxt in adjacency.get(node, ()):
             if nxt == target:
-                return True
+                if node != start:
+                    return True
+                continue
             if nxt not in seen:
                 seen.add(nxt)
                 stack.append(nxt)

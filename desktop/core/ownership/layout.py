@@ -47,12 +47,11 @@ def layered_layout(subject: int, edges: Iterable[tuple[int, int]], x_gap: float 
     result: dict[int, NodePos] = {}
     for lyr in range(top + 1):
         nodes = by_layer.get(lyr, [])
-
-        def key(n: int) -> tuple[float, int]:
-            below = [slot[s] for s in held.get(n, ()) if s in slot and layer.get(s, lyr) < lyr]
-            return (sum(below) / len(below) if below else 0.0, n)
-
-        nodes.sort(key=key)
+        keys: dict[int, tuple[float, int]] = {}
+        for n in nodes:
+            below = [slot[s] for s in held.get(n, ()) if s in slot and layer[s] < lyr]
+            keys[n] = (sum(below) / len(below) if below else 0.0, n)
+        nodes.sort(key=keys.__getitem__)
         width = len(nodes)
         for k, node in enumerate(nodes):
             x = (k - (width - 1) / 2.0) * x_gap
