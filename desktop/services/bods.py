@@ -140,8 +140,10 @@ def import_statements(engine: Engine, statements: list[dict[str, Any]], filename
                     details = "\n".join(x for x in (details, f"BODS startDate {i.start or 'not given'}; "
                                                      f"restated on {boundary.isoformat()}") if x)
                     start = boundary
+                subject_pk, holder_pk = existing[i.subject].id, existing[i.holder].id
+                assert subject_pk is not None and holder_pk is not None
                 session.add(Interest(
-                    subject_id=existing[i.subject].id, interested_party_id=existing[i.holder].id,
+                    subject_id=subject_pk, interested_party_id=holder_pk,
                     interest_type=i.type, direct_or_indirect=i.direct_or_indirect
                     if i.direct_or_indirect in ("direct", "indirect", "unknown") else "unknown",
                     share_exact=i.share_exact, share_min=i.share_min, share_max=i.share_max,
