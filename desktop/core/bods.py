@@ -109,10 +109,14 @@ def parse_bytes(data: bytes, filename: str) -> list[dict[str, Any]]:
             for lineno, line in enumerate(text.splitlines(), start=1):
                 if line.strip():
                     try:
-                        statements.append(json.loads(line))
+                        item = json.loads(line)
                     except json.JSONDecodeError as exc:
                         raise UserError(f"The file {filename!r} is not valid JSON Lines: line {lineno}, "
                                         f"column {exc.colno}: {exc.msg}.") from exc
+                    if not isinstance(item, dict):
+                        raise UserError(f"The file {filename!r} must hold a JSON array of statements or JSON "
+                                        f"Lines; line {lineno} is not a JSON object.")
+                    statements.append(item)
     except json.JSONDecodeError as exc:
         raise UserError(f"The file {filename!r} is not valid JSON: line {exc.lineno}, column {exc.colno}: "
                         f"{exc.msg}.") from exc
