@@ -213,9 +213,10 @@ def analyze_graph(graph: Graph, subject_id: int, as_of: date, thresholds: Thresh
     active = [i for i in graph.interests if i.active_on(as_of)]
     web, summaries = build_web(active, thresholds.control)
     econ_hold, econ_by = web.holdings("econ")
-    vote_hold, vote_by = web.holdings("votes")
+    same_votes = web.votes == web.econ  # votes follow shares everywhere: one solve serves both
+    vote_hold, vote_by = (econ_hold, econ_by) if same_votes else web.holdings("votes")
     econ_vals = effective_stakes(subject_id, econ_hold, econ_by)
-    vote_vals = effective_stakes(subject_id, vote_hold, vote_by)
+    vote_vals = dict(econ_vals) if same_votes else effective_stakes(subject_id, vote_hold, vote_by)
     for summary in summaries:  # a declared indirect figure narrows the computed range
         if summary.subject != subject_id:
             continue
@@ -278,15 +279,20 @@ def analyze_graph(graph: Graph, subject_id: int, as_of: date, thresholds: Thresh
     # ---- paths
     paths = _paths(subject_id, web, max_paths)
 
-    def hop_share(holder: int, held: int) -> dict[str, Any]:
-        e = web.econ.get((holder, held), (0.0, 0.0))
-        v = web.votes.get((holder, held), (0.0, 0.0))
-        return {"share": _r(*e), "voting": _r(*v)}
+    hop_cache: dict[tuple[int, int], dict[str, Any]] = {}
+
+    def hop(holder: int, held: int) -> dict[str, Any]:
+        got = hop_cache.get((holder, held))
+        if got is None:
+            e = web.econ.get((holder, held), (0.0, 0.0))
+            v = web.votes.get((holder, held), (0.0, 0.0))
+            got = hop_cache[(holder, held)] = {"name": name[held], "share": _r(*e), "voting": _r(*v)}
+        return got
 
     def path_json(path: list[int]) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = [{"name": name[path[0]], "share": None, "voting": None}]
-        for a, b in zip(path, path[1:], strict=False):
-            out.append({"name": name[b], **hop_share(a, b)})
+        for k in range(1, len(path)):
+            out.append(dict(hop(path[k - 1], path[k])))
         return out
 
     def path_text(path: list[int]) -> str:
@@ -381,7 +387,7 @@ def analyze_graph(graph: Graph, subject_id: int, as_of: date, thresholds: Thresh
                 finding("major", "PEOPLE_TIE_COMPETITOR", message + extra, [name[vr.holder], c.name],
                         float(thresholds.people_lookback_months))
         e_lo, e_hi = group_stake(frozenset(members), subject_id, econ_hold, econ_by)
-        v_lo, v_hi = group_stake(frozenset(members), subject_id, vote_hold, vote_by)
+        v_lo, v_hi = (e_lo, e_hi) if same_votes else group_stake(frozenset(members), subject_id, vote_hold, vote_by)
         econ_r, vote_r = (e_lo * 100, e_hi * 100), (v_lo * 100, v_hi * 100)
         controls = subject_id in members or subject_id in control_closure(
             members, votes_lo, web.board_control, thresholds.control)

@@ -19,7 +19,7 @@ Holdings = Mapping[int, Sequence[tuple[int, float, float]]]
 # entity -> [holders]
 HeldBy = Mapping[int, Iterable[int]]
 
-_DENSE_LIMIT = 400  # components larger than this are solved iteratively
+_DENSE_LIMIT = 60  # components larger than this are solved iteratively
 
 
 def upstream(subject: int, held_by: HeldBy, exclude: frozenset[int] = frozenset()) -> set[int]:
@@ -165,6 +165,25 @@ def effective_stakes(subject: int, holdings: Holdings, held_by: HeldBy,
     nodes = upstream(subject, held_by, exclude)
     values: dict[int, tuple[float, float]] = {}
     for comp in components(nodes, holdings):
+        if len(comp) == 1:  # no cycle through this node: one multiply-and-add per holding
+            node = comp[0]
+            acc_lo = acc_hi = 0.0
+            cyclic = False
+            for held, s_lo, s_hi in holdings.get(node, ()):
+                if held == node:
+                    cyclic = True
+                    break
+                if held == subject:
+                    acc_lo += s_lo
+                    acc_hi += s_hi
+                got = values.get(held)
+                if got is not None:
+                    acc_lo += s_lo * got[0]
+                    acc_hi += s_hi * got[1]
+            if not cyclic:
+                low = min(acc_lo, 1.0)
+                values[node] = (low, max(low, min(acc_hi, 1.0)))
+                continue
         lo = _solve_component(comp, holdings, subject, values, 0)
         hi = _solve_component(comp, holdings, subject, values, 1)
         for k, node in enumerate(comp):
