@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from db.engine import read_session
+from db.engine import read_session, unit_of_work
 from db.models import (
     Competitor,
     CompetitorAffiliate,
     CompetitorMatch,
     Interest,
+    InterestType,
     Organisation,
     Party,
     PartyAlias,
     PartyIdentifier,
+    Vendor,
     search_key,
 )
-from desktop.core.errors import NotFound, UserError
+from db.repo import get_for_update
+from db.types import utcnow
+from desktop.core.errors import NotFound, UserError, ValidationError
 from desktop.core.ownership import (
     AffiliateInfo,
     CompetitorInfo,
@@ -31,7 +36,7 @@ from desktop.core.ownership import (
     analyze_graph,
 )
 from desktop.core.ownership.analysis import build_web, fmt_range
-from desktop.core.ownership.model import OWNERSHIP_TYPES, ROLE_TYPES
+from desktop.core.ownership.model import OWNERSHIP_TYPES, ROLE_TYPES, validate_interest_fields
 from desktop.core.ownership.stakes import control_closure, upstream
 
 
@@ -185,3 +190,140 @@ def change_feed(engine: Engine, subject: int | str, start: date, end: date) -> l
     order = {"ownership": 0, "control": 1, "people": 2}
     events.sort(key=lambda e: (e["date"], order[e["kind"]], e["message"]))
     return events
+
+
+# --------------------------------------------------------------------------- editing interests (the tab)
+
+
+@dataclass(frozen=True)
+class InterestRow:
+    id: int
+    version: int
+    holder_id: int
+    holder: str
+    subject_id: int
+    subject: str
+    type: str
+    share_exact: float | None
+    share_min: float | None
+    share_max: float | None
+    role_title: str
+    start: date | None
+    end: date | None
+    details: str
+    source: str
+
+    @property
+    def share_text(self) -> str:
+        if self.share_exact is not None:
+            return fmt_range((self.share_exact, self.share_exact))
+        if self.share_min is None and self.share_max is None:
+            return ""
+        return fmt_range((self.share_min or 0.0, 100.0 if self.share_max is None else self.share_max))
+
+
+@dataclass
+class InterestInput:
+    holder_id: int | None
+    subject_id: int | None
+    type: str
+    share_exact: float | None = None
+    share_min: float | None = None
+    share_max: float | None = None
+    role_title: str = ""
+    start: date | None = None
+    end: date | None = None
+    details: str = ""
+    source: str = ""
+    id: int | None = None  # None: a new interest
+    version: int | None = None  # the version the form loaded (optimistic locking)
+
+
+def vendor_party_id(engine: Engine, vendor_id: int) -> int:
+    with read_session(engine) as session:
+        vendor = session.get(Vendor, vendor_id)
+        if vendor is None:
+            raise NotFound(f"No vendor has the id {vendor_id}.")
+        return int(vendor.party_id)
+
+
+def party_choices(engine: Engine) -> list[tuple[int, str, str]]:
+    """(id, name, kind) of every party that is not archived, by name."""
+    with read_session(engine) as session:
+        rows = session.exec(select(Party).where(col(Party.archived_at).is_(None)).order_by(col(Party.name_normalised)))
+        return [(int(p.id), p.name, p.kind) for p in rows if p.id is not None]
+
+
+def web_interest_ids(engine: Engine, party_id: int) -> list[int]:
+    """Ids of the non-archived interests in the web of ``party_id`` (everything upstream, all dates)."""
+    with read_session(engine) as session:
+        held_by: dict[int, list[tuple[int, int]]] = {}
+        for i in session.exec(select(Interest).where(col(Interest.archived_at).is_(None))):
+            assert i.id is not None
+            held_by.setdefault(i.subject_id, []).append((i.id, i.interested_party_id))
+    seen = {party_id}
+    stack = [party_id]
+    ids: list[int] = []
+    while stack:
+        node = stack.pop()
+        for iid, holder in held_by.get(node, ()):
+            ids.append(iid)
+            if holder not in seen:
+                seen.add(holder)
+                stack.append(holder)
+    return sorted(ids)
+
+
+def interest_rows(engine: Engine, ids: list[int]) -> dict[int, InterestRow]:
+    if not ids:
+        return {}
+    with read_session(engine) as session:
+        interests = list(session.exec(select(Interest).where(col(Interest.id).in_(ids))))
+        pids = {i.subject_id for i in interests} | {i.interested_party_id for i in interests}
+        names = {int(p.id): p.name for p in session.exec(select(Party).where(col(Party.id).in_(pids)))
+                 if p.id is not None}
+        out: dict[int, InterestRow] = {}
+        for i in interests:
+            assert i.id is not None
+            out[i.id] = InterestRow(i.id, i.version, i.interested_party_id, names.get(i.interested_party_id, "?"),
+                                    i.subject_id, names.get(i.subject_id, "?"), i.interest_type, i.share_exact,
+                                    i.share_min, i.share_max, i.role_title, i.start_date, i.end_date, i.details,
+                                    i.source)
+        return out
+
+
+def save_interest(engine: Engine, data: InterestInput, actor: str | None = None) -> int:
+    """Create or update an interest after validation; a stale form is refused (ConflictError)."""
+    problems = validate_interest_fields(data.share_exact, data.share_min, data.share_max, data.start, data.end,
+                                        data.holder_id, data.subject_id)
+    if data.type not in {t.value for t in InterestType}:
+        problems["type"] = "Choose a type of interest."
+    if problems:
+        field, reason = next(iter(problems.items()))
+        raise ValidationError(reason, field=field)
+    assert data.holder_id is not None and data.subject_id is not None
+    with unit_of_work(engine, actor) as session:
+        for pid in (data.holder_id, data.subject_id):
+            if session.get(Party, pid) is None:
+                raise NotFound(f"No party has the id {pid}.")
+        if data.id is None:
+            row = Interest(subject_id=data.subject_id, interested_party_id=data.holder_id, interest_type=data.type)
+        else:
+            row = get_for_update(session, Interest, data.id, data.version)
+        row.subject_id, row.interested_party_id, row.interest_type = data.subject_id, data.holder_id, data.type
+        row.share_exact, row.share_min, row.share_max = data.share_exact, data.share_min, data.share_max
+        row.role_title, row.start_date, row.end_date = data.role_title, data.start, data.end
+        row.details, row.source = data.details, data.source
+        row.beneficial_ownership_or_control = data.type in OWNERSHIP_TYPES
+        session.add(row)
+        session.flush()
+        assert row.id is not None
+        return int(row.id)
+
+
+def archive_interest(engine: Engine, interest_id: int, expected_version: int | None = None,
+                     actor: str | None = None) -> None:
+    with unit_of_work(engine, actor) as session:
+        row = get_for_update(session, Interest, interest_id, expected_version)
+        row.archived_at = utcnow()
+        session.add(row)

@@ -99,3 +99,26 @@ class Graph:
     competitors: list[CompetitorInfo] = field(default_factory=list)
     # (competitor_id, party_id) -> "confirmed" | "rejected"
     decisions: dict[tuple[int, int], str] = field(default_factory=dict)
+
+
+def validate_interest_fields(share_exact: float | None, share_min: float | None, share_max: float | None,
+                             start: date | None, end: date | None, holder: int | None,
+                             subject: int | None) -> dict[str, str]:
+    """Problems of an interest being edited, keyed by field: shares 0-100, min <= max, dates in order."""
+    problems: dict[str, str] = {}
+    for key, value in (("share_exact", share_exact), ("share_min", share_min), ("share_max", share_max)):
+        if value is not None and not (0.0 <= value <= 100.0):
+            problems[key] = "A share is a percentage from 0 to 100."
+    if share_exact is not None and (share_min is not None or share_max is not None):
+        problems["share_exact"] = "Give either an exact share or a range, not both."
+    if share_min is not None and share_max is not None and share_min > share_max and "share_min" not in problems:
+        problems["share_max"] = "The maximum share must not be below the minimum."
+    if start is not None and end is not None and end < start:
+        problems["end"] = "The end date must not be before the start date."
+    if holder is None:
+        problems["holder"] = "Choose who holds the interest."
+    if subject is None:
+        problems["subject"] = "Choose the entity the interest is in."
+    if holder is not None and holder == subject:
+        problems["holder"] = "A party cannot hold an interest in itself."
+    return problems
