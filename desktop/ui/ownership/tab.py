@@ -102,6 +102,7 @@ class OwnershipTab(QWidget):
         layout.addLayout(top)
         layout.addWidget(outer, 1)
         self.as_of.dateChanged.connect(self._date_changed)
+        self.new_interest()
         self.refresh()
 
     # ------------------------------------------------------------------ form
