@@ -363,7 +363,7 @@ def analyze_graph(graph: Graph, subject_id: int, as_of: date, thresholds: Thresh
                 gap = _gap_days(vr, cr)
                 if gap > (as_of - lookback_start).days:
                     continue
-                if max(vr.end or date.max, cr.end or date.max) < lookback_start:
+                if min(vr.end or date.max, cr.end or date.max) < lookback_start:  # both roles recent
                     continue
                 ties.append((_ROLE_RANK.get(vr.type, 9), gap, vr, cr))
         ties.sort(key=lambda t: (name[t[2].holder], t[0], t[1], _role_label(t[2]), _role_label(t[3])))
