@@ -1,9 +1,122 @@
-"""Commands of this area are registered here (see desktop/cli/main.py)."""
+"""`vetta import bods`, `vetta export bods`, `vetta competitors add|list`, `vetta analyze`."""
 
 from __future__ import annotations
 
+import argparse
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
 from typing import Any
+
+from desktop.cli.main import EXIT_OK, Context, group
+from desktop.core.errors import UserError
 
 
 def register(subparsers: Any) -> None:
-    """No commands yet."""
+    imp = group(subparsers, "import", help="import data")
+    p = imp.add_parser("bods", help="import a BODS 0.4 file (JSON array or JSON Lines), validated first")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("--vendor", metavar="NAME", help="mark this entity of the file as a vendor")
+    p.set_defaults(handler=_import_bods)
+
+    exp = group(subparsers, "export", help="export data")
+    p = exp.add_parser("bods", help="export an entity's ownership web as BODS 0.4")
+    p.add_argument("name", metavar="NAME", help="party or vendor name, or party id")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", required=True)
+    p.set_defaults(handler=_export_bods)
+
+    comp = subparsers.add_parser("competitors", help="the competitor watchlist")
+    sub = comp.add_subparsers(dest="competitors_command", metavar="ACTION", required=True)
+    p = sub.add_parser("add", help="add a competitor (and its affiliates) to the watchlist")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--lei", metavar="LEI")
+    p.add_argument("--affiliate", metavar="NAME", action="append", default=[])
+    p.set_defaults(handler=_competitors_add)
+    p = sub.add_parser("list", help="list the watchlist")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_competitors_list)
+
+    p = subparsers.add_parser("analyze", help="who owns and influences an entity; competitor findings")
+    p.add_argument("subject", metavar="NAME_OR_ID")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", help="analyse as of this date (default: today)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_analyze)
+
+
+def _import_bods(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.services.bods import import_bods
+
+    summary = import_bods(ctx.engine, args.file, vendor=args.vendor, actor=ctx.actor)
+    ctx.print(summary.message)
+    return EXIT_OK
+
+
+def _export_bods(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.services.bods import export_bods
+
+    count = export_bods(ctx.engine, _subject(args.name), args.output)
+    ctx.print(f"Wrote {count} BODS 0.4 statements to {args.output}")
+    return EXIT_OK
+
+
+def _competitors_add(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.services.competitors import add_competitor
+
+    row = add_competitor(ctx.engine, args.name, args.lei, args.affiliate, actor=ctx.actor)
+    extra = f" with affiliates {', '.join(row.affiliates)}" if row.affiliates else ""
+    ctx.print(f"{row.name} is on the competitor watchlist{extra}.")
+    return EXIT_OK
+
+
+def _competitors_list(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.services.competitors import list_competitors
+
+    rows = list_competitors(ctx.engine)
+    if args.json:
+        ctx.print_json([asdict(r) for r in rows])
+        return EXIT_OK
+    for r in rows:
+        ctx.print(f"{r.name}{f'  LEI {r.lei}' if r.lei else ''}")
+        for a in r.affiliates:
+            ctx.print(f"    affiliate: {a}")
+    ctx.print(f"{len(rows)} competitor(s)")
+    return EXIT_OK
+
+
+def _subject(text: str) -> int | str:
+    return int(text) if text.strip().isdigit() else text
+
+
+def _analyze(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.services.ownership import analyze
+
+    as_of = None
+    if args.as_of:
+        try:
+            as_of = date.fromisoformat(args.as_of)
+        except ValueError as exc:
+            raise UserError(f"--as-of {args.as_of!r} is not a date in the form YYYY-MM-DD.") from exc
+    result = analyze(ctx.engine, _subject(args.subject), as_of)
+    if args.json:
+        ctx.print_json(result)
+        return EXIT_OK
+    ctx.print(f"{result['subject']['name']} as of {result['as_of']}")
+    ctx.print("")
+    ctx.print(f"{'party':<40} {'economic':>12} {'votes':>12}  control  competitor")
+    for p in result["parties"]:
+        e = _rng(p["economic"])
+        v = _rng(p["voting"])
+        ctx.print(f"{p['name']:<40.40} {e:>12} {v:>12}  {'yes' if p['controls'] else '':<7}  "
+                  f"{p['competitor_group'] or ''}")
+    ctx.print("")
+    if not result["findings"]:
+        ctx.print("No findings.")
+    for f in result["findings"]:
+        ctx.print(f"[{f['severity']}] {f['code']}: {f['message']}")
+    return EXIT_OK
+
+
+def _rng(r: list[float]) -> str:
+    from desktop.core.ownership import fmt_range
+
+    return fmt_range((r[0], r[1]))

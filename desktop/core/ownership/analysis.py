@@ -1,0 +1,471 @@
+"""The ownership and influence analysis of one subject, as of a date (pure, no I/O).
+
+``analyze_graph(graph, subject_id, as_of, thresholds)`` returns the JSON-ready dict documented in
+docs/ownership.md: stakes of every party, competitor groups, people ties and findings.
+"""
+
+from __future__ import annotations
+
+import re
+from calendar import monthrange
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from desktop.core.competitors import Match, WatchName, match_parties
+from desktop.core.ownership.model import (
+    BOARD_TYPES,
+    OWNERSHIP_TYPES,
+    ROLE_TYPES,
+    Graph,
+    InterestInfo,
+    Range,
+    Thresholds,
+)
+from desktop.core.ownership.stakes import control_closure, effective_stakes, group_stake
+
+DEFAULT_THRESHOLDS = Thresholds()
+SEVERITY_ORDER = {"blocker": 0, "major": 1, "minor": 2, "info": 3}
+_MAJORITY = re.compile(r"\b(majority|mayor[ií]a)\b", re.IGNORECASE)
+
+# User-visible text, keyed by language (a later task adds Spanish).
+MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        "COMPETITOR_CONTROL": "{group} controls {subject}: {path} = {econ} economic, {votes} votes "
+                              "(control means more than {threshold} of the votes or the right to appoint "
+                              "a board majority).",
+        "COMPETITOR_ECONOMIC_STAKE": "{group} holds {econ} of {subject} economically: {path} = {econ} economic, "
+                                     "{votes} votes.",
+        "COMPETITOR_VOTING_STAKE": "{group} holds {votes} of the votes in {subject}: {path} = {econ} economic, "
+                                   "{votes} votes.",
+        "COMPETITOR_BOARD_SEAT": "{person} sits on the board of {subject} ({role}) and belongs to the {group} "
+                                 "group ({group_role}).",
+        "PEOPLE_TIE_COMPETITOR": "{person} {was} {vendor_role} at {vendor_entity} and {when} {competitor_role} at "
+                                 "{competitor_entity} ({group} group){gap}: exchange of managerial personnel.",
+        "UNKNOWN_SHARE": "The share of {holder} in {subject} ({type}) is not recorded; it is counted as 0-100%.",
+        "POSSIBLE_COMPETITOR_MATCH": "{party} looks like {watch} on the competitor watchlist ({score:.0f}% similar); "
+                                     "confirm or reject the match.",
+        "BENEFICIAL_OWNER": "{party} holds {econ} economic and {votes} votes in {subject} "
+                            "(beneficial ownership threshold {threshold}){note}.",
+        "RECENT_OWNERSHIP_CHANGE": "{holder} {verb} a {type} interest of {share} in {entity} on {day}, "
+                                   "within the last {months} months.",
+    }
+}
+
+
+def tr(key: str, lang: str = "en", **kwargs: Any) -> str:
+    table = MESSAGES.get(lang) or MESSAGES["en"]
+    return (table.get(key) or MESSAGES["en"][key]).format(**kwargs)
+
+
+def fmt_pct(value: float) -> str:
+    rounded = round(value, 2)
+    text = f"{rounded:.2f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+def fmt_range(rng: Range) -> str:
+    lo, hi = rng
+    if abs(hi - lo) < 1e-9:
+        return fmt_pct(lo)
+    return f"{fmt_pct(lo)[:-1]}-{fmt_pct(hi)}"
+
+
+def add_months(day: date, months: int) -> date:
+    idx = day.month - 1 + months
+    year = day.year + idx // 12
+    month = idx % 12 + 1
+    return date(year, month, min(day.day, monthrange(year, month)[1]))
+
+
+def _r(lo: float, hi: float) -> list[float]:
+    return [round(min(lo, 100.0), 6), round(min(hi, 100.0), 6)]
+
+
+@dataclass
+class _Web:
+    """Share maps of the active interests (percent ranges per holder/subject pair)."""
+
+    econ: dict[tuple[int, int], Range]
+    votes: dict[tuple[int, int], Range]
+    unknown: list[InterestInfo]
+    board_control: dict[int, set[int]]
+
+    def holdings(self, which: str) -> tuple[dict[int, list[tuple[int, float, float]]], dict[int, list[int]]]:
+        pairs = self.econ if which == "econ" else self.votes
+        holdings: dict[int, list[tuple[int, float, float]]] = {}
+        held_by: dict[int, list[int]] = {}
+        for (h, s), (lo, hi) in pairs.items():
+            holdings.setdefault(h, []).append((s, lo / 100.0, hi / 100.0))
+            held_by.setdefault(s, []).append(h)
+        return holdings, held_by
+
+
+def _reaches(start: int, target: int, adjacency: dict[int, list[int]]) -> bool:
+    """Whether ``start`` reaches ``target`` through at least one intermediate entity."""
+    seen = {start}
+    stack = [start]
+    while stack:
+        node = stack.pop()
+        for nxt in adjacency.get(node, ()):
+            if nxt == target:
+                if node != start:
+                    return True
+                continue
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return False
+
+
+def build_web(interests: Iterable[InterestInfo], control_threshold: float) -> tuple[_Web, list[InterestInfo]]:
+    """Aggregate active interests into share maps. Indirect ownership interests whose chain is known
+    through direct interests are set aside as *declared summaries* (returned second) so the chain is
+    not counted twice; the analysis uses them to narrow the computed range."""
+    interests = list(interests)
+    direct_adj: dict[int, list[int]] = {}
+    for i in interests:
+        if i.type in OWNERSHIP_TYPES and i.direct_or_indirect != "indirect":
+            direct_adj.setdefault(i.holder, []).append(i.subject)
+    econ: dict[tuple[int, int], Range] = {}
+    votes: dict[tuple[int, int], Range] = {}
+    summaries: list[InterestInfo] = []
+    unknown: list[InterestInfo] = []
+    board: dict[int, set[int]] = {}
+    for i in interests:
+        if i.type in OWNERSHIP_TYPES:
+            if i.direct_or_indirect == "indirect" and _reaches(i.holder, i.subject, direct_adj):
+                summaries.append(i)
+                continue
+            if not i.share_known:
+                unknown.append(i)
+            target = econ if i.type == "shareholding" else votes
+            lo, hi = i.share_range
+            old = target.get((i.holder, i.subject), (0.0, 0.0))
+            target[(i.holder, i.subject)] = (min(100.0, old[0] + lo), min(100.0, old[1] + hi))
+        elif i.type == "appointment_of_board":
+            lo = i.share_range[0] if i.share_known else 0.0
+            if lo > control_threshold or _MAJORITY.search(i.details or "") or _MAJORITY.search(i.role_title or ""):
+                board.setdefault(i.holder, set()).add(i.subject)
+    # Votes equal shares where votes are not recorded separately for the pair.
+    for pair, rng in econ.items():
+        votes.setdefault(pair, rng)
+    return _Web(econ, votes, unknown, board), summaries
+
+
+def _paths(subject: int, web: _Web, limit: int, max_depth: int = 12) -> dict[int, list[list[int]]]:
+    """Up to ``limit`` simple paths from each upstream party to the subject, shortest first."""
+    held_by: dict[int, list[int]] = {}
+    for h, s in set(web.econ) | set(web.votes):
+        held_by.setdefault(s, []).append(h)
+    for lst in held_by.values():
+        lst.sort()
+    found: dict[int, list[list[int]]] = {}
+    queue: deque[list[int]] = deque([[subject]])
+    while queue:
+        path = queue.popleft()
+        if len(path) > max_depth:
+            continue
+        tail = path[-1]
+        for holder in held_by.get(tail, ()):
+            if holder in path:
+                continue
+            bucket = found.setdefault(holder, [])
+            if len(bucket) >= limit:
+                continue
+            new = [*path, holder]
+            bucket.append(new[::-1])
+            queue.append(new)
+    return found
+
+
+_ROLE_RANK = {"senior_managing_official": 0, "board_chair": 1, "board_member": 2, "shareholding": 3}
+
+
+def _role_label(i: InterestInfo) -> str:
+    if i.role_title:
+        return i.role_title
+    if i.type == "shareholding":
+        return f"owner of {fmt_range(i.share_range)}"
+    return i.type.replace("_", " ")
+
+
+def _gap_days(a: InterestInfo, b: InterestInfo) -> int:
+    """Days between two periods (0 when they overlap); open ends run forever."""
+    big = date.max
+    small = date.min
+    a_start, a_end = a.start or small, a.end or big
+    b_start, b_end = b.start or small, b.end or big
+    if a_end < b_start:
+        return (b_start - a_end).days
+    if b_end < a_start:
+        return (a_start - b_end).days
+    return 0
+
+
+def analyze_graph(graph: Graph, subject_id: int, as_of: date, thresholds: Thresholds = DEFAULT_THRESHOLDS,
+                  lang: str = "en", max_paths: int = 5) -> dict[str, Any]:
+    parties = graph.parties
+    subject = parties[subject_id]
+    name = {pid: p.name for pid, p in parties.items()}
+    active = [i for i in graph.interests if i.active_on(as_of)]
+    web, summaries = build_web(active, thresholds.control)
+    econ_hold, econ_by = web.holdings("econ")
+    same_votes = web.votes == web.econ  # votes follow shares everywhere: one solve serves both
+    vote_hold, vote_by = (econ_hold, econ_by) if same_votes else web.holdings("votes")
+    econ_vals = effective_stakes(subject_id, econ_hold, econ_by)
+    vote_vals = dict(econ_vals) if same_votes else effective_stakes(subject_id, vote_hold, vote_by)
+    for summary in summaries:  # a declared indirect figure narrows the computed range
+        if summary.subject != subject_id:
+            continue
+        vals = econ_vals if summary.type == "shareholding" else vote_vals
+        lo, hi = vals.get(summary.holder, (0.0, 0.0))
+        dlo, dhi = (v / 100.0 for v in summary.share_range)
+        nlo, nhi = max(lo, dlo), min(hi, dhi)
+        vals[summary.holder] = (nlo, nhi) if nlo <= nhi + 1e-12 else (dlo, dhi)
+        if summary.type == "shareholding" and not any(
+                x.holder == summary.holder and x.type == "voting_rights" for x in summaries):
+            vlo, vhi = vote_vals.get(summary.holder, (0.0, 0.0))
+            nlo, nhi = max(vlo, dlo), min(vhi, dhi)
+            vote_vals[summary.holder] = (nlo, nhi) if nlo <= nhi + 1e-12 else (dlo, dhi)
+
+    direct_holders = {i.holder for i in active if i.subject == subject_id}
+    web_nodes = (set(econ_vals) | set(vote_vals) | direct_holders | {s.holder for s in summaries
+                                                                      if s.subject == subject_id})
+    web_nodes.discard(subject_id)
+    web_nodes &= set(parties)
+
+    votes_lo: dict[int, list[tuple[int, float]]] = {}
+    for (h, held), (lo, _hi) in web.votes.items():
+        if lo > 0:
+            votes_lo.setdefault(h, []).append((held, lo))
+    controllers: set[int] = set()
+    for pid in web_nodes:
+        if pid in votes_lo or pid in web.board_control:
+            if subject_id in control_closure([pid], votes_lo, web.board_control, thresholds.control):
+                controllers.add(pid)
+
+    # ---- competitor groups
+    role_interests = [i for i in graph.interests if i.started_by(as_of) and
+                      (i.type in ROLE_TYPES or i.type in OWNERSHIP_TYPES)]
+    chain_entities = {pid for pid in web_nodes if parties[pid].kind == "entity"} | {subject_id}
+    chain_people = {i.holder for i in role_interests if i.subject in chain_entities
+                    and parties.get(i.holder) and parties[i.holder].kind == "person"}
+    candidate_entities = set(chain_entities)
+    candidate_entities |= {i.subject for i in role_interests if i.holder in chain_people}
+    watch: list[WatchName] = []
+    for c in graph.competitors:
+        watch.append(WatchName(c.id, c.name, c.name, c.lei, c.party_id))
+        for a in c.affiliates:
+            watch.append(WatchName(c.id, c.name, a.name, a.lei, a.party_id))
+    matches: dict[int, list[Match]] = match_parties(
+        {pid: name[pid] for pid in candidate_entities if pid in parties and parties[pid].kind == "entity"},
+        watch, graph.identifiers, graph.aliases, graph.decisions)
+    all_votes_lo: dict[int, list[tuple[int, float]]] = votes_lo
+    groups: list[dict[str, Any]] = []
+    member_group: dict[int, str] = {}
+    group_members: dict[int, set[int]] = {}
+    for c in graph.competitors:
+        seeds = {w.party_id for w in watch if w.competitor_id == c.id and w.party_id is not None}
+        seeds |= {pid for pid, ms in matches.items() for m in ms if m.competitor_id == c.id and m.certain}
+        seeds &= set(parties)
+        members = seeds | control_closure(seeds, all_votes_lo, web.board_control, thresholds.control)
+        group_members[c.id] = members
+        for m in members:
+            member_group.setdefault(m, c.name)
+
+    # ---- paths
+    paths = _paths(subject_id, web, max_paths)
+
+    hop_cache: dict[tuple[int, int], dict[str, Any]] = {}
+
+    def hop(holder: int, held: int) -> dict[str, Any]:
+        got = hop_cache.get((holder, held))
+        if got is None:
+            e = web.econ.get((holder, held), (0.0, 0.0))
+            v = web.votes.get((holder, held), (0.0, 0.0))
+            got = hop_cache[(holder, held)] = {"name": name[held], "share": _r(*e), "voting": _r(*v)}
+        return got
+
+    def path_json(path: list[int]) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = [{"name": name[path[0]], "share": None, "voting": None}]
+        for k in range(1, len(path)):
+            out.append(dict(hop(path[k - 1], path[k])))
+        return out
+
+    def path_text(path: list[int]) -> str:
+        parts = [name[path[0]]]
+        for a, b in zip(path, path[1:], strict=False):
+            parts.append(f"{name[b]} {fmt_range(web.econ.get((a, b), web.votes.get((a, b), (0.0, 0.0))))}")
+        return " -> ".join(parts)
+
+    def stake(vals: dict[int, tuple[float, float]], pid: int) -> Range:
+        lo, hi = vals.get(pid, (0.0, 0.0))
+        return (min(lo * 100, 100.0), min(hi * 100, 100.0))
+
+    party_rows: list[dict[str, Any]] = []
+    for pid in web_nodes:
+        p = parties[pid]
+        e, v = stake(econ_vals, pid), stake(vote_vals, pid)
+        party_rows.append({
+            "id": pid, "name": p.name, "kind": p.kind, "economic": _r(*e), "voting": _r(*v),
+            "controls": pid in controllers, "competitor": pid in member_group,
+            "competitor_group": member_group.get(pid),
+            "paths": [path_json(pth) for pth in paths.get(pid, [])],
+        })
+    party_rows.sort(key=lambda r: (-r["economic"][1], -r["voting"][1], r["name"]))
+
+    findings: list[dict[str, Any]] = []
+    day = as_of.isoformat()
+
+    def finding(severity: str, code: str, message: str, who: list[str], threshold: float | None) -> None:
+        findings.append({"severity": severity, "code": code, "message": message, "parties": who,
+                         "threshold": threshold, "as_of": day})
+
+    # people in a role at a group member (for board seats and ties)
+    def roles_at(entities: set[int]) -> list[InterestInfo]:
+        out = [i for i in role_interests if i.subject in entities and i.type in ROLE_TYPES]
+        for i in role_interests:
+            if i.subject in entities and i.type == "shareholding" and parties.get(i.holder) \
+                    and parties[i.holder].kind == "person" and i.share_range[0] >= thresholds.beneficial_ownership:
+                out.append(i)
+        return out
+
+    lookback_start = add_months(as_of, -thresholds.people_lookback_months)
+    people_ties: list[dict[str, Any]] = []
+    for c in graph.competitors:
+        members = group_members[c.id]
+        if not members:
+            continue
+        seats = 0
+        seat_people: list[tuple[InterestInfo, InterestInfo]] = []
+        member_roles = [i for i in roles_at(members) if parties.get(i.holder) and parties[i.holder].kind == "person"]
+        for i in active:
+            if i.subject == subject_id and i.type in BOARD_TYPES:
+                if i.holder in members:
+                    seats += 1
+                    continue
+                linked = [r for r in member_roles if r.holder == i.holder and r.active_on(as_of)]
+                if linked:
+                    seats += 1
+                    seat_people.append((i, linked[0]))
+        # people ties
+        vendor_side = chain_entities - members
+        ties: list[tuple[int, int, InterestInfo, InterestInfo]] = []
+        for vr in roles_at(vendor_side):
+            if parties.get(vr.holder) is None or parties[vr.holder].kind != "person":
+                continue
+            for cr in member_roles:
+                if cr.holder != vr.holder:
+                    continue
+                gap = _gap_days(vr, cr)
+                if gap > (as_of - lookback_start).days:
+                    continue
+                if min(vr.end or date.max, cr.end or date.max) < lookback_start:  # both roles recent
+                    continue
+                ties.append((_ROLE_RANK.get(vr.type, 9), gap, vr, cr))
+        ties.sort(key=lambda t: (name[t[2].holder], t[0], t[1], _role_label(t[2]), _role_label(t[3])))
+        reported: set[int] = set()
+        for _rank, gap, vr, cr in ties:
+            gap_text = f", {gap} day{'s' if gap != 1 else ''} apart" if gap else ", at the same time"
+            message = tr("PEOPLE_TIE_COMPETITOR", lang, person=name[vr.holder],
+                         was="is" if vr.active_on(as_of) else "was", vendor_role=_role_label(vr),
+                         vendor_entity=name[vr.subject], when="is" if cr.active_on(as_of) else "was",
+                         competitor_role=_role_label(cr), competitor_entity=name[cr.subject], group=c.name,
+                         gap=gap_text)
+            people_ties.append({"person": name[vr.holder], "vendor_role": _role_label(vr),
+                                "competitor": c.name, "competitor_role": _role_label(cr),
+                                "gap_days": gap, "message": message,
+                                "vendor_entity": name[vr.subject], "competitor_entity": name[cr.subject]})
+            if vr.holder not in reported:  # one finding per person: the most senior role, smallest gap
+                reported.add(vr.holder)
+                others = len([t for t in ties if t[2].holder == vr.holder]) - 1
+                extra = f" ({others} more role pair{'s' if others != 1 else ''} listed in the people ties)" \
+                    if others else ""
+                finding("major", "PEOPLE_TIE_COMPETITOR", message + extra, [name[vr.holder], c.name],
+                        float(thresholds.people_lookback_months))
+        e_lo, e_hi = group_stake(frozenset(members), subject_id, econ_hold, econ_by)
+        v_lo, v_hi = (e_lo, e_hi) if same_votes else group_stake(frozenset(members), subject_id, vote_hold, vote_by)
+        econ_r, vote_r = (e_lo * 100, e_hi * 100), (v_lo * 100, v_hi * 100)
+        controls = subject_id in members or subject_id in control_closure(
+            members, votes_lo, web.board_control, thresholds.control)
+        if not (econ_r[1] > 0 or vote_r[1] > 0 or controls or seats or subject_id in members):
+            continue
+        in_web = sorted(members & (web_nodes | {subject_id}), key=lambda m: name[m])
+        groups.append({"competitor": c.name, "economic": _r(*econ_r), "voting": _r(*vote_r), "controls": controls,
+                       "board_seats": seats, "members": [name[m] for m in in_web]})
+        # the explaining path: from the competitor itself if it is in the web, else any member
+        starts = [m for m in members if m in paths]
+        starts.sort(key=lambda m: (m != c.party_id, len(paths[m][0]), name[m]))
+        ptxt = path_text(paths[starts[0]][0]) if starts else name[subject_id]
+        kw = {"group": c.name, "subject": subject.name, "path": ptxt, "econ": fmt_range(econ_r),
+              "votes": fmt_range(vote_r)}
+        who = [c.name, *[name[m] for m in in_web if name[m] != c.name]]
+        if controls:
+            finding("blocker", "COMPETITOR_CONTROL",
+                    tr("COMPETITOR_CONTROL", lang, threshold=fmt_pct(thresholds.control), **kw),
+                    who, float(thresholds.control))
+        else:
+            if econ_r[1] > 0:
+                sev = "major" if econ_r[1] >= thresholds.significant_influence else "minor"
+                finding(sev, "COMPETITOR_ECONOMIC_STAKE", tr("COMPETITOR_ECONOMIC_STAKE", lang, **kw), who,
+                        float(thresholds.significant_influence))
+            if vote_r[1] > 0:
+                sev = "major" if vote_r[1] >= thresholds.significant_influence else "minor"
+                finding(sev, "COMPETITOR_VOTING_STAKE", tr("COMPETITOR_VOTING_STAKE", lang, **kw), who,
+                        float(thresholds.significant_influence))
+        for seat, link in seat_people:
+            finding("major", "COMPETITOR_BOARD_SEAT",
+                    tr("COMPETITOR_BOARD_SEAT", lang, person=name[seat.holder], subject=subject.name,
+                       role=_role_label(seat), group=c.name,
+                       group_role=f"{_role_label(link)} at {name[link.subject]}"),
+                    [name[seat.holder], c.name], None)
+
+    # ---- unknown shares, possible matches, beneficial owners, recent changes
+    for i in web.unknown:
+        if i.subject in chain_entities and i.holder in parties:
+            finding("minor", "UNKNOWN_SHARE",
+                    tr("UNKNOWN_SHARE", lang, holder=name[i.holder], subject=name[i.subject],
+                       type=i.type.replace("_", " ")), [name[i.holder], name[i.subject]], None)
+    for pid, found in sorted(matches.items()):
+        for match in found:
+            if match.method == "possible" and pid in (web_nodes | {subject_id}):
+                finding("info", "POSSIBLE_COMPETITOR_MATCH",
+                        tr("POSSIBLE_COMPETITOR_MATCH", lang, party=name[pid], watch=match.watch_name,
+                           score=match.score), [name[pid], match.competitor], None)
+    for row in party_rows:
+        e, v = row["economic"], row["voting"]
+        if max(e[1], v[1]) >= thresholds.beneficial_ownership:
+            note = ""
+            if max(e[0], v[0]) < thresholds.beneficial_ownership:
+                note = " (possibly: the share is only known as a range)"
+            elif row["kind"] == "entity":
+                note = "; it is an entity, so look through it to the natural persons behind it"
+            finding("info", "BENEFICIAL_OWNER",
+                    tr("BENEFICIAL_OWNER", lang, party=row["name"], econ=fmt_range((e[0], e[1])),
+                       votes=fmt_range((v[0], v[1])), subject=subject.name,
+                       threshold=fmt_pct(thresholds.beneficial_ownership), note=note),
+                    [row["name"]], float(thresholds.beneficial_ownership))
+    for i in graph.interests:
+        if i.type not in OWNERSHIP_TYPES or i.subject not in chain_entities or i.holder not in parties:
+            continue
+        for verb, when in (("acquired", i.start), ("gave up", i.end)):
+            if when is not None and lookback_start < when <= as_of:
+                finding("minor", "RECENT_OWNERSHIP_CHANGE",
+                        tr("RECENT_OWNERSHIP_CHANGE", lang, holder=name[i.holder], verb=verb,
+                           type=i.type.replace("_", " "), share=fmt_range(i.share_range), entity=name[i.subject],
+                           day=when.isoformat(), months=thresholds.people_lookback_months),
+                        [name[i.holder], name[i.subject]], float(thresholds.people_lookback_months))
+    findings.sort(key=lambda f: (SEVERITY_ORDER[f["severity"]], f["code"], f["message"]))
+    groups.sort(key=lambda g: (-g["economic"][1], g["competitor"]))
+    return {
+        "subject": {"id": subject.id, "name": subject.name},
+        "as_of": day,
+        "thresholds": thresholds.to_dict(),
+        "parties": party_rows,
+        "competitor_groups": groups,
+        "people_ties": people_ties,
+        "findings": findings,
+    }
