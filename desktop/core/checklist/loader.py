@@ -7,6 +7,7 @@ node tree only to know on which line each field sits, so a validation error can 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -93,9 +94,13 @@ def load_template_text(text: str, file: str = "<template>") -> Template:
         first = exc.errors()[0]
         loc: PathKey = tuple(p for p in first["loc"] if not (isinstance(p, str) and p in _UNION_TAGS))
         # Pydantic reports model-level errors at the model; keep the path that exists in the file.
+        message = str(first["msg"]).removeprefix("Value error, ")
+        # Model-level checks name the field they are about first ("fail_if value ..."): point at it.
+        named = re.match(r"^(fail_if|pass_if|options|auto)(?:\[(\d+)\])?", message)
+        if named and (*loc, named.group(1)) in lines:
+            loc = (*loc, named.group(1)) + ((int(named.group(2)),) if named.group(2) else ())
         line = _nearest_line(lines, loc)
         field = _field_name(loc)
-        message = str(first["msg"]).removeprefix("Value error, ")
         if first["type"] == "extra_forbidden":
             message = "this field is not part of the template format"
         elif first["type"] == "missing":
