@@ -152,6 +152,8 @@ def resolve_template(session: Session, ref: str | int | None) -> ChecklistTempla
             raise NotFound(f"There is no checklist template #{ref}; see `vetta checklist list`.")
         return row
     key, _, version = str(ref).partition("@")
+    if key == DEFAULT_TEMPLATE_KEY:
+        ensure_default_template(session)
     if version:
         if not version.isdigit():
             raise UserError(f"{ref!r} is not a template reference: write KEY or KEY@VERSION.")
