@@ -78,7 +78,9 @@ def export_questionnaire(engine: Engine, assessment_id: int, path: Path) -> int:
         assert row is not None and row.id is not None
         template = checklists.template_model(session, row.id)
         key, version = row.key, row.version
-        answers = {r.question_key: r for r in session.exec(select(Answer).where(Answer.assessment_id == assessment_id))}
+        vendor_answers = {r.question_key: json.loads(r.value_json) for r in session.exec(
+            select(Answer).where(Answer.assessment_id == assessment_id))
+            if r.value_json is not None and r.source == AnswerSource.VENDOR.value}
     questions = [(s, q) for s, q in template.questions() if q.vendor_facing]
     if not questions:
         raise UserError(f"The template of assessment #{assessment_id} has no vendor-facing questions to send.")
@@ -121,9 +123,7 @@ def export_questionnaire(engine: Engine, assessment_id: int, path: Path) -> int:
             cell = ws.cell(row=r, column=col_index, value=value)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             cell.protection = Protection(locked=True)
-        existing = answers.get(q.id)
-        current = json.loads(existing.value_json) if existing and existing.value_json and \
-            existing.source == AnswerSource.VENDOR.value else None
+        current = vendor_answers.get(q.id)
         answer_cell = ws.cell(row=r, column=8, value=", ".join(current) if isinstance(current, list) else current)
         comment_cell = ws.cell(row=r, column=9)
         for cell in (answer_cell, comment_cell):

@@ -279,7 +279,7 @@ class AssessmentWizard(QWidget):
         self.missing_label.setWordWrap(True)
         panel_layout.addWidget(self.missing_label)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([200, 650, 300])
+        splitter.setSizes([280, 650, 300])
         outer.addWidget(splitter, 1)
 
         buttons = QHBoxLayout()
