@@ -8,7 +8,7 @@ from typing import Any
 
 from desktop.cli.main import EXIT_OK, EXIT_PROBLEM, Context, group
 from desktop.core.checklist.scoring import RATING_LABELS
-from desktop.services import assessments, checklists, questionnaire
+from desktop.services import assessments, checklists
 
 
 def register(subparsers: Any) -> None:
@@ -66,7 +66,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("id", type=int, metavar="ID")
     p.add_argument("--preparer", metavar="NAME")
     p.set_defaults(handler=_reopen)
-    p = asm.add_parser("stale", help="material changes since the assessment was decided (exit 1 if any)")
+    p = asm.add_parser("stale", help="material changes since the assessment was decided; marks it stale (exit 1 if any)")
     p.add_argument("id", type=int, metavar="ID")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_stale)
@@ -205,12 +205,16 @@ def _attach(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _export(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.services import questionnaire  # openpyxl only when needed
+
     n = questionnaire.export_questionnaire(ctx.engine, args.id, args.output)
     ctx.print(f"Wrote {n} vendor-facing questions to {args.output}")
     return EXIT_OK
 
 
 def _import_answers(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.services import questionnaire
+
     r = questionnaire.import_answers(ctx.engine, args.id, args.file, actor=ctx.actor)
     ctx.print(f"Imported {len(r.applied)} vendor answer(s); {len(r.unchanged)} unchanged.")
     for s in r.skipped:
@@ -232,6 +236,9 @@ def _reopen(args: argparse.Namespace, ctx: Context) -> int:
 
 def _stale(args: argparse.Namespace, ctx: Context) -> int:
     changes = assessments.staleness(ctx.engine, args.id)
+    if changes:
+        vendor_id = assessments.get_assessment(ctx.engine, args.id).summary.vendor_id
+        assessments.refresh_staleness(ctx.engine, vendor_id, actor=ctx.actor)
     if args.json:
         ctx.print_json(changes)
     else:
