@@ -294,3 +294,17 @@ def test_facts_of_the_demo_vendors(demo_engine):
 def _stored_facts(engine, assessment_id):
     with read_session(engine) as session:
         return session.get(Assessment, assessment_id).facts_json
+
+
+def test_return_to_draft_needs_a_reason(demo_engine):
+    s = _new(demo_engine, "Clearlabel Cooperativa S.Coop.")
+    with pytest.raises(UserError, match="is draft, not in review"):
+        A.return_to_draft(demo_engine, s.id, "typo")
+    complete(demo_engine, s.id)
+    A.submit_assessment(demo_engine, s.id, analyze_fn=canned_analyze)
+    with pytest.raises(UserError, match="Give the reason"):
+        A.return_to_draft(demo_engine, s.id, "  ")
+    back = A.return_to_draft(demo_engine, s.id, "Approver asked for the 2025 pen-test report.")
+    assert back.status == "draft" and back.submitted_at is None
+    assert A.answer_question(demo_engine, s.id, "SEC-06", "no").value == "no"
+    assert [a.id for a in A.list_assessments(demo_engine, s.vendor_id)] == [s.id]
