@@ -126,3 +126,40 @@ def test_wizard_in_spanish(qtbot, demo_engine):
     assert "No neutral" in w.rating_label.text()
     assert "¿Posee un competidor" in w.editors["OWN-01"].title.text()
     assert w.editors["OWN-01"].input.currentText() == "Sí"
+
+
+def test_seed_case_vendor_through_the_wizard_is_not_neutral(qtbot, demo_engine, tmp_path: Path, monkeypatch):
+    s = A.create_assessment(demo_engine, "Scalewise Data Inc.", analyze_fn=canned_analyze)
+    w = _wizard(qtbot, demo_engine, s.id)
+    t = default_template()
+    for key, editor in w.editors.items():
+        if editor.state.value is None and editor.state.required:
+            _choose(editor, passing_value(t.question(key)))
+    evidence = tmp_path / "soc2.pdf"
+    evidence.write_bytes(b"%PDF-1.4 report")
+    monkeypatch.setattr(w, "choose_evidence_file", lambda: evidence)
+    for editor in w.editors.values():
+        if editor.state.evidence_required:
+            qtbot.mouseClick(editor.attach_button, Qt.MouseButton.LeftButton)
+    assert w.submit() is True
+    done = A.get_assessment(demo_engine, s.id)
+    assert done.summary.status == "in_review" and done.summary.rating == "not_neutral"
+    assert {"OWN-01", "GOV-02"} <= {f.question for f in done.result.findings}
+    assert "Not neutral" in w.rating_label.text()
+
+
+def test_reassessment_banner_and_changed_marks(qtbot, demo_engine):
+    from db.engine import unit_of_work
+    from db.models import Assessment
+    from db.types import utcnow
+
+    s = A.create_assessment(demo_engine, "Veridata Annotations Ltd", analyze_fn=canned_analyze)
+    with unit_of_work(demo_engine, "approver") as session:
+        a = session.get(Assessment, s.id)
+        a.status, a.approver, a.decided_at = "approved", "approver", utcnow()
+        session.add(a)
+    decided = _wizard(qtbot, demo_engine, s.id)
+    assert "can no longer be changed" in decided.banner.text() and not decided.editors["OWN-06"].input.isEnabled()
+    new = A.reopen_assessment(demo_engine, s.id, analyze_fn=canned_analyze)
+    w = _wizard(qtbot, demo_engine, new.id)
+    assert "Re-assessment" in w.banner.text() and w.editors["OWN-06"].input.isEnabled()
