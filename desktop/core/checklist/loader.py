@@ -1,0 +1,151 @@
+"""Load a template from YAML, with errors that name the file, line and field.
+
+The text is parsed with ``yaml.safe_load`` (no tags, no objects); a second pass composes the
+node tree only to know on which line each field sits, so a validation error can say
+"ai.yaml, line 42, sections[1].questions[3].severity: ...".
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError as PydanticError
+
+from desktop.core.checklist.rules import RuleError, check_condition
+from desktop.core.checklist.schema import Template
+from desktop.core.errors import UserError
+
+MAX_TEMPLATE_BYTES = 2 * 1024 * 1024
+
+PathKey = tuple[str | int, ...]
+
+
+class TemplateError(UserError):
+    """A template that cannot be used; ``line`` and ``field`` say where."""
+
+    def __init__(self, message: str, *, file: str, line: int | None = None, field: str | None = None) -> None:
+        super().__init__(message)
+        self.file = file
+        self.line = line
+        self.field = field
+
+
+def _line_map(text: str) -> dict[PathKey, int]:
+    """Map every path (keys and list indexes) to the 1-based line of its node."""
+    lines: dict[PathKey, int] = {}
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return lines
+
+    def walk(node: yaml.Node, path: PathKey) -> None:
+        lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+                lines[(*path, key)] = key_node.start_mark.line + 1
+                walk(value_node, (*path, key))
+                lines[(*path, key)] = key_node.start_mark.line + 1
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                walk(item, (*path, index))
+
+    if root is not None:
+        walk(root, ())
+    return lines
+
+
+def _field_name(path: PathKey) -> str:
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top level)"
+
+
+def _nearest_line(lines: dict[PathKey, int], path: PathKey) -> int | None:
+    for n in range(len(path), -1, -1):
+        if path[:n] in lines:
+            return lines[path[:n]]
+    return None
+
+
+def load_template_text(text: str, file: str = "<template>") -> Template:
+    """Parse and validate a template; raises ``TemplateError`` naming file, line and field."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        where = f", line {line}" if line else ""
+        raise TemplateError(f"{file}{where}: this is not valid YAML ({problem}).", file=file, line=line) from None
+    if not isinstance(data, dict):
+        raise TemplateError(f"{file}, line 1: a template must be a mapping with id, version, title and sections.",
+                            file=file, line=1)
+    lines = _line_map(text)
+    try:
+        template = Template.model_validate(data)
+    except PydanticError as exc:
+        first = exc.errors()[0]
+        loc: PathKey = tuple(p for p in first["loc"] if not (isinstance(p, str) and p in _UNION_TAGS))
+        # Pydantic reports model-level errors at the model; keep the path that exists in the file.
+        message = str(first["msg"]).removeprefix("Value error, ")
+        # Model-level checks name the field they are about first ("fail_if value ..."): point at it.
+        named = re.match(r"^(fail_if|pass_if|options|auto)(?:\[(\d+)\])?", message)
+        if named and (*loc, named.group(1)) in lines:
+            loc = (*loc, named.group(1)) + ((int(named.group(2)),) if named.group(2) else ())
+        line = _nearest_line(lines, loc)
+        field = _field_name(loc)
+        if first["type"] == "extra_forbidden":
+            message = "this field is not part of the template format"
+        elif first["type"] == "missing":
+            message = "this field is required"
+        more = len(exc.errors()) - 1
+        suffix = f" ({more} more problem{'s' if more > 1 else ''} after this one)" if more > 0 else ""
+        raise TemplateError(f"{file}, line {line}, {field}: {message}{suffix}.", file=file, line=line,
+                            field=field) from None
+    # Auto-rule conditions are checked here so the error can point at them.
+    for s_index, section in enumerate(template.sections):
+        for q_index, question in enumerate(section.questions):
+            for r_index, rule in enumerate(question.auto):
+                base: PathKey = ("sections", s_index, "questions", q_index, "auto", r_index, "when")
+                try:
+                    check_condition(rule.when)
+                except RuleError as exc:
+                    path = (*base, *exc.path)
+                    line = _nearest_line(lines, path)
+                    field = _field_name(path)
+                    raise TemplateError(f"{file}, line {line}, {field}: {exc}.", file=file, line=line,
+                                        field=field) from None
+    return template
+
+
+_UNION_TAGS = frozenset({"list[any]", "Threshold", "function-after[_one_at_least(), Threshold]"})
+
+
+def load_template_file(path: Path) -> tuple[Template, str]:
+    """The template in ``path`` and its text; refuses files that are too large or not UTF-8."""
+    name = path.name
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise TemplateError(f"The file {str(path)!r} does not exist.", file=name) from None
+    except OSError as exc:
+        raise TemplateError(f"The file {str(path)!r} cannot be read: {exc.strerror}.", file=name) from None
+    if path.is_dir():
+        raise TemplateError(f"{str(path)!r} is a folder, not a template file.", file=name)
+    if size > MAX_TEMPLATE_BYTES:
+        raise TemplateError(f"{name} is {size} bytes, over the {MAX_TEMPLATE_BYTES} byte limit for templates.",
+                            file=name)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise TemplateError(f"{name}: the file is not UTF-8 text (byte {exc.start}).", file=name) from None
+    except OSError as exc:
+        raise TemplateError(f"The file {str(path)!r} cannot be read: {exc.strerror}.", file=name) from None
+    return load_template_text(text, name), text

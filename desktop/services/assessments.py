@@ -1,0 +1,719 @@
+"""Assessments: create, answer (autosave), attach evidence, submit, re-open, staleness.
+
+Lifecycle: draft -> in_review (here) -> approved / approved_with_conditions / rejected (the
+decision is taken by the sign-off service). A decided assessment is read-only; re-opening it
+creates the next version of the series, pre-filled with the previous answers.
+
+Every function is one user action and one unit of work; results are plain dataclasses.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from db.engine import read_session, unit_of_work
+from db.models import (
+    DECIDED_STATUSES,
+    Answer,
+    AnswerSource,
+    Assessment,
+    AssessmentStatus,
+    AuditEvent,
+    Certification,
+    ChecklistTemplate,
+    EvidenceFile,
+    EvidenceLink,
+    Organisation,
+    Party,
+    PartyAlias,
+    Vendor,
+    search_key,
+)
+from db.repo import get_for_update
+from db.types import utcnow
+from desktop.core.checklist import Question, Template, parse_value, score, suggest
+from desktop.core.checklist.facts import lookup
+from desktop.core.checklist.rules import Suggestion, condition_facts
+from desktop.core.checklist.scoring import RATING_LABELS, ScoreResult, outcome
+from desktop.core.errors import NotFound, UserError
+from desktop.services import checklists
+from desktop.services.evidence import EvidenceInfo, link, read_file, store_bytes
+from desktop.services.facts import AnalyzeFn, build_facts
+
+DECIDED = frozenset(s.value for s in DECIDED_STATUSES)
+OPEN = frozenset({AssessmentStatus.DRAFT.value, AssessmentStatus.IN_REVIEW.value})
+MATERIAL_RECORDS = ("interest", "contract", "certification", "commitment", "subprocessor", "party",
+                    "data_location")
+DEFAULT_REVIEW_MONTHS = {"critical": 6, "high": 12, "medium": 24, "low": 36}
+
+
+class IncompleteAssessment(UserError):
+    """Submission refused; ``missing`` lists what is needed, one dict per question."""
+
+    def __init__(self, message: str, missing: list[dict[str, str]]) -> None:
+        super().__init__(message)
+        self.missing = missing
+
+
+@dataclass(frozen=True)
+class AssessmentSummary:
+    id: int
+    vendor_id: int
+    vendor_name: str
+    template_id: int
+    template_key: str
+    template_version: int
+    series_version: int
+    previous_id: int | None
+    status: str
+    preparer: str
+    approver: str | None
+    rating: str | None
+    score: float | None
+    as_of: date | None
+    submitted_at: datetime | None
+    decided_at: datetime | None
+    stale_since: datetime | None
+    version: int
+
+
+@dataclass(frozen=True)
+class QuestionState:
+    key: str
+    section: str
+    position: int
+    text_en: str
+    text_es: str
+    guidance_en: str
+    guidance_es: str
+    answer_type: str
+    allowed_values: list[str] | None
+    options: list[dict[str, str]]
+    required: bool
+    evidence_required: bool
+    vendor_facing: bool
+    severity: str
+    weight: float
+    references: list[str]
+    value: Any
+    source: str | None
+    suggested: Any
+    explanation_en: str
+    explanation_es: str
+    justification: str
+    answered_by: str
+    answered_at: datetime | None
+    answer_id: int
+    answer_version: int
+    evidence: list[EvidenceInfo]
+    changed_since_previous: bool
+    outcome: str
+
+    def text(self, lang: str = "en") -> str:
+        return self.text_es if lang == "es" else self.text_en
+
+    def guidance(self, lang: str = "en") -> str:
+        return self.guidance_es if lang == "es" else self.guidance_en
+
+    def explanation(self, lang: str = "en") -> str:
+        return self.explanation_es if lang == "es" else self.explanation_en
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["evidence"] = [{"id": e.id, "filename": e.filename, "sha256": e.sha256, "size": e.size}
+                            for e in self.evidence]
+        return data
+
+
+@dataclass(frozen=True)
+class AssessmentView:
+    summary: AssessmentSummary
+    title_en: str
+    title_es: str
+    sections: list[dict[str, str]]
+    questions: list[QuestionState]
+    result: ScoreResult
+    missing: list[dict[str, str]] = field(default_factory=list)
+
+    def section_questions(self, section: str) -> list[QuestionState]:
+        return [q for q in self.questions if q.section == section]
+
+    def question(self, key: str) -> QuestionState:
+        for q in self.questions:
+            if q.key == key:
+                return q
+        raise NotFound(f"Assessment #{self.summary.id} has no question {key!r}.")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _dumps(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _loads(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+def _explanations(raw: str) -> tuple[str, str]:
+    """Stored explanations are JSON ``{"en", "es"}``; plain text is shown in both languages."""
+    if not raw:
+        return "", ""
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return raw, raw
+    if isinstance(data, dict):
+        return str(data.get("en", "")), str(data.get("es", data.get("en", "")))
+    return raw, raw
+
+
+def _explanation_json(s: Suggestion) -> str:
+    return json.dumps({"en": s.explanation_en, "es": s.explanation_es}, ensure_ascii=False)
+
+
+def resolve_vendor(session: Session, ref: int | str) -> Vendor:
+    """A vendor by id, exact name or alias (case- and accent-free)."""
+    if isinstance(ref, int) or str(ref).strip().isdigit():
+        vendor = session.get(Vendor, int(ref))
+        if vendor is None:
+            raise NotFound(f"There is no vendor #{ref}; see `vetta vendors list`.")
+        return vendor
+    key = search_key(str(ref))
+    rows = session.exec(select(Vendor).join(Party, col(Party.id) == col(Vendor.party_id))
+                        .where(col(Party.name_normalised) == key)).all()
+    if not rows:
+        alias = select(col(PartyAlias.party_id)).where(func.lower(col(PartyAlias.name)) == str(ref).strip().lower())
+        rows = session.exec(select(Vendor).where(col(Vendor.party_id).in_(alias))).all()
+    if not rows:
+        like = f"%{key}%"
+        rows = session.exec(select(Vendor).join(Party, col(Party.id) == col(Vendor.party_id))
+                            .where(col(Party.name_normalised).like(like))).all()
+    if not rows:
+        raise NotFound(f"No vendor is called {ref!r}; see `vetta vendors list`.")
+    if len(rows) > 1:
+        raise UserError(f"{ref!r} matches {len(rows)} vendors; give the vendor id or the full name.")
+    return rows[0]
+
+
+def _vendor_name(session: Session, vendor_id: int) -> str:
+    vendor = session.get(Vendor, vendor_id)
+    party = session.get(Party, vendor.party_id) if vendor else None
+    return party.name if party else f"vendor #{vendor_id}"
+
+
+def _load(session: Session, assessment_id: int) -> Assessment:
+    a = session.get(Assessment, assessment_id)
+    if a is None:
+        raise NotFound(f"There is no assessment #{assessment_id}.")
+    return a
+
+
+def _require_draft(a: Assessment) -> None:
+    if a.status in DECIDED:
+        raise UserError(
+            f"Assessment #{a.id} was decided ({a.status.replace('_', ' ')}) and can no longer be changed; "
+            "re-open it to start a new version.")
+    if a.status != AssessmentStatus.DRAFT.value:
+        raise UserError(f"Assessment #{a.id} is in review and can no longer be changed; "
+                        "return it to draft first.")
+
+
+def _summary(session: Session, a: Assessment) -> AssessmentSummary:
+    assert a.id is not None
+    t = session.get(ChecklistTemplate, a.template_id)
+    assert t is not None
+    return AssessmentSummary(
+        id=a.id, vendor_id=a.vendor_id, vendor_name=_vendor_name(session, a.vendor_id), template_id=a.template_id,
+        template_key=t.key, template_version=t.version, series_version=a.series_version, previous_id=a.previous_id,
+        status=a.status, preparer=a.preparer, approver=a.approver, rating=a.rating, score=a.score, as_of=a.as_of,
+        submitted_at=a.submitted_at, decided_at=a.decided_at, stale_since=a.stale_since, version=a.version)
+
+
+def _answers(session: Session, assessment_id: int) -> dict[str, Answer]:
+    rows = session.exec(select(Answer).where(Answer.assessment_id == assessment_id)).all()
+    return {r.question_key: r for r in rows}
+
+
+def _evidence(session: Session, answer_ids: list[int]) -> dict[int, list[EvidenceInfo]]:
+    out: dict[int, list[EvidenceInfo]] = {i: [] for i in answer_ids}
+    if not answer_ids:
+        return out
+    rows = session.exec(
+        select(EvidenceLink.record_id, EvidenceFile)
+        .join(EvidenceFile, col(EvidenceFile.id) == col(EvidenceLink.evidence_id))
+        .where(EvidenceLink.record_type == "answer", col(EvidenceLink.record_id).in_(answer_ids),
+               col(EvidenceFile.archived_at).is_(None))
+        .order_by(col(EvidenceFile.created_at), col(EvidenceFile.id))).all()
+    for record_id, f in rows:
+        assert f.id is not None
+        out[record_id].append(EvidenceInfo(f.id, f.filename, f.mime_type, f.size, f.sha256, f.description,
+                                           f.uploaded_by, f.created_at, f.version))
+    return out
+
+
+def _state(section: str, position: int, q: Question, ans: Answer, evidence: list[EvidenceInfo]) -> QuestionState:
+    assert ans.id is not None
+    value = _loads(ans.value_json)
+    en, es = _explanations(ans.suggestion_explanation)
+    return QuestionState(
+        key=q.id, section=section, position=position, text_en=q.text.en, text_es=q.text.es,
+        guidance_en=q.guidance.en, guidance_es=q.guidance.es, answer_type=q.answer_type,
+        allowed_values=q.allowed_values(),
+        options=[{"value": v, "label_en": q.option_label(v, "en"), "label_es": q.option_label(v, "es")}
+                 for v in (q.allowed_values() or [])],
+        required=q.required, evidence_required=q.evidence_required, vendor_facing=q.vendor_facing,
+        severity=q.severity, weight=q.weight, references=list(q.references), value=value, source=ans.source,
+        suggested=_loads(ans.suggested_json), explanation_en=en, explanation_es=es, justification=ans.justification,
+        answered_by=ans.answered_by, answered_at=ans.answered_at, answer_id=ans.id, answer_version=ans.version,
+        evidence=evidence, changed_since_previous=ans.changed_since_previous, outcome=outcome(q, value))
+
+
+def missing_items(template: Template, states: list[QuestionState]) -> list[dict[str, str]]:
+    """What stops submission: required answers and required evidence, in template order."""
+    by_key = {s.key: s for s in states}
+    missing: list[dict[str, str]] = []
+    for _section, q in template.questions():
+        s = by_key.get(q.id)
+        if s is None:
+            continue
+        if q.required and s.outcome == "unanswered":
+            missing.append({"question": q.id, "reason": "answer", "text_en": q.text.en, "text_es": q.text.es})
+        elif q.evidence_required and s.outcome not in ("unanswered", "na") and not s.evidence:
+            missing.append({"question": q.id, "reason": "evidence", "text_en": q.text.en, "text_es": q.text.es})
+    return missing
+
+
+def _explain_map(states: list[QuestionState]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for s in states:
+        parts = []
+        if s.source == AnswerSource.RULE.value and s.explanation_en:
+            parts.append(s.explanation_en)
+        elif s.explanation_en and s.suggested is not None and s.suggested != s.value:
+            parts.append(f"Rule suggested {s.suggested}: {s.explanation_en}")
+        if s.justification:
+            parts.append(s.justification)
+        out[s.key] = " ".join(parts)
+    return out
+
+
+def _view(session: Session, a: Assessment) -> AssessmentView:
+    assert a.id is not None
+    template = checklists.template_model(session, a.template_id)
+    answers = _answers(session, a.id)
+    ev = _evidence(session, [r.id for r in answers.values() if r.id is not None])
+    states: list[QuestionState] = []
+    position = 0
+    for section, q in template.questions():
+        position += 1
+        ans = answers.get(q.id)
+        if ans is None:  # a question without its row (should not happen); show it unanswered
+            continue
+        assert ans.id is not None
+        states.append(_state(section.id, position, q, ans, ev.get(ans.id, [])))
+    values = {s.key: s.value for s in states}
+    result = score(template, values, _explain_map(states))
+    return AssessmentView(
+        summary=_summary(session, a), title_en=template.title.en, title_es=template.title.es,
+        sections=[{"id": s.id, "title_en": s.title.en, "title_es": s.title.es} for s in template.sections],
+        questions=states, result=result, missing=missing_items(template, states))
+
+
+def _open_for_vendor(session: Session, vendor_id: int) -> Assessment | None:
+    return session.exec(select(Assessment).where(Assessment.vendor_id == vendor_id,
+                                                 col(Assessment.status).in_(sorted(OPEN)))).first()
+
+
+def _next_series(session: Session, vendor_id: int) -> int:
+    current = session.exec(select(func.max(col(Assessment.series_version)))
+                           .where(col(Assessment.vendor_id) == vendor_id)).one()
+    return int(current or 0) + 1
+
+
+# --------------------------------------------------------------------------- actions
+
+
+def create_assessment(engine: Engine, vendor: int | str, template: str | int | None = None, *,
+                      preparer: str | None = None, actor: str | None = None, as_of: date | None = None,
+                      analyze_fn: AnalyzeFn | None = None) -> AssessmentSummary:
+    """Start a new draft for ``vendor`` (id or name), answers pre-filled by the template's rules."""
+    with read_session(engine) as session:
+        vendor_id = resolve_vendor(session, vendor).id
+    assert vendor_id is not None
+    as_of = as_of or date.today()
+    facts = build_facts(engine, vendor_id, as_of, analyze_fn)
+    with unit_of_work(engine, actor) as session:
+        row = checklists.resolve_template(session, template)
+        assert row.id is not None
+        model = checklists.template_model(session, row.id)
+        existing = _open_for_vendor(session, vendor_id)
+        if existing is not None:
+            raise UserError(
+                f"{_vendor_name(session, vendor_id)} already has assessment #{existing.id} "
+                f"({existing.status.replace('_', ' ')}); continue that one instead of starting another.")
+        a = Assessment(vendor_id=vendor_id, template_id=row.id, series_version=_next_series(session, vendor_id),
+                       preparer=preparer or session.info["actor"], as_of=as_of,
+                       facts_json=json.dumps(facts, ensure_ascii=False, sort_keys=True, default=str))
+        session.add(a)
+        session.flush()
+        assert a.id is not None
+        for _section, q in model.questions():
+            ans = Answer(assessment_id=a.id, question_key=q.id)
+            s = suggest(q, facts)
+            if s is not None:
+                _apply_suggestion(ans, s, session.info["actor"])
+            session.add(ans)
+        session.flush()
+        return _summary(session, a)
+
+
+def _apply_suggestion(ans: Answer, s: Suggestion, actor: str) -> None:
+    ans.suggested_json = _dumps(s.value)
+    ans.suggestion_explanation = _explanation_json(s)
+    ans.value_json = _dumps(s.value)
+    ans.source = AnswerSource.RULE.value
+    ans.justification = ""
+    ans.answered_by = actor
+    ans.answered_at = utcnow()
+
+
+def get_assessment(engine: Engine, assessment_id: int) -> AssessmentView:
+    """Everything about an assessment, with the live rating computed from the saved answers."""
+    with read_session(engine) as session:
+        return _view(session, _load(session, assessment_id))
+
+
+def list_assessments(engine: Engine, vendor_id: int | None = None) -> list[AssessmentSummary]:
+    with read_session(engine) as session:
+        query = select(Assessment).order_by(col(Assessment.vendor_id), col(Assessment.series_version))
+        if vendor_id is not None:
+            query = query.where(Assessment.vendor_id == vendor_id)
+        return [_summary(session, a) for a in session.exec(query).all()]
+
+
+def answer_question(engine: Engine, assessment_id: int, question_key: str, value: Any, *,
+                    justification: str = "", source: str = AnswerSource.PREPARER.value,
+                    expected_version: int | None = None, actor: str | None = None) -> QuestionState:
+    """Save one answer at once (autosave). ``value`` may be user text or a typed value; None clears.
+
+    Overriding a rule's suggestion needs a justification. ``expected_version`` is the answer
+    version the caller loaded; a stale one is refused (someone else saved in between).
+    """
+    if source not in {s.value for s in AnswerSource}:
+        raise UserError(f"{source!r} is not an answer source.")
+    with unit_of_work(engine, actor) as session:
+        a = _load(session, assessment_id)
+        _require_draft(a)
+        model = checklists.template_model(session, a.template_id)
+        q = model.question(question_key)
+        if q is None:
+            raise NotFound(f"Assessment #{assessment_id} has no question {question_key!r}; "
+                           "see `vetta assessment show` for the question ids.")
+        parsed = parse_value(q, value)
+        row = session.exec(select(Answer).where(Answer.assessment_id == assessment_id,
+                                                Answer.question_key == question_key)).first()
+        if row is None or row.id is None:
+            raise NotFound(f"Assessment #{assessment_id} has no answer row for {question_key!r}.")
+        ans = get_for_update(session, Answer, row.id, expected_version)
+        suggested = _loads(ans.suggested_json)
+        reason = justification.strip()
+        if suggested is not None and parsed != suggested and parsed is not None:
+            if not reason and not (source == ans.source and _loads(ans.value_json) == parsed and ans.justification):
+                en, _es = _explanations(ans.suggestion_explanation)
+                raise UserError(
+                    f"Question {q.id}: the rule suggests {_fmt(suggested)} ({en}); give a justification to "
+                    f"answer {_fmt(parsed)} instead.")
+            reason = reason or ans.justification
+        new_source: str | None
+        if parsed is not None and suggested is not None and parsed == suggested and not reason:
+            new_source = AnswerSource.RULE.value if source == AnswerSource.PREPARER.value else source
+        else:
+            new_source = source if parsed is not None else None
+        ans.value_json = _dumps(parsed)
+        ans.source = new_source
+        ans.justification = reason if parsed is not None else ""
+        ans.answered_by = session.info["actor"] if parsed is not None else ""
+        ans.answered_at = utcnow() if parsed is not None else None
+        session.add(ans)
+        session.flush()
+        section = next(s.id for s, qq in model.questions() if qq.id == q.id)
+        position = [qq.id for _s, qq in model.questions()].index(q.id) + 1
+        assert ans.id is not None
+        return _state(section, position, q, ans, _evidence(session, [ans.id])[ans.id])
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return {"na": "not applicable"}.get(str(value), str(value))
+
+
+def attach_evidence(engine: Engine, assessment_id: int, question_key: str, path: Path, *,
+                    actor: str | None = None, description: str = "") -> EvidenceInfo:
+    """Store the file at ``path`` as evidence of one answer (all or nothing)."""
+    data = read_file(path)
+    return attach_evidence_bytes(engine, assessment_id, question_key, data, path.name, actor=actor,
+                                 description=description)
+
+
+def attach_evidence_bytes(engine: Engine, assessment_id: int, question_key: str, data: bytes, filename: str, *,
+                          actor: str | None = None, description: str = "") -> EvidenceInfo:
+    with unit_of_work(engine, actor) as session:
+        a = _load(session, assessment_id)
+        _require_draft(a)
+        ans = session.exec(select(Answer).where(Answer.assessment_id == assessment_id,
+                                                Answer.question_key == question_key)).first()
+        if ans is None or ans.id is None:
+            raise NotFound(f"Assessment #{assessment_id} has no question {question_key!r}.")
+        f = store_bytes(session, data, filename, actor=session.info["actor"], description=description)
+        assert f.id is not None
+        link(session, f.id, "answer", ans.id)
+        return EvidenceInfo(f.id, f.filename, f.mime_type, f.size, f.sha256, f.description, f.uploaded_by,
+                            f.created_at, f.version)
+
+
+def submit_assessment(engine: Engine, assessment_id: int, *, actor: str | None = None,
+                      analyze_fn: AnalyzeFn | None = None) -> AssessmentSummary:
+    """draft -> in_review, when required answers and evidence are present; stores rating and findings."""
+    with read_session(engine) as session:
+        a = _load(session, assessment_id)
+        _require_draft(a)
+        vendor_id, as_of = a.vendor_id, a.as_of
+    facts = build_facts(engine, vendor_id, as_of, analyze_fn)
+    with unit_of_work(engine, actor) as session:
+        a = _load(session, assessment_id)
+        _require_draft(a)
+        view = _view(session, a)
+        if view.missing:
+            raise IncompleteAssessment(_missing_sentence(assessment_id, view.missing), view.missing)
+        template = checklists.template_model(session, a.template_id)
+        conditions = {c["question"]: c for c in view.result.conditions}
+        findings = []
+        for f in view.result.findings:
+            item = f.to_dict()
+            cond = conditions.get(f.question)
+            item["condition"] = {"en": cond["en"], "es": cond["es"]} if cond else None
+            q = template.question(f.question)
+            item["references"] = list(q.references) if q else []
+            findings.append(item)
+        a.rating = view.result.rating
+        a.score = view.result.score
+        a.findings_json = json.dumps(findings, ensure_ascii=False, sort_keys=True, default=str)
+        a.facts_json = json.dumps(facts, ensure_ascii=False, sort_keys=True, default=str)
+        a.status = AssessmentStatus.IN_REVIEW.value
+        a.submitted_at = utcnow()
+        session.add(a)
+        session.flush()
+        return _summary(session, a)
+
+
+def _missing_sentence(assessment_id: int, missing: list[dict[str, str]]) -> str:
+    answers = [m["question"] for m in missing if m["reason"] == "answer"]
+    evidence = [m["question"] for m in missing if m["reason"] == "evidence"]
+    parts = []
+    if answers:
+        parts.append(f"{len(answers)} required question{'s are' if len(answers) > 1 else ' is'} unanswered "
+                     f"({', '.join(answers)})")
+    if evidence:
+        parts.append(f"{len(evidence)} answer{'s need' if len(evidence) > 1 else ' needs'} evidence "
+                     f"({', '.join(evidence)})")
+    return f"Assessment #{assessment_id} cannot be submitted yet: {' and '.join(parts)}."
+
+
+def return_to_draft(engine: Engine, assessment_id: int, reason: str, *, actor: str | None = None) -> AssessmentSummary:
+    """in_review -> draft (e.g. the approver sends it back); the reason goes to the audit trail."""
+    if not reason.strip():
+        raise UserError("Give the reason for returning the assessment to draft.")
+    with unit_of_work(engine, actor) as session:
+        a = _load(session, assessment_id)
+        if a.status != AssessmentStatus.IN_REVIEW.value:
+            raise UserError(f"Assessment #{assessment_id} is {a.status.replace('_', ' ')}, not in review.")
+        a.status = AssessmentStatus.DRAFT.value
+        a.submitted_at = None
+        session.add(a)
+        session.flush()
+        return _summary(session, a)
+
+
+def reopen_assessment(engine: Engine, assessment_id: int, *, preparer: str | None = None,
+                      actor: str | None = None, as_of: date | None = None,
+                      analyze_fn: AnalyzeFn | None = None) -> AssessmentSummary:
+    """Start the next version of a decided assessment, pre-filled with its answers.
+
+    Answers the rules gave are re-derived from today's facts; answers people gave are kept.
+    ``changed_since_previous`` marks every question whose facts or suggestion changed.
+    """
+    with read_session(engine) as session:
+        prev = _load(session, assessment_id)
+        if prev.status not in DECIDED:
+            raise UserError(f"Assessment #{assessment_id} is {prev.status.replace('_', ' ')}; only a decided "
+                            "assessment can be re-opened.")
+        vendor_id = prev.vendor_id
+    as_of = as_of or date.today()
+    facts = build_facts(engine, vendor_id, as_of, analyze_fn)
+    with unit_of_work(engine, actor) as session:
+        prev = _load(session, assessment_id)
+        existing = _open_for_vendor(session, vendor_id)
+        if existing is not None:
+            raise UserError(f"{_vendor_name(session, vendor_id)} already has assessment #{existing.id} "
+                            f"({existing.status.replace('_', ' ')}); continue that one.")
+        prev_row = session.get(ChecklistTemplate, prev.template_id)
+        assert prev_row is not None
+        row = checklists.latest_row(session, prev_row.key) or prev_row
+        assert row.id is not None
+        model = checklists.template_model(session, row.id)
+        prev_facts = json.loads(prev.facts_json or "{}")
+        prev_answers = _answers(session, assessment_id)
+        prev_evidence = _evidence(session, [r.id for r in prev_answers.values() if r.id is not None])
+        a = Assessment(vendor_id=vendor_id, template_id=row.id, series_version=_next_series(session, vendor_id),
+                       previous_id=prev.id, preparer=preparer or session.info["actor"], as_of=as_of,
+                       facts_json=json.dumps(facts, ensure_ascii=False, sort_keys=True, default=str))
+        session.add(a)
+        session.flush()
+        assert a.id is not None
+        links: list[tuple[int, Answer]] = []
+        for _section, q in model.questions():
+            ans = Answer(assessment_id=a.id, question_key=q.id)
+            s = suggest(q, facts)
+            old = prev_answers.get(q.id)
+            paths: set[str] = set()
+            for rule in q.auto:
+                paths |= condition_facts(rule.when)
+                if rule.answer_fact:
+                    paths.add(rule.answer_fact)
+            facts_changed = any(lookup(prev_facts, p) != lookup(facts, p) for p in paths)
+            new_suggested = s.value if s else None
+            if old is None:
+                if s is not None:
+                    _apply_suggestion(ans, s, session.info["actor"])
+                ans.changed_since_previous = True
+            else:
+                if s is not None:
+                    ans.suggested_json = _dumps(s.value)
+                    ans.suggestion_explanation = _explanation_json(s)
+                if old.source == AnswerSource.RULE.value or old.value_json is None:
+                    if s is not None:
+                        _apply_suggestion(ans, s, session.info["actor"])
+                else:
+                    ans.value_json = old.value_json
+                    ans.source = old.source
+                    ans.justification = old.justification
+                    ans.answered_by = old.answered_by
+                    ans.answered_at = old.answered_at
+                ans.changed_since_previous = facts_changed or new_suggested != _loads(old.suggested_json)
+                if old.id is not None:
+                    links += [(e.id, ans) for e in prev_evidence.get(old.id, [])]
+            session.add(ans)
+        session.flush()
+        for evidence_id, ans in links:
+            assert ans.id is not None
+            link(session, evidence_id, "answer", ans.id)
+        return _summary(session, a)
+
+
+# --------------------------------------------------------------------------- review dates and staleness
+
+
+def next_review_due(engine_or_session: Engine | Session, vendor_id: int, decided_on: date) -> date:
+    """The next review date after a decision: the vendor's tier interval from the organisation."""
+    from desktop.services.demo import add_months
+
+    def compute(session: Session) -> date:
+        vendor = session.get(Vendor, vendor_id)
+        if vendor is None:
+            raise NotFound(f"There is no vendor #{vendor_id}.")
+        org = session.exec(select(Organisation)).first()
+        months = getattr(org, f"review_months_{vendor.tier}", None) if org else None
+        return add_months(decided_on, int(months or DEFAULT_REVIEW_MONTHS.get(vendor.tier, 12)))
+
+    if isinstance(engine_or_session, Session):
+        return compute(engine_or_session)
+    with read_session(engine_or_session) as session:
+        return compute(session)
+
+
+_RECORD_LABELS = {
+    "interest": "ownership or influence", "contract": "contract", "certification": "certification",
+    "commitment": "commitment", "subprocessor": "subprocessor", "party": "vendor details",
+    "data_location": "data location",
+}
+
+
+def staleness(engine: Engine, assessment_id: int, today: date | None = None) -> list[dict[str, Any]]:
+    """Material changes to the vendor since the assessment was decided (empty if not decided)."""
+    today = today or date.today()
+    with read_session(engine) as session:
+        a = _load(session, assessment_id)
+        if a.status not in DECIDED or a.decided_at is None:
+            return []
+        decided_at = a.decided_at
+        vendor = session.get(Vendor, a.vendor_id)
+        assert vendor is not None
+        party_id = vendor.party_id
+        changes: list[dict[str, Any]] = []
+        events = session.exec(select(AuditEvent).where(
+            AuditEvent.vendor_id == a.vendor_id, col(AuditEvent.record_type).in_(MATERIAL_RECORDS),
+            col(AuditEvent.occurred_at) > decided_at).order_by(col(AuditEvent.seq))).all()
+        for e in events:
+            fields = sorted(json.loads(e.changes_json or "{}"))
+            label = _RECORD_LABELS.get(e.record_type, e.record_type)
+            changes.append({
+                "kind": "record", "when": e.occurred_at.isoformat(), "record_type": e.record_type,
+                "record_id": e.record_id, "action": e.action, "actor": e.actor, "fields": fields,
+                "message": f"{label} #{e.record_id} {e.action}d by {e.actor}"
+                           + (f" ({', '.join(fields)})" if fields and e.action == "update" else ""),
+            })
+        expired = session.exec(select(Certification).where(
+            Certification.vendor_id == a.vendor_id, col(Certification.archived_at).is_(None),
+            col(Certification.valid_until) >= decided_at.date(), col(Certification.valid_until) < today)).all()
+        for c in expired:
+            changes.append({"kind": "certificate_expired", "when": str(c.valid_until), "record_type": "certification",
+                            "record_id": c.id, "action": "expired", "actor": "",
+                            "fields": ["valid_until"], "message": f"{c.standard} expired on {c.valid_until}"})
+    try:
+        from desktop.services.ownership import change_feed  # type: ignore[import-not-found,attr-defined,unused-ignore]
+    except ImportError:
+        change_feed = None
+    if change_feed is not None:
+        for item in change_feed(engine, party_id, decided_at.date(), today) or []:
+            entry = dict(item) if isinstance(item, dict) else {"message": str(item)}
+            entry.setdefault("kind", "ownership_chain")
+            entry.setdefault("message", str(item))
+            changes.append(entry)
+    return changes
+
+
+def refresh_staleness(engine: Engine, vendor_id: int, *, actor: str | None = None,
+                      today: date | None = None) -> list[int]:
+    """Mark the vendor's latest decided assessment stale when material changes happened; its id(s)."""
+    with read_session(engine) as session:
+        latest = session.exec(select(Assessment).where(
+            Assessment.vendor_id == vendor_id, col(Assessment.status).in_(sorted(DECIDED)))
+            .order_by(col(Assessment.series_version).desc())).first()
+        if latest is None or latest.id is None or latest.stale_since is not None:
+            return []
+        latest_id = latest.id
+    changes = staleness(engine, latest_id, today)
+    if not changes:
+        return []
+    with unit_of_work(engine, actor or "vetta") as session:
+        a = _load(session, latest_id)
+        a.stale_since = utcnow()
+        session.add(a)
+    return [latest_id]
+
+
+def rating_label(rating: str | None, lang: str = "en") -> str:
+    if rating is None:
+        return "—"
+    return RATING_LABELS.get(rating, {}).get(lang, rating)

@@ -1,0 +1,472 @@
+"""AssessmentWizard: one page per checklist section, progress, live rating, autosave.
+
+Every change goes straight to ``desktop.services.assessments`` (one unit of work per answer), so
+closing the window or a crash loses nothing; opening the wizard again shows what was saved.
+Answers suggested by auto-rules are pre-filled with their explanation; changing one asks for a
+justification. Evidence is attached per question through a file picker. Submission is refused
+until every required question is answered and every required evidence file is attached.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.engine import Engine
+
+from db.errors import DatabaseError
+from desktop.core.errors import UserError
+from desktop.services import assessments
+from desktop.services.assessments import AssessmentView, QuestionState
+
+_RATING_COLOURS = {"neutral": "#1b7f3b", "conditionally_neutral": "#a86400", "not_neutral": "#b3261e"}
+
+
+class QuestionEditor(QFrame):
+    """The widgets of one question; tells the wizard when the user changes the answer."""
+
+    changed = Signal(str, object)  # question key, new raw value (None clears)
+    attach_requested = Signal(str)
+
+    def __init__(self, state: QuestionState, lang: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.key = state.key
+        self.state = state
+        self.lang = lang
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setObjectName(f"question-{state.key}")
+        layout = QVBoxLayout(self)
+        marks = (" *" if state.required else "")
+        self.title = QLabel(f"<b>{state.key}</b>{marks} — {_esc(state.text(lang))}", self)
+        self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.title)
+        guidance = QLabel(_esc(state.guidance(lang)), self)
+        guidance.setWordWrap(True)
+        guidance.setStyleSheet("color: #555;")
+        layout.addWidget(guidance)
+        if state.references:
+            refs = QLabel(self.tr("References: {0}").format(", ".join(state.references)), self)
+            refs.setWordWrap(True)
+            refs.setStyleSheet("color: #777; font-size: small;")
+            layout.addWidget(refs)
+
+        self.input: QWidget
+        row = QHBoxLayout()
+        if state.answer_type in ("yes_no_partial_na", "single_choice"):
+            combo = QComboBox(self)
+            combo.addItem(self.tr("— not answered —"), None)
+            for option in state.options:
+                combo.addItem(option["label_es" if lang == "es" else "label_en"], option["value"])
+            combo.activated.connect(self._combo_changed)
+            self.input = combo
+        elif state.answer_type == "multiple_choice":
+            box = QListWidget(self)
+            for option in state.options:
+                item = QListWidgetItem(option["label_es" if lang == "es" else "label_en"], box)
+                item.setData(Qt.ItemDataRole.UserRole, option["value"])
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Unchecked)
+            box.setMaximumHeight(24 * max(2, len(state.options)) + 6)
+            box.itemChanged.connect(self._list_changed)
+            self.input = box
+        else:
+            edit = QLineEdit(self)
+            edit.setPlaceholderText({"number": self.tr("a number"), "date": self.tr("YYYY-MM-DD")}
+                                    .get(state.answer_type, self.tr("your answer")))
+            edit.editingFinished.connect(self._edit_finished)
+            self.input = edit
+        self.input.setAccessibleName(state.key)
+        row.addWidget(self.input, 1)
+        self.attach_button = QPushButton(self.tr("Attach evidence…"), self)
+        self.attach_button.clicked.connect(self._attach_clicked)
+        row.addWidget(self.attach_button)
+        layout.addLayout(row)
+
+        self.suggestion = QLabel(self)
+        self.suggestion.setWordWrap(True)
+        layout.addWidget(self.suggestion)
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        self.error = QLabel(self)
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b3261e;")
+        self.error.hide()
+        layout.addWidget(self.error)
+        self.show_state(state)
+
+    # -- display
+
+    def show_state(self, state: QuestionState) -> None:
+        self.state = state
+        self._set_value(state.value)
+        lang = self.lang
+        if state.suggested is not None:
+            self.suggestion.setText(self.tr("Suggested by rule: {0} — {1}").format(
+                self.label_for(state.suggested), state.explanation(lang)))
+            self.suggestion.show()
+        else:
+            self.suggestion.hide()
+        parts = []
+        if state.source:
+            parts.append(self.tr("Answer from: {0}").format(
+                {"rule": self.tr("rule"), "preparer": self.tr("preparer"), "vendor": self.tr("vendor")}
+                .get(state.source, state.source)))
+        if state.justification:
+            parts.append(self.tr("Justification: {0}").format(state.justification))
+        if state.changed_since_previous:
+            parts.append(self.tr("Changed since the previous assessment"))
+        if state.evidence_required or state.evidence:
+            files = ", ".join(e.filename for e in state.evidence) or self.tr("none yet")
+            need = self.tr(" (required)") if state.evidence_required else ""
+            parts.append(self.tr("Evidence{0}: {1}").format(need, files))
+        if state.outcome in ("fail", "partial"):
+            parts.append(self.tr("Finding ({0})").format(state.severity))
+        self.status.setText(" · ".join(parts))
+        self.status.setVisible(bool(parts))
+        self.error.hide()
+        colour = {"fail": "#fbe9e7", "partial": "#fff4e0"}.get(state.outcome, "")
+        self.setStyleSheet(f"#question-{state.key} {{ background: {colour}; }}" if colour else "")
+
+    def label_for(self, value: Any) -> str:
+        labels = {o["value"]: o["label_es" if self.lang == "es" else "label_en"] for o in self.state.options}
+        if isinstance(value, list):
+            return ", ".join(str(labels.get(v, v)) for v in value)
+        return str(labels.get(value, value))
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
+
+    def _set_value(self, value: Any) -> None:
+        self.input.blockSignals(True)
+        try:
+            if isinstance(self.input, QComboBox):
+                index = self.input.findData(value) if value is not None else 0
+                self.input.setCurrentIndex(max(index, 0))
+            elif isinstance(self.input, QListWidget):
+                chosen = set(value or [])
+                for i in range(self.input.count()):
+                    item = self.input.item(i)
+                    item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in chosen
+                                       else Qt.CheckState.Unchecked)
+            elif isinstance(self.input, QLineEdit):
+                self.input.setText("" if value is None else str(value))
+        finally:
+            self.input.blockSignals(False)
+
+    def current_value(self) -> Any:
+        if isinstance(self.input, QComboBox):
+            return self.input.currentData()
+        if isinstance(self.input, QListWidget):
+            return [self.input.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.input.count())
+                    if self.input.item(i).checkState() == Qt.CheckState.Checked]
+        if isinstance(self.input, QLineEdit):
+            return self.input.text()
+        return None
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.input.setEnabled(not read_only)
+        self.attach_button.setEnabled(not read_only)
+
+    # -- user input
+
+    @Slot(int)
+    def _combo_changed(self, _index: int) -> None:
+        self.changed.emit(self.key, self.current_value())
+
+    @Slot(QListWidgetItem)
+    def _list_changed(self, _item: QListWidgetItem) -> None:
+        self.changed.emit(self.key, self.current_value())
+
+    @Slot()
+    def _edit_finished(self) -> None:
+        text = self.current_value()
+        stored = "" if self.state.value is None else str(self.state.value)
+        if text != stored:
+            self.changed.emit(self.key, text)
+
+    @Slot()
+    def _attach_clicked(self) -> None:
+        self.attach_requested.emit(self.key)
+
+
+class AssessmentWizard(QWidget):
+    """The guided assessment: embed it anywhere (``AssessmentWizard(engine, assessment_id)``)."""
+
+    saved = Signal(str)  # question key, after every successful save
+    submitted = Signal(int)
+
+    def __init__(self, engine: Engine, assessment_id: int, parent: QWidget | None = None, *, lang: str = "en",
+                 actor: str | None = None, analyze_fn: Any = None) -> None:
+        super().__init__(parent)
+        self.engine = engine
+        self.assessment_id = assessment_id
+        self.lang = lang
+        self.actor = actor
+        self.analyze_fn = analyze_fn
+        self.view: AssessmentView = assessments.get_assessment(engine, assessment_id)
+        self.editors: dict[str, QuestionEditor] = {}
+        s = self.view.summary
+        self.setWindowTitle(self.tr("Assessment #{0} — {1}").format(s.id, s.vendor_name))
+
+        outer = QVBoxLayout(self)
+        self.header = QLabel(self)
+        self.header.setWordWrap(True)
+        outer.addWidget(self.header)
+        self.progress = QProgressBar(self)
+        self.progress.setFormat(self.tr("%v of %m required answers"))
+        outer.addWidget(self.progress)
+        self.banner = QLabel(self)
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background: #eef; padding: 4px;")
+        self.banner.hide()
+        outer.addWidget(self.banner)
+
+        splitter = QSplitter(self)
+        self.sections = QListWidget(splitter)
+        self.sections.setAccessibleName(self.tr("Sections"))
+        self.pages = QStackedWidget(splitter)
+        for section in self.view.sections:
+            QListWidgetItem(section["title_es" if lang == "es" else "title_en"], self.sections)
+            page = QWidget()
+            page_layout = QVBoxLayout(page)
+            for state in self.view.section_questions(section["id"]):
+                editor = QuestionEditor(state, lang, page)
+                editor.changed.connect(self._answer_changed)
+                editor.attach_requested.connect(self._attach_requested)
+                self.editors[state.key] = editor
+                page_layout.addWidget(editor)
+            page_layout.addStretch(1)
+            scroll = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setWidget(page)
+            self.pages.addWidget(scroll)
+        self.sections.currentRowChanged.connect(self.pages.setCurrentIndex)
+
+        panel = QWidget(splitter)
+        panel_layout = QVBoxLayout(panel)
+        self.rating_label = QLabel(panel)
+        self.rating_label.setWordWrap(True)
+        self.rating_label.setTextFormat(Qt.TextFormat.RichText)
+        panel_layout.addWidget(self.rating_label)
+        panel_layout.addWidget(QLabel(self.tr("Findings and conditions"), panel))
+        self.findings = QListWidget(panel)
+        self.findings.setAccessibleName(self.tr("Findings"))
+        self.findings.setWordWrap(True)
+        panel_layout.addWidget(self.findings, 1)
+        self.missing_label = QLabel(panel)
+        self.missing_label.setWordWrap(True)
+        panel_layout.addWidget(self.missing_label)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([280, 650, 300])
+        outer.addWidget(splitter, 1)
+
+        buttons = QHBoxLayout()
+        self.back_button = QPushButton(self.tr("Back"), self)
+        self.back_button.clicked.connect(self.previous_page)
+        self.next_button = QPushButton(self.tr("Next"), self)
+        self.next_button.clicked.connect(self.next_page)
+        self.submit_button = QPushButton(self.tr("Submit for review"), self)
+        self.submit_button.clicked.connect(self._submit_clicked)
+        buttons.addWidget(self.back_button)
+        buttons.addWidget(self.next_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.submit_button)
+        outer.addLayout(buttons)
+
+        self.sections.setCurrentRow(0)
+        self._refresh_panel()
+
+    # -- navigation
+
+    @Slot()
+    def next_page(self) -> None:
+        self.sections.setCurrentRow(min(self.sections.currentRow() + 1, self.sections.count() - 1))
+
+    @Slot()
+    def previous_page(self) -> None:
+        self.sections.setCurrentRow(max(self.sections.currentRow() - 1, 0))
+
+    def current_section(self) -> str:
+        return self.view.sections[self.pages.currentIndex()]["id"]
+
+    def show_section(self, section_id: str) -> None:
+        ids = [s["id"] for s in self.view.sections]
+        self.sections.setCurrentRow(ids.index(section_id))
+
+    # -- hooks a test or an embedding window may replace
+
+    def ask_justification(self, editor: QuestionEditor, value: Any) -> str | None:
+        """Ask why the user overrides the rule's suggestion; None cancels the change."""
+        text, ok = QInputDialog.getMultiLineText(
+            self, self.tr("Justify the change"),
+            self.tr("The rule suggests “{0}” because: {1}\n\nWhy do you answer “{2}” instead?").format(
+                editor.label_for(editor.state.suggested), editor.state.explanation(self.lang),
+                editor.label_for(value)))
+        return text.strip() if ok and text.strip() else None
+
+    def choose_evidence_file(self) -> Path | None:
+        name, _filter = QFileDialog.getOpenFileName(self, self.tr("Attach evidence"))
+        return Path(name) if name else None
+
+    # -- saving
+
+    @Slot(str, object)
+    def _answer_changed(self, key: str, value: Any) -> None:
+        editor = self.editors[key]
+        state = editor.state
+        justification = ""
+        normalised = value if value not in ("", []) else None
+        if state.suggested is not None and normalised is not None and not self._same(state, normalised):
+            reason = self.ask_justification(editor, normalised)
+            if reason is None:
+                editor.show_state(state)  # cancelled: back to the saved answer
+                return
+            justification = reason
+        try:
+            new = assessments.answer_question(self.engine, self.assessment_id, key, normalised,
+                                              justification=justification, expected_version=state.answer_version,
+                                              actor=self.actor)
+        except (UserError, DatabaseError) as exc:
+            editor.show_state(state)
+            editor.show_error(str(exc))
+            return
+        editor.show_state(new)
+        self.saved.emit(key)
+        self._reload()
+
+    @staticmethod
+    def _same(state: QuestionState, value: Any) -> bool:
+        if state.answer_type == "number":
+            try:
+                return float(str(value).replace(",", ".")) == float(state.suggested)
+            except (TypeError, ValueError):
+                return False
+        return bool(value == state.suggested)
+
+    @Slot(str)
+    def _attach_requested(self, key: str) -> None:
+        path = self.choose_evidence_file()
+        if path is None:
+            return
+        editor = self.editors[key]
+        try:
+            assessments.attach_evidence(self.engine, self.assessment_id, key, path, actor=self.actor)
+        except (UserError, DatabaseError) as exc:
+            editor.show_error(str(exc))
+            return
+        self.saved.emit(key)
+        self._reload()
+
+    def _reload(self) -> None:
+        self.view = assessments.get_assessment(self.engine, self.assessment_id)
+        for state in self.view.questions:
+            editor = self.editors.get(state.key)
+            if editor is not None and editor.state != state:
+                editor.show_state(state)
+        self._refresh_panel()
+
+    # -- panel, progress, submission
+
+    def _refresh_panel(self) -> None:
+        view = self.view
+        s = view.summary
+        result = view.result
+        lang = self.lang
+        self.header.setText(self.tr("{0} — {1}, version {2} · status: {3}").format(
+            s.vendor_name, view.title_es if lang == "es" else view.title_en, s.series_version,
+            s.status.replace("_", " ")))
+        required = [q for q in view.questions if q.required]
+        self.progress.setMaximum(max(len(required), 1))
+        self.progress.setValue(sum(1 for q in required if q.outcome != "unanswered"))
+        for row, section in enumerate(view.sections):
+            qs = view.section_questions(section["id"])
+            done = sum(1 for q in qs if q.outcome != "unanswered")
+            missing = {m["question"] for m in view.missing}
+            flag = " •" if any(q.key in missing for q in qs) else ""
+            title = section["title_es" if lang == "es" else "title_en"]
+            self.sections.item(row).setText(f"{title} ({done}/{len(qs)}){flag}")
+        colour = _RATING_COLOURS[result.rating]
+        provisional = self.tr(" (provisional)") if result.provisional else ""
+        score = "—" if result.score is None else f"{result.score:g}"
+        self.rating_label.setText(
+            f"<span style='font-size: large; color: {colour};'><b>{_esc(result.rating_label(lang))}</b></span>"
+            f"{_esc(provisional)}<br>" + _esc(self.tr("Score: {0} · answered {1} of {2}").format(
+                score, result.answered, result.total)))
+        self.findings.clear()
+        for f in result.findings:
+            text = f.text_es if lang == "es" else f.text_en
+            QListWidgetItem(f"[{f.severity}] {f.question}: {text}", self.findings)
+        for c in result.conditions:
+            QListWidgetItem(self.tr("Condition {0}: {1}").format(c["question"], c[lang]), self.findings)
+        if view.missing:
+            names = ", ".join(f"{m['question']}" + (self.tr(" (evidence)") if m["reason"] == "evidence" else "")
+                              for m in view.missing)
+            self.missing_label.setText(self.tr("Before submitting: {0}").format(names))
+        else:
+            self.missing_label.setText(self.tr("Everything required is answered."))
+        editable = s.status == "draft"
+        self.submit_button.setEnabled(editable and not view.missing)
+        for editor in self.editors.values():
+            editor.set_read_only(not editable)
+        if not editable:
+            self.banner.setText(self.tr("This assessment is {0}; it can no longer be changed.").format(
+                s.status.replace("_", " ")))
+            self.banner.show()
+        elif s.previous_id is not None:
+            self.banner.setText(self.tr("Re-assessment: questions marked “changed” differ from version {0}.")
+                                .format(s.series_version - 1))
+            self.banner.show()
+        else:
+            self.banner.hide()
+
+    @Slot()
+    def _submit_clicked(self) -> None:
+        self.submit()
+
+    def submit(self) -> bool:
+        """Submit for review; False (and the missing items shown) when something required is missing."""
+        self._reload()
+        if self.view.missing:
+            self.show_section(self._section_of(self.view.missing[0]["question"]))
+            return False
+        try:
+            assessments.submit_assessment(self.engine, self.assessment_id, actor=self.actor,
+                                          analyze_fn=self.analyze_fn)
+        except assessments.IncompleteAssessment:
+            self._reload()
+            return False
+        except (UserError, DatabaseError) as exc:
+            self.missing_label.setText(str(exc))
+            return False
+        self._reload()
+        self.submitted.emit(self.assessment_id)
+        return True
+
+    def _section_of(self, key: str) -> str:
+        return next(q.section for q in self.view.questions if q.key == key)
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

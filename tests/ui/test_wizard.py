@@ -1,0 +1,165 @@
+"""The assessment wizard, driven through its widgets with qtbot on real databases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLineEdit, QListWidget
+
+from desktop.services import assessments as A
+from desktop.ui.wizard import AssessmentWizard
+from tests.db.test_assessments_support import canned_analyze, default_template, passing_value
+
+
+def _wizard(qtbot, engine, assessment_id, **kw):
+    w = AssessmentWizard(engine, assessment_id, analyze_fn=canned_analyze, **kw)
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def _choose(editor, value) -> None:
+    """Answer through the editor's own widget, as a user would."""
+    widget = editor.input
+    if isinstance(widget, QComboBox):
+        index = widget.findData(value)
+        assert index >= 0, (editor.key, value)
+        widget.setCurrentIndex(index)
+        widget.activated.emit(index)
+    elif isinstance(widget, QListWidget):
+        for i in range(widget.count()):
+            item = widget.item(i)
+            if item.data(Qt.ItemDataRole.UserRole) in value:
+                item.setCheckState(Qt.CheckState.Checked)
+    else:
+        assert isinstance(widget, QLineEdit)
+        widget.setText(str(value))
+        widget.editingFinished.emit()
+
+
+def test_answers_autosave_and_survive_closing(qtbot, demo_engine):
+    s = A.create_assessment(demo_engine, "Kestrel Red-Teaming Ltd", analyze_fn=canned_analyze)
+    w = _wizard(qtbot, demo_engine, s.id)
+    assert w.pages.count() == 8 and w.sections.count() == 8
+    assert w.progress.value() == sum(1 for q in w.view.questions if q.required and q.value is not None)
+    before = w.progress.value()
+    _choose(w.editors["OWN-06"], "no")
+    _choose(w.editors["SEC-05"], "48")
+    _choose(w.editors["DAT-09"], ["dedicated_staff", "customer_keys"])
+    _choose(w.editors["EXT-05"], "2025-02-01")
+    assert w.progress.value() == before + 2  # OWN-06 and SEC-05 are required; the others are optional
+    w.next_page()
+    assert w.current_section() == "governance"
+    w.close()
+    # a fresh wizard (e.g. after a crash) shows what was saved
+    again = _wizard(qtbot, demo_engine, s.id)
+    assert again.editors["OWN-06"].input.currentData() == "no"
+    assert again.editors["SEC-05"].input.text() == "48"
+    assert again.editors["EXT-05"].input.text() == "2025-02-01"
+    assert again.editors["DAT-09"].current_value() == ["dedicated_staff", "customer_keys"]
+    view = A.get_assessment(demo_engine, s.id)
+    assert view.question("SEC-05").value == 48 and view.question("OWN-06").source == "preparer"
+
+
+def test_invalid_value_shows_an_error_and_saves_nothing(qtbot, demo_engine):
+    s = A.create_assessment(demo_engine, "Kestrel Red-Teaming Ltd", analyze_fn=canned_analyze)
+    w = _wizard(qtbot, demo_engine, s.id)
+    _choose(w.editors["SEC-05"], "three days")
+    assert "not a number" in w.editors["SEC-05"].error.text() and not w.editors["SEC-05"].error.isHidden()
+    assert A.get_assessment(demo_engine, s.id).question("SEC-05").value is None
+
+
+def test_rule_answers_are_prefilled_and_override_needs_justification(qtbot, demo_engine, monkeypatch):
+    s = A.create_assessment(demo_engine, "Scalewise Data Inc.", analyze_fn=canned_analyze)
+    w = _wizard(qtbot, demo_engine, s.id)
+    own = w.editors["OWN-01"]
+    assert own.input.currentData() == "yes"
+    assert "49%" in own.suggestion.text() and own.suggestion.isVisibleTo(w)
+    assert w.view.result.rating == "not_neutral" and "Not neutral" in w.rating_label.text()
+    asked = []
+    monkeypatch.setattr(w, "ask_justification", lambda editor, value: asked.append(value) or None)
+    _choose(own, "no")  # cancelled: back to the saved answer
+    assert asked == ["no"] and own.input.currentData() == "yes"
+    assert A.get_assessment(demo_engine, s.id).question("OWN-01").value == "yes"
+    monkeypatch.setattr(w, "ask_justification", lambda editor, value: "Stake sold, see registry filing.")
+    _choose(own, "no")
+    saved = A.get_assessment(demo_engine, s.id).question("OWN-01")
+    assert (saved.value, saved.source, saved.justification) == ("no", "preparer", "Stake sold, see registry filing.")
+    assert "Justification" in own.status.text()
+    assert "GOV-02" in [w.findings.item(i).text().split(":")[0].split()[-1] for i in range(w.findings.count())]
+
+
+def test_submission_blocked_until_required_answers_and_evidence(qtbot, demo_engine, tmp_path: Path, monkeypatch):
+    s = A.create_assessment(demo_engine, "Clearlabel Cooperativa S.Coop.", analyze_fn=canned_analyze)
+    w = _wizard(qtbot, demo_engine, s.id)
+    assert not w.submit_button.isEnabled()
+    assert w.submit() is False and "OWN-06" in w.missing_label.text()
+    assert A.get_assessment(demo_engine, s.id).summary.status == "draft"
+    t = default_template()
+    for key, editor in w.editors.items():
+        if editor.state.value is None and editor.state.required:
+            _choose(editor, passing_value(t.question(key)))
+    assert w.submit() is False and "(evidence)" in w.missing_label.text()
+    assert w.current_section() == w._section_of(w.view.missing[0]["question"])
+    assert not w.submit_button.isEnabled()
+    evidence = tmp_path / "evidence.pdf"
+    evidence.write_bytes(b"%PDF-1.4 evidence")
+    monkeypatch.setattr(w, "choose_evidence_file", lambda: evidence)
+    for editor in w.editors.values():
+        if editor.state.evidence_required:
+            qtbot.mouseClick(editor.attach_button, Qt.MouseButton.LeftButton)
+    assert w.view.missing == [] and w.submit_button.isEnabled()
+    assert "evidence.pdf" in w.editors["SEC-01"].status.text()
+    assert w.view.result.rating == "neutral"
+    with qtbot.waitSignal(w.submitted):
+        qtbot.mouseClick(w.submit_button, Qt.MouseButton.LeftButton)
+    assert A.get_assessment(demo_engine, s.id).summary.status == "in_review"
+    assert not w.editors["OWN-06"].input.isEnabled() and w.banner.isVisibleTo(w)
+    assert not w.submit_button.isEnabled()
+
+
+def test_wizard_in_spanish(qtbot, demo_engine):
+    s = A.create_assessment(demo_engine, "Scalewise Data Inc.", analyze_fn=canned_analyze)
+    w = _wizard(qtbot, demo_engine, s.id, lang="es")
+    assert w.sections.item(0).text().startswith("Propiedad y control")
+    assert "No neutral" in w.rating_label.text()
+    assert "¿Posee un competidor" in w.editors["OWN-01"].title.text()
+    assert w.editors["OWN-01"].input.currentText() == "Sí"
+
+
+def test_seed_case_vendor_through_the_wizard_is_not_neutral(qtbot, demo_engine, tmp_path: Path, monkeypatch):
+    s = A.create_assessment(demo_engine, "Scalewise Data Inc.", analyze_fn=canned_analyze)
+    w = _wizard(qtbot, demo_engine, s.id)
+    t = default_template()
+    for key, editor in w.editors.items():
+        if editor.state.value is None and editor.state.required:
+            _choose(editor, passing_value(t.question(key)))
+    evidence = tmp_path / "soc2.pdf"
+    evidence.write_bytes(b"%PDF-1.4 report")
+    monkeypatch.setattr(w, "choose_evidence_file", lambda: evidence)
+    for editor in w.editors.values():
+        if editor.state.evidence_required:
+            qtbot.mouseClick(editor.attach_button, Qt.MouseButton.LeftButton)
+    assert w.submit() is True
+    done = A.get_assessment(demo_engine, s.id)
+    assert done.summary.status == "in_review" and done.summary.rating == "not_neutral"
+    assert {"OWN-01", "GOV-02"} <= {f.question for f in done.result.findings}
+    assert "Not neutral" in w.rating_label.text()
+
+
+def test_reassessment_banner_and_changed_marks(qtbot, demo_engine):
+    from db.engine import unit_of_work
+    from db.models import Assessment
+    from db.types import utcnow
+
+    s = A.create_assessment(demo_engine, "Veridata Annotations Ltd", analyze_fn=canned_analyze)
+    with unit_of_work(demo_engine, "approver") as session:
+        a = session.get(Assessment, s.id)
+        a.status, a.approver, a.decided_at = "approved", "approver", utcnow()
+        session.add(a)
+    decided = _wizard(qtbot, demo_engine, s.id)
+    assert "can no longer be changed" in decided.banner.text() and not decided.editors["OWN-06"].input.isEnabled()
+    new = A.reopen_assessment(demo_engine, s.id, analyze_fn=canned_analyze)
+    w = _wizard(qtbot, demo_engine, new.id)
+    assert "Re-assessment" in w.banner.text() and w.editors["OWN-06"].input.isEnabled()
