@@ -8,7 +8,7 @@ the certificate and where the key is. Nothing secret is written to the database,
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -34,8 +34,9 @@ class KeyringUnavailable(UserError):
     """No usable OS keyring: the caller offers the PKCS#12-with-passphrase route."""
 
 
-NO_KEYRING = ("No usable OS keyring is available on this computer, so Vetta cannot keep a signing key; "
-              "sign with a PKCS#12 file and its passphrase instead (--p12 FILE).")
+NO_KEYRING = ("No usable OS keyring is available on this computer, so Vetta cannot keep a signing key there; "
+              "use a PKCS#12 file with its passphrase instead (vetta identity import FILE.p12 --name NAME, "
+              "then vetta assessment approve ID --identity NAME --p12 FILE).")
 
 
 @dataclass(frozen=True)
@@ -124,10 +125,16 @@ def _check_name(engine: Engine, name: str) -> str:
 
 
 def _save(engine: Engine, actor: str | None, *, name: str, email: str, organisation: str, cert: x509.Certificate,
-          key_pem: str, source: str) -> IdentityInfo:
+          key_pem: str, source: str, key_optional: bool = False) -> IdentityInfo:
     der = cert.public_bytes(serialization.Encoding.DER)
     fp = cert.fingerprint(hashes.SHA256()).hex()
-    _store_key(fp, key_pem)  # refuse before writing anything when there is no keyring
+    stored = True
+    try:
+        _store_key(fp, key_pem)  # refuse before writing anything when there is no keyring
+    except KeyringUnavailable:
+        if not key_optional:
+            raise
+        stored = False  # PKCS#12 route: the certificate is registered, the key stays in the user's file
     try:
         with unit_of_work(engine, actor) as s:
             if s.exec(select(SigningIdentity).where(col(SigningIdentity.fingerprint_sha256) == fp)).first():
@@ -140,9 +147,10 @@ def _save(engine: Engine, actor: str | None, *, name: str, email: str, organisat
             )
             s.add(row)
             s.flush()
-            info = _info(row)
+            info = replace(_info(row), key_in_keyring=stored)
     except BaseException:
-        _forget_key(fp)
+        if stored:
+            _forget_key(fp)
         raise
     log.info("signing identity %r created (fingerprint %s)", name, fp)
     return info
@@ -184,7 +192,11 @@ def new_identity(engine: Engine, name: str, *, email: str = "", organisation: st
 
 def import_p12(engine: Engine, path: Path, name: str, passphrase: str | None, *,
                actor: str | None = None) -> IdentityInfo:
-    """Import an organisation-issued PKCS#12 file: key to the keyring, certificate to the database."""
+    """Import an organisation-issued PKCS#12 file: key to the keyring, certificate to the database.
+
+    Without a usable keyring only the certificate is registered (``key_in_keyring`` False): signing
+    then needs the PKCS#12 file and its passphrase each time.
+    """
     name = _check_name(engine, name)
     try:
         data = path.read_bytes()
@@ -199,7 +211,7 @@ def import_p12(engine: Engine, path: Path, name: str, passphrase: str | None, *,
     emails = cert.subject.get_attributes_for_oid(NameOID.EMAIL_ADDRESS)
     return _save(engine, actor, name=name, email=str(emails[0].value) if emails else "",
                  organisation=str(orgs[0].value) if orgs else "", cert=cert, key_pem=pem,
-                 source=IdentitySource.PKCS12.value)
+                 source=IdentitySource.PKCS12.value, key_optional=True)
 
 
 def list_identities(engine: Engine, *, probe_keyring: bool = False) -> list[IdentityInfo]:
