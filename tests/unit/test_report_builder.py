@@ -97,7 +97,8 @@ def make_assessment(engine: Engine, *, n_questions: int = 8, n_parties: int = 3,
         s.add_all([comp_party, ventures, person])
         s.flush()
         assert comp_party.id and ventures.id and person.id
-        s.add(Competitor(name=COMPETITOR, party_id=comp_party.id))
+        if s.exec(select(Competitor).where(Competitor.name == COMPETITOR)).first() is None:
+            s.add(Competitor(name=COMPETITOR, party_id=comp_party.id))
         s.add(Interest(subject_id=vp.id, interested_party_id=ventures.id, interest_type="shareholding",
                        share_exact=49, start_date=date(2025, 6, 13)))
         s.add(Interest(subject_id=vp.id, interested_party_id=ventures.id, interest_type="voting_rights",
@@ -135,8 +136,11 @@ def make_assessment(engine: Engine, *, n_questions: int = 8, n_parties: int = 3,
         s.flush()
         assert sub.id is not None
         s.add(Subprocessor(vendor_id=vendor.id, party_id=sub.id, service="Workforce management"))
-        tpl = ChecklistTemplate(key="vendor-neutrality", version=2, title_en="Vendor neutrality",
-                                title_es="Neutralidad del proveedor", source_yaml="{}", sha256="0" * 64)
+        tpl_found = s.exec(select(ChecklistTemplate).where(ChecklistTemplate.key == "vendor-neutrality")
+                           .where(ChecklistTemplate.version == n_questions)).first()
+        new_template = tpl_found is None
+        tpl = tpl_found or ChecklistTemplate(key="vendor-neutrality", version=n_questions, title_en="Vendor neutrality",
+                                             title_es="Neutralidad del proveedor", source_yaml="{}", sha256="0" * 64)
         s.add(tpl)
         s.flush()
         assert tpl.id is not None
@@ -182,9 +186,10 @@ def make_assessment(engine: Engine, *, n_questions: int = 8, n_parties: int = 3,
                  "text": {"en": f"Does the vendor meet requirement {i + 1} on {section}?",
                           "es": f"¿Cumple el proveedor el requisito {i + 1} sobre {section}?"},
                  "answer_type": "yes_no_partial_na", "severity": "major"}
-            s.add(ChecklistQuestion(template_id=tpl.id, key=key, section_key=section, position=i,
-                                    answer_type="yes_no_partial_na", severity="major" if i % 3 else "blocker",
-                                    definition_json=json.dumps(d)))
+            if new_template:
+                s.add(ChecklistQuestion(template_id=tpl.id, key=key, section_key=section, position=i,
+                                        answer_type="yes_no_partial_na", severity="major" if i % 3 else "blocker",
+                                        definition_json=json.dumps(d)))
             ans = Answer(assessment_id=a.id, question_key=key, value_json=json.dumps(answers_cycle[i % 4]),
                          source=sources[i % 3], justification=f"Justification {i + 1}: checked ñandú señal",
                          answered_by=preparer if i % 3 == 1 else "")
