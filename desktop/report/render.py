@@ -296,7 +296,10 @@ def _chunked(rows: list[list[Any]], widths: list[float], size: int = 12) -> list
     """Long tables as several short ones with the header repeated: splitting one long table across pages
     re-measures every remaining row at each page break, which dominates rendering time."""
     header, body = rows[0], rows[1:]
-    return [_table([header, *body[i:i + size]], widths) for i in range(0, max(len(body), 1), size)]
+    out: list[Flowable] = [_table([header, *body[:size]], widths)]
+    for i in range(size, len(body), size):  # continuations join seamlessly, without a header mid-page
+        out.append(_table(body[i:i + size], widths, header=False))
+    return out
 
 
 def _table(rows: list[list[Any]], widths: list[float], header: bool = True, zebra: bool = True) -> Table:
@@ -509,7 +512,7 @@ def render(model: ReportModel, *, draft: bool) -> Rendered:
                 by += f" ({a.answered_by})"
             rows.append([q, _p(ans, s["cellb"]), _p(by, s["cell"]), _p(a.justification or "—", s["cell"]),
                          _p(", ".join(a.evidence) or "—", s["cell"])])
-        story += _chunked(rows, [width * f for f in (0.36, 0.1, 0.14, 0.28, 0.12)])
+        story += _chunked(rows, [width * f for f in (0.34, 0.12, 0.14, 0.28, 0.12)])
 
     # evidence
     h1("sec_evidence")

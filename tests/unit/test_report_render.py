@@ -99,6 +99,28 @@ def test_the_record_is_attached_as_json(sqlite_engine: Engine) -> None:
     assert read_record(b"not a pdf") is None
 
 
+def _set_logo(engine: Engine) -> None:
+    """A small organisation logo (drawn here), to show it on the cover."""
+    from PIL import Image, ImageDraw
+    from sqlmodel import select
+
+    from db.engine import unit_of_work
+    from db.models import Organisation
+
+    img = Image.new("RGB", (360, 120), "white")
+    draw = ImageDraw.Draw(img)
+    draw.rounded_rectangle((8, 14, 104, 106), radius=18, fill="#1F4E79")
+    draw.polygon([(30, 84), (56, 34), (82, 84)], fill="white")
+    draw.rectangle((120, 44, 340, 58), fill="#1F4E79")
+    draw.rectangle((120, 70, 280, 80), fill="#5F6B7A")
+    buf = io.BytesIO()
+    img.save(buf, "PNG")
+    with unit_of_work(engine, "fixture") as s:
+        org = s.exec(select(Organisation)).one()
+        org.logo, org.logo_mime = buf.getvalue(), "image/png"
+        s.add(org)
+
+
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler's pdftoppm is not installed")
 def test_page_one_renders_with_poppler(sqlite_engine: Engine, tmp_path: Path) -> None:
     """Renders page 1 into docs/images/report-page1.png (the picture in docs/report.md)."""
@@ -106,6 +128,7 @@ def test_page_one_renders_with_poppler(sqlite_engine: Engine, tmp_path: Path) ->
     from desktop.services.signoff import approve
 
     built = make_assessment(sqlite_engine, n_questions=12)
+    _set_logo(sqlite_engine)
     new_identity(sqlite_engine, "Alice Approver", email="alice@northwind.example")
     approve(sqlite_engine, built.assessment_id, identity="Alice Approver", approver="Alice Approver",
             decision="approved_with_conditions", conditions=["Contoso Ventures LLC divests within 6 months."],
@@ -120,6 +143,7 @@ def test_page_one_renders_with_poppler(sqlite_engine: Engine, tmp_path: Path) ->
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(src), str(out)],
                    check=True)
     png = out.with_suffix(".png")
+    assert "/Image" in pdf.decode("latin-1") or b"/XObject" in pdf  # the logo is in the file
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     target = ROOT / "docs" / "images" / "report-page1.png"
     target.parent.mkdir(parents=True, exist_ok=True)
