@@ -311,6 +311,7 @@ def _table(rows: list[list[Any]], widths: list[float], header: bool = True, zebr
         ("TOPPADDING", (0, 0), (-1, -1), 2.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
         ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+        ("FONT", (0, 0), (-1, -1), FONT, 7.5, 9.5),  # plain-string cells (short, never wrapped)
     ]
     if header:
         style += [("BACKGROUND", (0, 0), (-1, 0), ACCENT), ("TEXTCOLOR", (0, 0), (-1, 0), colors.white)]
@@ -509,8 +510,11 @@ def render(model: ReportModel, *, draft: bool) -> Rendered:
             ans = _answer_text(lang, a.answer) if a.answer else tr(lang, "unanswered")
             by = tr(lang, f"src_{a.source}") if a.source else "—"
             if a.answered_by:
-                by += f" ({a.answered_by})"
-            rows.append([q, _p(ans, s["cellb"]), _p(by, s["cell"]), _p(a.justification or "—", s["cell"]),
+                by += f"\n{a.answered_by}"
+            # short cells as plain strings: no paragraph wrapping, which is most of the rendering time
+            answer_cell: Any = ans if len(ans) <= 14 else _p(ans, s["cell"])
+            by_cell: Any = by if max(len(x) for x in by.split("\n")) <= 18 else _p(by, s["cell"])
+            rows.append([q, answer_cell, by_cell, _p(a.justification or "—", s["cell"]),
                          _p(", ".join(a.evidence) or "—", s["cell"])])
         story += _chunked(rows, [width * f for f in (0.34, 0.12, 0.14, 0.28, 0.12)])
 
