@@ -85,6 +85,11 @@ def test_approve_report_and_verify_through_the_pkcs12_route(vetta: Run, db: tupl
     assert verdict["assessment_id"] == aid and verdict["signer"].startswith("Olga Officer") and verdict["signed_at"]
     r = vetta("--db", url, "verify", str(out))
     assert r.returncode == 0 and r.stdout.startswith("VALID")
+    # an auditor without the database can still check the file itself
+    r = vetta("--db", "postgresql://nobody@127.0.0.1:1/none", "verify", str(out), "--json")
+    assert r.returncode == 0 and "Checking the file alone" in r.stderr
+    alone = json.loads(r.stdout)
+    assert alone["intact"] and alone["valid"] and not alone["known_identity"] and not alone["matches_record"]
     # one byte changed: not intact, exit 1
     data = bytearray(out.read_bytes())
     data[len(data) // 3] ^= 0x20

@@ -143,3 +143,21 @@ def test_no_timestamp_without_a_server(sqlite_engine: Engine, monkeypatch: pytes
 def test_an_unreachable_timestamp_server_is_a_clear_error(sqlite_engine: Engine) -> None:
     with pytest.raises(UserError, match="time-stamping server"):
         _signed(sqlite_engine, timestamp_url="http://127.0.0.1:9/tsa")
+
+
+def test_changes_inside_the_signature_and_its_byte_range_are_caught(sqlite_engine: Engine) -> None:
+    import re
+
+    pdf = _signed(sqlite_engine)
+    contents = pdf.index(b"/Contents <") + len(b"/Contents <")
+    for offset in (contents + 10, contents + 200):  # inside the CMS signature itself
+        data = bytearray(pdf)
+        data[offset] = ord("0") if data[offset] != ord("0") else ord("1")
+        v = verify_pdf(bytes(data))
+        assert not (v.intact and v.valid)
+    match = re.search(rb"/ByteRange \[(\d+) (\d+) (\d+) (\d+)", pdf)
+    assert match is not None
+    data = bytearray(pdf)
+    pos = match.start(2)
+    data[pos] = ord("1") if data[pos] != ord("1") else ord("2")  # the declared range no longer fits
+    assert not verify_pdf(bytes(data)).intact
