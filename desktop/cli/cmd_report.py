@@ -137,9 +137,8 @@ def _report(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _verify(args: argparse.Namespace, ctx: Context) -> int:
-    from desktop.services.reports import verify_file
-
     from db.errors import DatabaseError
+    from desktop.services.reports import verify_file
 
     try:
         engine = ctx.engine
