@@ -133,6 +133,9 @@ def _report(args: argparse.Namespace, ctx: Context) -> int:
     result = write_report(ctx.engine, args.id, args.output, args.lang)
     kind = "signed report" if result.signed else "DRAFT report (not signed: the assessment is not decided)"
     ctx.print(f"Wrote the {kind} of assessment {args.id} to {args.output}")
+    if result.signed and result.lang != args.lang:
+        ctx.print(f"Note: the signed report is in {'Spanish' if result.lang == 'es' else 'English'}, the language "
+                  "it was signed in; a signed file cannot be re-rendered without breaking its signature.")
     return EXIT_OK
 
 

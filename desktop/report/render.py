@@ -679,14 +679,15 @@ def _attach_record(pdf: bytes, model: ReportModel) -> bytes:
 
 def read_record(pdf: bytes) -> dict[str, Any] | None:
     """The attached ``assessment.json`` of a Vetta report, or None when there is none."""
-    from pypdf import PdfReader
+    from pyhanko.pdf_utils.reader import PdfFileReader
 
     try:
-        reader = PdfReader(io.BytesIO(pdf))
-        files = reader.attachments
-        if ATTACHMENT_NAME not in files:
-            return None
-        loaded = json.loads(files[ATTACHMENT_NAME][0])
+        root = PdfFileReader(io.BytesIO(pdf), strict=False).root
+        names = root["/Names"]["/EmbeddedFiles"]["/Names"]
+        for i in range(0, len(names) - 1, 2):
+            if str(names[i]) == ATTACHMENT_NAME:
+                loaded = json.loads(names[i + 1].get_object()["/EF"]["/F"].get_object().data)
+                return loaded if isinstance(loaded, dict) else None
     except Exception:
         return None
-    return loaded if isinstance(loaded, dict) else None
+    return None
