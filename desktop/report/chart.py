@@ -133,7 +133,8 @@ def ownership_drawing(
                        x2 - ah * math.cos(ang + 0.4), ey - ah * math.sin(ang + 0.4)],
                       fillColor=stroke, strokeColor=stroke, strokeWidth=0.3))
         if e.label:
-            mx, my = (x1 + x2) / 2, (sy + ey) / 2
+            # nearer the owner, where edges fan out, so labels of edges converging on one party do not collide
+            mx, my = x1 + (x2 - x1) * 0.3, sy + (ey - sy) * 0.3
             lw = stringWidth(e.label, font, font_size) + 4
             d.add(Rect(mx - lw / 2, my - font_size / 2 - 1.5, lw, font_size + 3, fillColor=colors.white,
                        strokeColor=None))
