@@ -1,0 +1,275 @@
+"""Signing identities: an EC P-256 key with a self-signed certificate, or an imported PKCS#12.
+
+The private key lives ONLY in the OS keyring (``keyring``): PEM/PKCS#8 text as the "password" of
+service ``KEYRING_SERVICE`` and username = the certificate's SHA-256 fingerprint. The database keeps
+the certificate and where the key is. Nothing secret is written to the database, a file or a log.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from sqlalchemy.engine import Engine
+from sqlmodel import col, select
+
+from db.engine import read_session, unit_of_work
+from db.models import IdentitySource, Organisation, SigningIdentity
+from desktop.core.errors import NotFound, UserError
+from desktop.report.signing import KeyMaterial, material_from_p12, material_from_pem
+
+KEYRING_SERVICE = "Vetta signing"
+CERT_YEARS = 5
+log = logging.getLogger("vetta.identities")
+
+
+class KeyringUnavailable(UserError):
+    """No usable OS keyring: the caller offers the PKCS#12-with-passphrase route."""
+
+
+NO_KEYRING = ("No usable OS keyring is available on this computer, so Vetta cannot keep a signing key there; "
+              "use a PKCS#12 file with its passphrase instead (vetta identity import FILE.p12 --name NAME, "
+              "then vetta assessment approve ID --identity NAME --p12 FILE).")
+
+
+@dataclass(frozen=True)
+class IdentityInfo:
+    id: int
+    name: str
+    email: str
+    organisation: str
+    subject: str
+    fingerprint_sha256: str
+    not_before: str
+    not_after: str
+    source: str
+    key_in_keyring: bool | None  # None: the keyring could not be asked
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _keyring() -> Any:
+    """The keyring backend, or ``KeyringUnavailable`` when only the 'fail' backend is there."""
+    try:
+        import keyring
+        from keyring.backends import fail
+
+        backend = keyring.get_keyring()
+    except Exception as exc:  # broken configuration, missing D-Bus...
+        raise KeyringUnavailable(NO_KEYRING) from exc
+    if isinstance(backend, fail.Keyring):
+        raise KeyringUnavailable(NO_KEYRING)
+    return backend
+
+
+def keyring_available() -> bool:
+    try:
+        _keyring()
+    except KeyringUnavailable:
+        return False
+    return True
+
+
+def _store_key(username: str, pem: str) -> None:
+    backend = _keyring()
+    try:
+        backend.set_password(KEYRING_SERVICE, username, pem)
+    except Exception as exc:
+        raise KeyringUnavailable(NO_KEYRING) from exc
+
+
+def _forget_key(username: str) -> None:
+    try:
+        _keyring().delete_password(KEYRING_SERVICE, username)
+    except Exception:  # nothing to clean up
+        log.info("no keyring entry to remove for identity %s", username)
+
+
+def _org_name(engine: Engine) -> str:
+    with read_session(engine) as s:
+        org = s.exec(select(Organisation)).first()
+        return org.name if org else ""
+
+
+def _info(row: SigningIdentity, probe: bool = False) -> IdentityInfo:
+    assert row.id is not None
+    present: bool | None = None
+    if probe:
+        try:
+            present = _keyring().get_password(row.keyring_service, row.keyring_username) is not None
+        except Exception:
+            present = None
+    return IdentityInfo(row.id, row.name, row.email, row.organisation, row.subject, row.fingerprint_sha256,
+                        row.not_before.isoformat() if row.not_before else "",
+                        row.not_after.isoformat() if row.not_after else "", row.source, present)
+
+
+def _check_name(engine: Engine, name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise UserError("An identity needs a name (the signer's full name).")
+    if len(name) > 200:
+        raise UserError("The identity name is longer than 200 characters; shorten it.")
+    with read_session(engine) as s:
+        if s.exec(select(SigningIdentity).where(col(SigningIdentity.name) == name)).first() is not None:
+            raise UserError(f"An identity named {name!r} already exists; choose another name.")
+    return name
+
+
+def _save(engine: Engine, actor: str | None, *, name: str, email: str, organisation: str, cert: x509.Certificate,
+          key_pem: str, source: str, key_optional: bool = False) -> IdentityInfo:
+    der = cert.public_bytes(serialization.Encoding.DER)
+    fp = cert.fingerprint(hashes.SHA256()).hex()
+    stored = True
+    try:
+        _store_key(fp, key_pem)  # refuse before writing anything when there is no keyring
+    except KeyringUnavailable:
+        if not key_optional:
+            raise
+        stored = False  # PKCS#12 route: the certificate is registered, the key stays in the user's file
+    try:
+        with unit_of_work(engine, actor) as s:
+            if s.exec(select(SigningIdentity).where(col(SigningIdentity.fingerprint_sha256) == fp)).first():
+                raise UserError("This certificate is already registered as a signing identity.")
+            row = SigningIdentity(
+                name=name, email=email, organisation=organisation, certificate_der=der, fingerprint_sha256=fp,
+                subject=cert.subject.rfc4514_string()[:500], not_before=cert.not_valid_before_utc,
+                not_after=cert.not_valid_after_utc, source=source, keyring_service=KEYRING_SERVICE,
+                keyring_username=fp,
+            )
+            s.add(row)
+            s.flush()
+            info = replace(_info(row), key_in_keyring=stored)
+    except BaseException:
+        if stored:
+            _forget_key(fp)
+        raise
+    log.info("signing identity %r created (fingerprint %s)", name, fp)
+    return info
+
+
+def new_identity(engine: Engine, name: str, *, email: str = "", organisation: str | None = None,
+                 actor: str | None = None) -> IdentityInfo:
+    """Generate an EC P-256 key and a self-signed certificate naming the person and organisation."""
+    name = _check_name(engine, name)
+    org = organisation if organisation is not None else _org_name(engine)
+    key = ec.generate_private_key(ec.SECP256R1())
+    attrs = [x509.NameAttribute(NameOID.COMMON_NAME, name)]
+    if org:
+        attrs.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, org[:64]))
+    if email:
+        attrs.append(x509.NameAttribute(NameOID.EMAIL_ADDRESS, email))
+    subject = x509.Name(attrs)
+    now = datetime.now(UTC)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject).issuer_name(subject).public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5)).not_valid_after(now + timedelta(days=365 * CERT_YEARS))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
+                                     data_encipherment=False, key_agreement=False, key_cert_sign=False,
+                                     crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+    )
+    if email:
+        builder = builder.add_extension(x509.SubjectAlternativeName([x509.RFC822Name(email)]), critical=False)
+    cert = builder.sign(key, hashes.SHA256())
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption()).decode("ascii")
+    return _save(engine, actor, name=name, email=email, organisation=org, cert=cert, key_pem=pem,
+                 source=IdentitySource.GENERATED.value)
+
+
+def import_p12(engine: Engine, path: Path, name: str, passphrase: str | None, *,
+               actor: str | None = None) -> IdentityInfo:
+    """Import an organisation-issued PKCS#12 file: key to the keyring, certificate to the database.
+
+    Without a usable keyring only the certificate is registered (``key_in_keyring`` False): signing
+    then needs the PKCS#12 file and its passphrase each time.
+    """
+    name = _check_name(engine, name)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"The file {str(path)!r} cannot be read: {exc.strerror}.") from exc
+    material = material_from_p12(data, passphrase, source=f"The file {str(path)!r}")
+    cert = x509.load_der_x509_certificate(material.cert_der)
+    key = serialization.load_der_private_key(material.key_der, password=None)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption()).decode("ascii")
+    orgs = cert.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)
+    emails = cert.subject.get_attributes_for_oid(NameOID.EMAIL_ADDRESS)
+    return _save(engine, actor, name=name, email=str(emails[0].value) if emails else "",
+                 organisation=str(orgs[0].value) if orgs else "", cert=cert, key_pem=pem,
+                 source=IdentitySource.PKCS12.value, key_optional=True)
+
+
+def list_identities(engine: Engine, *, probe_keyring: bool = False) -> list[IdentityInfo]:
+    with read_session(engine) as s:
+        rows = s.exec(select(SigningIdentity).where(col(SigningIdentity.archived_at).is_(None))
+                      .order_by(col(SigningIdentity.name))).all()
+        return [_info(r, probe_keyring) for r in rows]
+
+
+def get_identity(engine: Engine, name: str) -> IdentityInfo:
+    with read_session(engine) as s:
+        row = s.exec(select(SigningIdentity).where(col(SigningIdentity.name) == name)).first()
+        if row is None or row.archived_at is not None:
+            raise NotFound(f"There is no signing identity named {name!r}; see `vetta identity list`.")
+        return _info(row)
+
+
+def certificate_der(engine: Engine, name: str) -> bytes:
+    with read_session(engine) as s:
+        row = s.exec(select(SigningIdentity).where(col(SigningIdentity.name) == name)).first()
+        if row is None:
+            raise NotFound(f"There is no signing identity named {name!r}; see `vetta identity list`.")
+        return bytes(row.certificate_der)
+
+
+def signing_material(engine: Engine, name: str, *, p12: Path | None = None,
+                     p12_passphrase: str | None = None) -> KeyMaterial:
+    """The key to sign with for identity ``name``: from the keyring, or from ``p12`` when given.
+
+    A PKCS#12 file must hold the identity's own certificate.
+    """
+    info = get_identity(engine, name)
+    cert_der = certificate_der(engine, name)
+    if p12 is not None:
+        try:
+            data = p12.read_bytes()
+        except OSError as exc:
+            raise UserError(f"The file {str(p12)!r} cannot be read: {exc.strerror}.") from exc
+        material = material_from_p12(data, p12_passphrase, source=f"The file {str(p12)!r}")
+        if material.cert_der != cert_der:
+            raise UserError(f"The file {str(p12)!r} holds a different certificate from identity {name!r}; "
+                            "use that identity's own PKCS#12 file.")
+        return material
+    with read_session(engine) as s:
+        row = s.exec(select(SigningIdentity).where(col(SigningIdentity.name) == name)).one()
+        service, username = row.keyring_service, row.keyring_username
+    try:
+        pem = _keyring().get_password(service, username)
+    except KeyringUnavailable:
+        raise
+    except Exception as exc:
+        raise KeyringUnavailable(NO_KEYRING) from exc
+    if pem is None:
+        raise UserError(f"The private key of identity {name!r} is not in this computer's keyring "
+                        f"(fingerprint {info.fingerprint_sha256[:16]}…); sign with its PKCS#12 file (--p12 FILE).")
+    return material_from_pem(pem.encode("ascii"), cert_der)
+
+
+def known_fingerprints(engine: Engine) -> set[str]:
+    with read_session(engine) as s:
+        return set(s.exec(select(SigningIdentity.fingerprint_sha256)).all())

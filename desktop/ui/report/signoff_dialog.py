@@ -1,0 +1,232 @@
+"""The sign-off dialog: what is about to be signed (decision, conditions, preview), the identity, the result."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressDialog,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.engine import Engine
+
+from db.engine import default_actor
+from desktop.core.errors import UserError
+from desktop.services.identities import keyring_available, list_identities
+from desktop.services.reports import build_report_model, render_draft
+from desktop.services.signoff import approve, signed_report
+from desktop.ui.report import worker
+from desktop.ui.report.preview import ReportPreview
+
+
+class SignOffDialog(QDialog):
+    def __init__(self, engine: Engine, assessment_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Sign off assessment %1").replace("%1", str(assessment_id)))
+        self.resize(1100, 760)
+        self._engine = engine
+        self.assessment_id = assessment_id
+        self.result_data: dict[str, Any] | None = None
+        self._jobs: list[worker.Job] = []
+
+        self.decision = QComboBox(self)
+        for code, label in (("approved", self.tr("Approve")),
+                            ("approved_with_conditions", self.tr("Approve with conditions")),
+                            ("rejected", self.tr("Reject"))):
+            self.decision.addItem(label, code)
+        self.decision.currentIndexChanged.connect(self._update_state)
+        self.conditions = QPlainTextEdit(self)
+        self.conditions.setPlaceholderText(self.tr("One condition per line"))
+        self.conditions.setAccessibleName(self.tr("Conditions"))
+        self.conditions.textChanged.connect(self._update_state)
+        self.approver = QLineEdit(default_actor(), self)
+        self.approver.setAccessibleName(self.tr("Approver"))
+        self.identity = QComboBox(self)
+        self.identity.setAccessibleName(self.tr("Signing identity"))
+        for info in list_identities(engine):
+            self.identity.addItem(f"{info.name} ({info.fingerprint_sha256[:12]}…)", info.name)
+        self.lang = QComboBox(self)
+        self.lang.addItem("English", "en")
+        self.lang.addItem("Español", "es")
+        self.p12_path = QLineEdit(self)
+        self.p12_path.setPlaceholderText(self.tr("Only when the key is not in this computer's keyring"))
+        browse = QPushButton(self.tr("Browse…"), self)
+        browse.clicked.connect(self._browse)
+        p12_row = QHBoxLayout()
+        p12_row.addWidget(self.p12_path)
+        p12_row.addWidget(browse)
+        self.passphrase = QLineEdit(self)
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setAccessibleName(self.tr("PKCS#12 passphrase"))
+
+        self.keyring_note = QLabel(self)
+        self.keyring_note.setWordWrap(True)
+        if not keyring_available():
+            self.keyring_note.setText(self.tr(
+                "No usable OS keyring is available on this computer: sign with your PKCS#12 file and its passphrase."))
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        form = QFormLayout()
+        form.addRow(self.tr("Decision"), self.decision)
+        form.addRow(self.tr("Conditions"), self.conditions)
+        form.addRow(self.tr("Approver"), self.approver)
+        form.addRow(self.tr("Sign as"), self.identity)
+        form.addRow(self.tr("Report language"), self.lang)
+        form.addRow(self.tr("PKCS#12 file"), p12_row)
+        form.addRow(self.tr("Passphrase"), self.passphrase)
+        self.sign_button = QPushButton(self.tr("Sign and record decision"), self)
+        self.sign_button.clicked.connect(self.sign)
+        self.refresh_button = QPushButton(self.tr("Refresh preview"), self)
+        self.refresh_button.clicked.connect(self.refresh_preview)
+        close = QPushButton(self.tr("Close"), self)
+        close.clicked.connect(self.accept)
+
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        intro = QLabel(self.tr("You are about to record the decision on this assessment and sign its report. "
+                               "The preview on the right is exactly the content that will be signed."), left)
+        intro.setWordWrap(True)
+        left_layout.addWidget(intro)
+        self.summary = QLabel(self._summary_text(), left)
+        self.summary.setWordWrap(True)
+        left_layout.addWidget(self.summary)
+        left_layout.addLayout(form)
+        left_layout.addWidget(self.keyring_note)
+        left_layout.addWidget(self.message)
+        left_layout.addStretch(1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.refresh_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.sign_button)
+        buttons.addWidget(close)
+        left_layout.addLayout(buttons)
+        self.preview = ReportPreview(None, self)
+        splitter = QSplitter(self)
+        splitter.addWidget(left)
+        splitter.addWidget(self.preview)
+        splitter.setSizes([420, 680])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self.progress: QProgressDialog | None = None
+        self._shown_once = False
+        self._update_state()
+
+    # ---------------------------------------------------------------- helpers
+
+    def _summary_text(self) -> str:
+        try:
+            model = build_report_model(self._engine, self.assessment_id, "en", use_analysis=False)
+        except UserError as exc:
+            return str(exc)
+        return (self.tr("<b>%1</b> — assessment %2 v%3, status %4, rating %5, prepared by %6")
+                .replace("%1", model.vendor.name).replace("%2", str(model.assessment_id))
+                .replace("%3", str(model.assessment_version)).replace("%4", model.status.replace("_", " "))
+                .replace("%5", (model.rating or "—").replace("_", " ")).replace("%6", model.signoff.preparer or "—"))
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            QTimer.singleShot(0, self.refresh_preview)
+
+    def conditions_list(self) -> list[str]:
+        return [line.strip() for line in self.conditions.toPlainText().splitlines() if line.strip()]
+
+    def busy(self) -> bool:
+        return self.progress is not None
+
+    def _begin(self, label: str) -> None:
+        self.progress = QProgressDialog(label, "", 0, 0, self)
+        self.progress.setCancelButton(None)
+        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self.progress.setMinimumDuration(300)
+        self.sign_button.setEnabled(False)
+        self.refresh_button.setEnabled(False)
+
+    def _end(self) -> None:
+        if self.progress is not None:
+            self.progress.reset()
+            self.progress.deleteLater()
+            self.progress = None
+        self.refresh_button.setEnabled(True)
+        self._update_state()
+
+    @Slot()
+    def _update_state(self) -> None:
+        needs_conditions = self.decision.currentData() == "approved_with_conditions"
+        self.conditions.setEnabled(needs_conditions)
+        ok = self.identity.count() > 0 and (not needs_conditions or bool(self.conditions_list()))
+        self.sign_button.setEnabled(ok and self.result_data is None and not self.busy())
+        if self.identity.count() == 0:
+            self.message.setText(self.tr("There is no signing identity yet: create one first (vetta identity new)."))
+
+    @Slot()
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("PKCS#12 file"), "", self.tr("PKCS#12 (*.p12 *.pfx)"))
+        if path:
+            self.p12_path.setText(path)
+
+    # ---------------------------------------------------------------- actions
+
+    @Slot()
+    def refresh_preview(self) -> None:
+        """Render the draft off the GUI thread and show it."""
+        if self.busy():
+            return
+        aid, lang, engine = self.assessment_id, str(self.lang.currentData()), self._engine
+        self._begin(self.tr("Preparing the report…"))
+        self._jobs.append(worker.start(lambda: render_draft(engine, aid, lang).pdf, self._preview_ready, self._failed))
+
+    @Slot(object)
+    def _preview_ready(self, pdf: object) -> None:
+        self._end()
+        assert isinstance(pdf, bytes)
+        self.preview.set_pdf(pdf)
+
+    @Slot()
+    def sign(self) -> None:
+        aid, engine = self.assessment_id, self._engine
+        p12 = Path(self.p12_path.text()) if self.p12_path.text().strip() else None
+        kwargs: dict[str, Any] = dict(identity=str(self.identity.currentData()), approver=self.approver.text(),
+                                      decision=str(self.decision.currentData()), conditions=self.conditions_list(),
+                                      lang=str(self.lang.currentData()), p12=p12,
+                                      p12_passphrase=self.passphrase.text() or None)
+        self.passphrase.clear()  # never kept in the widget longer than needed
+        self.message.setText("")
+        self._begin(self.tr("Signing the report…"))
+        self._jobs.append(worker.start(lambda: approve(engine, aid, **kwargs), self._signed, self._failed))
+
+    @Slot(object)
+    def _signed(self, result: object) -> None:
+        assert isinstance(result, dict)
+        self.result_data = result
+        self._end()
+        self.message.setStyleSheet("color: #1E7B34;")
+        self.message.setText(self.tr("Signed. Decision: %1. Report SHA-256: %2")
+                             .replace("%1", str(result["decision"]).replace("_", " "))
+                             .replace("%2", str(result["report_sha256"])))
+        pdf = signed_report(self._engine, self.assessment_id)
+        if pdf is not None:
+            self.preview.set_pdf(pdf)
+
+    @Slot(str)
+    def _failed(self, message: str) -> None:
+        self._end()
+        self.message.setStyleSheet("color: #B3261E;")
+        self.message.setText(message)

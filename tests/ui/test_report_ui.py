@@ -1,0 +1,92 @@
+"""Report screens driven with qtbot: preview, sign-off dialog (work off the GUI thread), verify dialog."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from sqlalchemy.engine import Engine
+
+from desktop.services.identities import new_identity
+from desktop.services.reports import render_draft
+from desktop.services.signoff import signed_report
+from desktop.ui.report import ReportPreview, SignOffDialog, VerifyDialog
+from tests.unit.test_report_builder import make_assessment
+
+
+def test_preview_shows_every_page(qtbot, sqlite_engine: Engine, tmp_path: Path) -> None:
+    built = make_assessment(sqlite_engine)
+    rendered = render_draft(sqlite_engine, built.assessment_id)
+    preview = ReportPreview(rendered.pdf)
+    qtbot.addWidget(preview)
+    preview.show()
+    assert preview.page_count() == rendered.pages
+    assert preview.set_pdf(b"not a pdf") is False
+    assert preview.set_pdf(rendered.pdf) is True
+    preview.resize(600, 800)
+    preview.grab().save(str(tmp_path / "preview.png"))
+
+
+def test_signoff_dialog_previews_signs_and_shows_the_result(qtbot, sqlite_engine: Engine) -> None:
+    built = make_assessment(sqlite_engine)
+    new_identity(sqlite_engine, "Alice Approver")
+    dialog = SignOffDialog(sqlite_engine, built.assessment_id)
+    qtbot.addWidget(dialog)
+    dialog.show()  # showing it starts the preview, rendered off the GUI thread
+    qtbot.waitUntil(lambda: dialog.preview.page_count() > 0 and not dialog.busy(), timeout=20000)
+    assert "Scalewise Data Inc." in dialog.summary.text() and "Paula Preparer" in dialog.summary.text()
+    # conditions are required for a conditional approval
+    dialog.decision.setCurrentIndex(dialog.decision.findData("approved_with_conditions"))
+    assert not dialog.sign_button.isEnabled()
+    qtbot.keyClicks(dialog.conditions, "Divest within 6 months.")
+    assert dialog.sign_button.isEnabled()
+    dialog.approver.setText("Paula Preparer")  # the preparer cannot approve: shown, nothing written
+    qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.busy(), timeout=20000)
+    assert "cannot also approve" in dialog.message.text()
+    assert signed_report(sqlite_engine, built.assessment_id) is None
+    dialog.approver.setText("Alice Approver")
+    qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.result_data is not None, timeout=30000)
+    assert dialog.result_data is not None and dialog.result_data["decision"] == "approved_with_conditions"
+    assert "Signed." in dialog.message.text()
+    assert not dialog.sign_button.isEnabled()
+    assert signed_report(sqlite_engine, built.assessment_id) is not None
+
+
+def test_signoff_dialog_without_identities_says_what_to_do(qtbot, sqlite_engine: Engine) -> None:
+    built = make_assessment(sqlite_engine)
+    dialog = SignOffDialog(sqlite_engine, built.assessment_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.preview.page_count() > 0 and not dialog.busy(), timeout=20000)
+    assert not dialog.sign_button.isEnabled()
+    assert "no signing identity" in dialog.message.text()
+
+
+def test_verify_dialog(qtbot, sqlite_engine: Engine, tmp_path: Path) -> None:
+    from desktop.services.signoff import approve
+
+    built = make_assessment(sqlite_engine)
+    new_identity(sqlite_engine, "Alice Approver")
+    approve(sqlite_engine, built.assessment_id, identity="Alice Approver", approver="Alice Approver")
+    pdf = signed_report(sqlite_engine, built.assessment_id)
+    assert pdf is not None
+    good = tmp_path / "good.pdf"
+    good.write_bytes(pdf)
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(pdf[:500] + bytes([pdf[500] ^ 1]) + pdf[501:])
+    junk = tmp_path / "junk.pdf"
+    junk.write_bytes(b"junk")
+    dialog = VerifyDialog(sqlite_engine)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.verify_path(good) is True
+    assert dialog.verdict_label.text().startswith("Valid")
+    assert dialog.details["known"].text() == "yes" and dialog.details["record"].text() == "yes"
+    assert dialog.details["signer"].text().startswith("Alice Approver")
+    assert dialog.verify_path(bad) is False
+    assert dialog.verdict_label.text().startswith("Not valid")
+    assert dialog.details["record"].text() == "no"
+    assert dialog.verify_path(junk) is None
+    assert "not a PDF" in dialog.verdict_label.text()
