@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -29,6 +30,8 @@ from db.models import (
     ContractKind,
     CriticalityTier,
     DataLocation,
+    EvidenceFile,
+    EvidenceLink,
     IdentifierScheme,
     Party,
     PartyIdentifier,
@@ -41,6 +44,7 @@ from db.models import (
 from db.repo import get_for_update
 from db.types import utcnow
 from desktop.core.errors import NotFound, ValidationError
+from desktop.services.evidence import add_evidence, link, read_file, store_bytes
 
 PROFILE_FIELDS = ("name", "country", "website", "services", "tier", "status", "internal_owner", "tags", "notes",
                   "lei", "vat", "next_review_due")
@@ -495,3 +499,67 @@ def party_names(engine: Engine, prefix: str = "", limit: int = 50) -> list[str]:
         if prefix:
             stmt = stmt.where(col(Party.name_normalised).like(f"{search_key(prefix)}%"))
         return list(session.exec(stmt.order_by(col(Party.name_normalised)).limit(limit)).all())
+
+
+# --------------------------------------------------------------------------- evidence of a vendor
+
+
+def attach_evidence(engine: Engine, path: Path, record_type: str, record_id: int,
+                    actor: str | None = None) -> int:
+    """Store the file at ``path`` and link it to the record; returns the evidence id."""
+    return add_evidence(engine, path, record_type=record_type, record_id=record_id, actor=actor).id
+
+
+def replace_evidence(engine: Engine, old_id: int, path: Path, record_type: str, record_id: int,
+                     actor: str | None = None) -> int:
+    """Store ``path`` as the new version of evidence ``old_id``: linked where the old one was; old archived."""
+    data = read_file(path)
+    with unit_of_work(engine, actor) as session:
+        old = session.get(EvidenceFile, old_id)
+        if old is None:
+            raise NotFound(f"There is no evidence file #{old_id}.")
+        new = store_bytes(session, data, path.name, actor=session.info["actor"], description=old.description)
+        assert new.id is not None
+        links = session.exec(select(EvidenceLink).where(EvidenceLink.evidence_id == old_id)).all()
+        targets = {(lk.record_type, lk.record_id) for lk in links} | {(record_type, record_id)}
+        for rtype, rid in sorted(targets):
+            link(session, new.id, rtype, rid)
+        old.archived_at = utcnow()
+        session.add(old)
+        return new.id
+
+
+def remove_evidence(engine: Engine, evidence_id: int, actor: str | None = None) -> None:
+    """Archive an evidence file (it stays in the database for the audit trail)."""
+    with unit_of_work(engine, actor) as session:
+        old = session.get(EvidenceFile, evidence_id)
+        if old is None:
+            raise NotFound(f"There is no evidence file #{evidence_id}.")
+        old.archived_at = utcnow()
+        session.add(old)
+
+
+def vendor_evidence(engine: Engine, vendor_id: int) -> list[dict[str, Any]]:
+    """Evidence linked to the vendor or to any of its contracts, certifications, commitments, subprocessors."""
+    with read_session(engine) as session:
+        targets: list[tuple[str, int]] = [("vendor", vendor_id)]
+        for kind in ("contract", "certification", "commitment", "subprocessor"):
+            model = CHILD_KINDS[kind][0]
+            ids = session.exec(select(model.id).where(model.vendor_id == vendor_id)).all()
+            targets.extend((kind, int(i)) for i in ids)
+        out: dict[int, dict[str, Any]] = {}
+        for rtype, rid in targets:
+            rows = session.exec(
+                select(EvidenceFile).join(EvidenceLink, col(EvidenceLink.evidence_id) == col(EvidenceFile.id))
+                .where(EvidenceLink.record_type == rtype, EvidenceLink.record_id == rid,
+                       col(EvidenceFile.archived_at).is_(None))).all()
+            for f in rows:
+                entry = out.setdefault(f.id or 0, {
+                    "id": f.id, "filename": f.filename, "size": f.size, "mime_type": f.mime_type,
+                    "sha256": f.sha256, "uploaded_by": f.uploaded_by, "created_at": f.created_at,
+                    "linked_to": []})
+                entry["linked_to"].append(f"{rtype} #{rid}" if rtype != "vendor" else "vendor")
+        result = sorted(out.values(), key=lambda e: e["created_at"])
+        for e in result:
+            e["linked_to"] = ", ".join(e["linked_to"])
+        return result
