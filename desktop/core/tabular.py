@@ -1,6 +1,6 @@
 """Reading and writing tables (CSV and XLSX) for imports and exports.
 
-Reading detects the text encoding (BOM, UTF-8, then charset-normalizer) and the CSV delimiter.
+Reading detects the text encoding (BOM, UTF-8, Windows-1252, then charset-normalizer) and the CSV delimiter.
 Writing neutralises spreadsheet formulas: a text cell starting with ``= + - @`` (or a tab or
 carriage return) gets a leading apostrophe so a spreadsheet shows it as text instead of running it.
 """
@@ -43,6 +43,10 @@ def decode(data: bytes, name: str = "file") -> tuple[str, str]:
         return data.decode("utf-16"), "utf-16"
     try:
         return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:  # what spreadsheet programs write for Spanish and English on Windows
+        return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
         pass
     from charset_normalizer import from_bytes

@@ -90,6 +90,9 @@ def validate_lei(value: str) -> str | None:
     """None when ``value`` is empty or a valid LEI, else the reason."""
     if not value.strip():
         return None
+    compact = value.replace(" ", "").strip()
+    if len(compact) != 20:
+        return f"An LEI has 20 characters; this one has {len(compact)}."
     try:
         stdnum_lei.validate(value)
     except StdnumError as exc:

@@ -385,6 +385,14 @@ def _reminder(record: dict[str, Any], today: date) -> str:
     return text
 
 
+def _cell_text(key: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return "✓" if value else ""
+    if key in ("kind", "purpose") and isinstance(value, str):
+        return value.replace("_", " ")
+    return _show(value).replace("\n", " ")
+
+
 class ChildListTab(QWidget):
     """A list of one kind of child record with Add / Edit / Remove (and evidence for contracts)."""
 
@@ -392,16 +400,17 @@ class ChildListTab(QWidget):
         super().__init__(parent)
         self.engine, self.vendor_id, self.kind = engine, vendor_id, kind
         specs = CHILD_KINDS[kind][1]
-        shown = [s for s in specs if s.kind not in ("longtext",)][:8 if kind != "contract" else 6]
+        shown = [s for s in specs if s.name != "notes"][:8 if kind != "contract" else 6]
         columns = [(s.name, self.tr(s.label)) for s in shown]
         if kind in ("contract", "certification"):
             columns.append(("reminder", self.tr("Reminder")))
         if kind == "contract":
             columns.append(("clauses", self.tr("Protective clauses")))
-        self.model = DictTableModel(columns, self)
+        self.model = DictTableModel(columns, self, formatter=_cell_text)
         self.view = QTableView(self)
         self.view.setModel(self.model)
         self.view.setAccessibleName(title)
+        self.view.setWordWrap(False)
         self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.view.verticalHeader().setVisible(False)
@@ -439,6 +448,9 @@ class ChildListTab(QWidget):
             if self.kind == "contract":
                 r["clauses"] = ", ".join(self.tr(s.label) for s in clause_names if r.get(s.name))
         self.model.set_rows(rows)
+        self.view.resizeColumnsToContents()
+        for column in range(self.model.columnCount()):
+            self.view.setColumnWidth(column, min(max(self.view.columnWidth(column), 90), 320))
 
     def selected(self) -> dict[str, Any] | None:
         rows = self.view.selectionModel().selectedRows()
