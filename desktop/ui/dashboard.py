@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -20,6 +21,7 @@ from sqlalchemy.engine import Engine
 
 from desktop.services.dashboard import HORIZONS, DashboardItem, dashboard
 from desktop.ui.operations import ChangeSet, signals
+from desktop.ui.qtfix import emit
 
 ItemRole = Qt.ItemDataRole.UserRole
 
@@ -70,7 +72,16 @@ class DashboardWidget(QWidget):
     @Slot(object)
     def _on_changed(self, changes: ChangeSet) -> None:
         if changes.vendors or changes.assessments or changes.settings:
+            if self.isVisible():
+                self.reload()
+            else:
+                self._stale = True  # refreshed when shown again
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        if getattr(self, "_stale", False):
+            self._stale = False
             self.reload()
+        super().showEvent(event)
 
     def _when(self, item: DashboardItem) -> str:
         if item.days is None:
@@ -123,6 +134,6 @@ class DashboardWidget(QWidget):
             return
         record_type, record_id, vendor_id = target
         if record_type == "rating":
-            self.filter_rating.emit(str(entry.data(ItemRole + 1)))
+            emit(self.filter_rating, str(entry.data(ItemRole + 1)))
         else:
-            self.open_record.emit(record_type, int(record_id), int(vendor_id))
+            emit(self.open_record, record_type, int(record_id), int(vendor_id))

@@ -83,10 +83,18 @@ class ImportDialog(QDialog):
         buttons.addButton(self.import_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
-        self.check_button.clicked.connect(self.run_dry_run)
-        self.import_button.clicked.connect(self.run_import)
+        self.check_button.clicked.connect(self._check_clicked)
+        self.import_button.clicked.connect(self._import_clicked)
         layout.addWidget(buttons)
         self.resize(820, 600)
+
+    @Slot()
+    def _check_clicked(self) -> None:
+        self.run_dry_run()
+
+    @Slot()
+    def _import_clicked(self) -> None:
+        self.run_import()
 
     def mapping(self) -> dict[str, str]:
         return {header: str(combo.currentData()) or "ignore" for header, combo in self.combos.items()}
@@ -100,7 +108,6 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(False)
         self.plan = None
 
-    @Slot()
     def run_dry_run(self) -> Operation:
         mapping, path = self.mapping(), self.path
 
@@ -136,7 +143,6 @@ class ImportDialog(QDialog):
                                  .format(ok=plan.accepted))
         self.import_button.setEnabled(bad_rows == 0 and plan.accepted > 0)
 
-    @Slot()
     def run_import(self) -> Operation:
         mapping, path = self.mapping(), self.path
 

@@ -170,7 +170,7 @@ class MainWindow(QMainWindow):
         self.workspace = QTabWidget(self)
         self.workspace.setDocumentMode(True)
         self.workspace.setTabsClosable(True)
-        self.workspace.tabCloseRequested.connect(self.close_tab)
+        self.workspace.tabCloseRequested.connect(self._close_requested)
         self.dashboard = DashboardWidget(engine, self)
         self.register = RegisterWidget(engine, self)
         self.workspace.addTab(self.dashboard, self.tr("Home"))
@@ -200,10 +200,13 @@ class MainWindow(QMainWindow):
         self._remember_database()
 
     # ------------------------------------------------------------------ actions and menus
-    def _action(self, text: str, slot: Callable[[], Any], shortcut: Any = None, tip: str = "") -> QAction:
+    def _action(self, text: str, slot: Callable[[], Any], shortcut: Any = None, tip: str = "",
+                fallback: str = "") -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
+        if fallback and action.shortcut().isEmpty():  # some platforms define no standard key
+            action.setShortcut(QKeySequence(fallback))
         if tip:
             action.setStatusTip(tip)
             action.setToolTip(tip)
@@ -212,32 +215,28 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         K = QKeySequence.StandardKey
-        self.new_vendor_action = self._action(self.tr("&New vendor…"), self.new_vendor, K.New,
-                                              self.tr("Add a vendor to the register"))
+        self.new_vendor_action = self._action(self.tr("&New vendor…"), self._new_vendor_clicked, K.New,
+                                              self.tr("Add a vendor to the register"), fallback="Ctrl+N")
         self.open_vendor_action = self._action(self.tr("&Open vendor"), self.open_selected, "Ctrl+Return",
                                                self.tr("Open the selected vendor"))
-        self.open_db_action = self._action(self.tr("Open &database…"), self.choose_database, K.Open)
+        self.open_db_action = self._action(self.tr("Open &database…"), self.choose_database, K.Open, fallback="Ctrl+O")
         self.import_action = self._action(self.tr("&Import vendors…"), self.import_vendors, "Ctrl+I",
                                           self.tr("Import vendors from a CSV or XLSX file"))
         self.export_action = self._action(self.tr("&Export register…"), self.export_register, "Ctrl+E",
                                           self.tr("Export the filtered register to CSV or XLSX"))
-        self.settings_action = self._action(self.tr("&Settings…"), self.open_settings, K.Preferences)
-        if self.settings_action.shortcut().isEmpty():
-            self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
-        self.close_tab_action = self._action(self.tr("&Close tab"), self.close_current_tab, K.Close)
-        self.quit_action = self._action(self.tr("&Quit"), self.close, K.Quit)
-        self.save_action = self._action(self.tr("&Save"), self.save_current, K.Save)
-        self.find_action = self._action(self.tr("&Find"), self.focus_search, K.Find)
+        self.settings_action = self._action(self.tr("&Settings…"), self._settings_clicked, K.Preferences, fallback="Ctrl+,")
+        self.close_tab_action = self._action(self.tr("&Close tab"), self.close_current_tab, K.Close, fallback="Ctrl+W")
+        self.quit_action = self._action(self.tr("&Quit"), self.close, K.Quit, fallback="Ctrl+Q")
+        self.save_action = self._action(self.tr("&Save"), self.save_current, K.Save, fallback="Ctrl+S")
+        self.find_action = self._action(self.tr("&Find"), self.focus_search, K.Find, fallback="Ctrl+F")
         self.archive_action = self._action(self.tr("&Archive vendor"), self.archive_selected, "Ctrl+Delete")
         self.home_action = self._action(self.tr("&Home"), lambda: self.workspace.setCurrentIndex(0), "Ctrl+1")
         self.register_action = self._action(self.tr("Vendor &register"),
                                             lambda: self.workspace.setCurrentWidget(self.register), "Ctrl+2")
-        self.refresh_action = self._action(self.tr("&Refresh"), self.refresh, K.Refresh)
-        if self.refresh_action.shortcut().isEmpty():
-            self.refresh_action.setShortcut(QKeySequence("F5"))
+        self.refresh_action = self._action(self.tr("&Refresh"), self.refresh, K.Refresh, fallback="F5")
         self.clear_filters_action = self._action(self.tr("C&lear filters"), self.register.clear_filters,
                                                  "Ctrl+Shift+L")
-        self.guide_action = self._action(self.tr("&User guide"), self.open_guide, K.HelpContents)
+        self.guide_action = self._action(self.tr("&User guide"), self.open_guide, K.HelpContents, fallback="F1")
         self.about_action = self._action(self.tr("&About Vetta"), self._about)
 
         bar = self.menuBar()
@@ -377,6 +376,13 @@ class MainWindow(QMainWindow):
             self.workspace.setTabText(index, title)
 
     @Slot()
+    def _new_vendor_clicked(self) -> None:
+        self.new_vendor()
+
+    @Slot()
+    def _settings_clicked(self) -> None:
+        self.open_settings()
+
     def new_vendor(self) -> VendorEditor:
         editor = VendorEditor(self._engine, None, self._vendor_tabs, self)
         self._add_editor(editor)
@@ -431,6 +437,9 @@ class MainWindow(QMainWindow):
         announce(ChangeSet(vendors=True))
 
     @Slot(int)
+    def _close_requested(self, index: int) -> None:
+        self.close_tab(index)
+
     def close_tab(self, index: int) -> bool:
         widget = self.workspace.widget(index)
         if not isinstance(widget, VendorEditor):
@@ -487,7 +496,6 @@ class MainWindow(QMainWindow):
                 self.tr("Exported {n} vendors to {file}").format(n=n, file=str(path)), 8000))
         return self.last_operation
 
-    @Slot()
     def open_settings(self) -> Any:
         from desktop.ui.settings_dialog import SettingsDialog
 
@@ -499,7 +507,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ refresh
     @Slot(object)
     def _on_changed(self, changes: ChangeSet) -> None:
-        if changes.vendors:
+        if changes.vendors and self.isVisible():
             if changes.vendor_id is not None:
                 self.model.refresh_rows()
             else:

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 
 from db.errors import DatabaseError
 from desktop.core.errors import UserError
+from desktop.ui.qtfix import emit
 
 log = logging.getLogger("vetta.ui")
 
@@ -61,7 +62,7 @@ def signals() -> AppSignals:
 
 def announce(changes: ChangeSet) -> None:
     """Tell every view that ``changes`` happened (call on the GUI thread)."""
-    signals().changed.emit(changes)
+    emit(signals().changed, changes)
 
 
 def show_error(parent: QWidget | None, exc: BaseException) -> None:
@@ -89,11 +90,12 @@ class _Job(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self._work(self._engine, self._relay.progressed.emit, self._cancel.is_set)
+            result = self._work(self._engine, lambda done, total: emit(self._relay.progressed, done, total),
+                                self._cancel.is_set)
         except BaseException as exc:  # delivered to the GUI thread
-            self._relay.finished.emit(None, exc)
+            emit(self._relay.finished, None, exc)
             return
-        self._relay.finished.emit(result, None)
+        emit(self._relay.finished, result, None)
 
 
 class Operation(QObject):
@@ -157,7 +159,7 @@ class Operation(QObject):
                 announce(self._changes)
             if self._on_success is not None:
                 self._on_success(result)
-        self.done.emit(result, exc)
+        emit(self.done, result, exc)
         self.deleteLater()
 
 

@@ -129,7 +129,7 @@ class SettingsDialog(QDialog):
         self.comp_reason.setStyleSheet(ERROR_STYLE)
         self.comp_reason.setWordWrap(True)
         save_comp = QPushButton(self.tr("Save competitor"), wl)
-        save_comp.clicked.connect(self.save_competitor)
+        save_comp.clicked.connect(self._save_competitor_clicked)
         right.addRow(self.tr("Name"), self.comp_name)
         right.addRow(self.tr("LEI"), self.comp_lei)
         right.addRow(self.tr("Affiliates (one per line)"), self.comp_affiliates)
@@ -143,7 +143,7 @@ class SettingsDialog(QDialog):
         self.reason.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
                                    self)
-        buttons.accepted.connect(self.save)
+        buttons.accepted.connect(self._save_clicked)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
@@ -217,6 +217,9 @@ class SettingsDialog(QDialog):
         self.comp_name.setFocus()
 
     @Slot()
+    def _save_competitor_clicked(self) -> None:
+        self.save_competitor()
+
     def save_competitor(self) -> bool:
         current = getattr(self, "_current", None)
         entry = svc.CompetitorEntry(
@@ -256,6 +259,9 @@ class SettingsDialog(QDialog):
             has_logo=s.has_logo, version=s.version)
 
     @Slot()
+    def _save_clicked(self) -> None:
+        self.save()
+
     def save(self) -> bool:
         try:
             self.settings = svc.save_settings(self.engine, self.values())

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QMimeData, QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -47,6 +47,7 @@ from desktop.services import vendors as svc
 from desktop.services.evidence import evidence_bytes
 from desktop.services.vendors import CHILD_KINDS, FieldSpec, VendorDetail, VendorForm
 from desktop.ui.operations import ChangeSet, announce, run_operation, show_error, signals
+from desktop.ui.qtfix import emit
 from desktop.ui.table_model import DictTableModel
 
 TabFactory = Callable[[Engine, int], QWidget]
@@ -202,7 +203,7 @@ class ProfileTab(QWidget):
     @Slot()
     def _changed(self) -> None:
         self.validate()
-        self.edited.emit()
+        emit(self.edited)
 
 
 # --------------------------------------------------------------------------- conflict dialog
@@ -752,9 +753,8 @@ class VendorEditor(QWidget):
         self.save_button = QPushButton(self.tr("&Save"), self)
         self.save_button.setToolTip(self.tr("Save the profile (Ctrl+S)"))
         self.revert_button = QPushButton(self.tr("&Revert"), self)
-        self.save_button.clicked.connect(self.save)
+        self.save_button.clicked.connect(self._save_clicked)
         self.revert_button.clicked.connect(self.revert)
-        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
         bar = QHBoxLayout()
         bar.addWidget(self.banner, 1)
         bar.addWidget(self.revert_button)
@@ -762,6 +762,7 @@ class VendorEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addLayout(bar)
+        self._pending: ChangeSet | None = None
         self.profile.edited.connect(self._update_buttons)
         signals().changed.connect(self._on_changed)
         if vendor_id is not None:
@@ -778,7 +779,7 @@ class VendorEditor(QWidget):
         self.profile.load(detail.form)
         if first:
             self._build_tabs(detail.id)
-        self.title_changed.emit(self.title())
+        emit(self.title_changed, self.title())
 
     def _build_tabs(self, vendor_id: int) -> None:
         for factory, title in self._extra_tabs:
@@ -807,12 +808,25 @@ class VendorEditor(QWidget):
         dirty = self.is_dirty()
         self.save_button.setEnabled(dirty)
         self.revert_button.setEnabled(dirty and self.detail is not None)
-        self.title_changed.emit(self.title())
+        emit(self.title_changed, self.title())
 
     @Slot(object)
     def _on_changed(self, changes: ChangeSet) -> None:
         if self.vendor_id is None or not (changes.touches_vendor(self.vendor_id) or changes.evidence):
             return
+        if not self.isVisible():
+            self._pending = changes  # refreshed when shown again
+            return
+        self._refresh(changes)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        pending = self._pending
+        if pending is not None:
+            self._pending = None
+            self._refresh(pending)
+        super().showEvent(event)
+
+    def _refresh(self, changes: ChangeSet) -> None:
         if self.history is not None:
             self.history.reload()
         if changes.evidence and self.evidence is not None:
@@ -827,6 +841,9 @@ class VendorEditor(QWidget):
             self._update_buttons()
 
     @Slot()
+    def _save_clicked(self) -> None:
+        self.save()
+
     def save(self) -> bool:
         """Save the profile; True when saved (or nothing to save)."""
         if not self.is_dirty():
@@ -855,7 +872,7 @@ class VendorEditor(QWidget):
         self.banner.clear()
         self._load(detail)
         self._update_buttons()
-        self.saved.emit(detail.id)
+        emit(self.saved, detail.id)
         announce(ChangeSet(vendors=True, vendor_id=detail.id))
         return True
 

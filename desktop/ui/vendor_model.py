@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor
 from sqlalchemy.engine import Engine
 
 from desktop.services.register import (
+    DEFAULT_EXPIRY_DAYS,
     FLAG_CERT_EXPIRING,
     FLAG_CONTRACT_EXPIRING,
     FLAG_REVIEW_OVERDUE,
@@ -19,6 +20,7 @@ from desktop.services.register import (
     vendor_ids,
     vendor_rows,
 )
+from desktop.ui.qtfix import emit
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("name", "Name"),
@@ -80,7 +82,7 @@ class VendorTableModel(QAbstractTableModel):
         """Re-read the cached rows (after an edit) without changing the selection."""
         self._cache.clear()
         if self._shown:
-            self.dataChanged.emit(self.index(0, 0), self.index(self._shown - 1, len(COLUMNS) - 1))
+            emit(self.dataChanged, self.index(0, 0), self.index(self._shown - 1, len(COLUMNS) - 1))
 
     def vendor_id(self, row: int) -> int:
         return self._ids[row]
@@ -102,7 +104,8 @@ class VendorTableModel(QAbstractTableModel):
             page_ids = self._ids[start : start + PAGE]
             if len(self._cache) > 20 * PAGE:
                 self._cache.clear()
-            self._cache.update(vendor_rows(self._engine, page_ids, today=self._query.today))
+            self._cache.update(vendor_rows(self._engine, page_ids, today=self._query.today,
+                                          expiry_days=self._query.expiring_within_days or DEFAULT_EXPIRY_DAYS))
             cached = self._cache.get(vid)
         return cached
 
@@ -172,9 +175,9 @@ class VendorTableModel(QAbstractTableModel):
         key = COLUMNS[column][0]
         if key == "flags":
             key = "next_review_due"
-        self.layoutAboutToBeChanged.emit()
+        emit(self.layoutAboutToBeChanged)
         self._query = self._query.with_(sort=key, descending=order == Qt.SortOrder.DescendingOrder)
         self._ids = vendor_ids(self._engine, self._query)
         self._shown = min(max(self._shown, CHUNK), len(self._ids))
         self._cache.clear()
-        self.layoutChanged.emit()
+        emit(self.layoutChanged)

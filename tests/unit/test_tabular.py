@@ -73,6 +73,6 @@ def test_write_csv_and_xlsx_neutralise_formulas(tmp_path):
 
 def test_bytes_undefined_in_cp1252_fall_back_to_detection(tmp_path):
     path = tmp_path / "v.csv"
-    path.write_bytes("Nombre\nDatos\n".encode() + b"\x81\x8d caf\xe9\n")
+    path.write_bytes(b"Nombre\nDatos\n" + b"\x81\x8d caf\xe9\n")
     table = read_table(path)
     assert table.headers == ["Nombre"] and len(table.rows) == 2
