@@ -119,7 +119,7 @@ def set_logo(engine: Engine, path: Path | None, actor: str | None = None) -> Org
             raise UserError(f"The logo {str(path)!r} cannot be read: {exc.strerror}.") from exc
         if len(data) > LOGO_MAX_BYTES:
             raise UserError(f"The logo {str(path)!r} is over 2 MB; use a smaller image.")
-        if not (data.startswith(b"\x89PNG") or data.startswith(b"\xff\xd8")):
+        if not (data.startswith(b"\x89PNG") or data.startswith(b"\xff\xd8")) or not _decodable(data):
             raise UserError(f"The logo {str(path)!r} is not a PNG or JPEG image.")
     with unit_of_work(engine, actor) as session:
         org = _org(session)
@@ -127,6 +127,19 @@ def set_logo(engine: Engine, path: Path | None, actor: str | None = None) -> Org
         session.add(org)
         session.flush()
         return _to_settings(org)
+
+
+def _decodable(data: bytes) -> bool:
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return False
+    return True
 
 
 def get_logo(engine: Engine) -> tuple[bytes, str] | None:

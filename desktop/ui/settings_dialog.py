@@ -170,7 +170,9 @@ class SettingsDialog(QDialog):
             self.logo_preview.setText(self.tr("No logo"))
             return
         pixmap = QPixmap()
-        pixmap.loadFromData(logo[0])
+        if not pixmap.loadFromData(logo[0]):
+            self.logo_preview.setText(self.tr("The logo cannot be shown"))
+            return
         self.logo_preview.setPixmap(pixmap.scaledToHeight(56, Qt.TransformationMode.SmoothTransformation))
 
     @Slot()

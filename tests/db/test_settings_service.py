@@ -8,7 +8,17 @@ from db.errors import ConflictError
 from desktop.core.errors import UserError, ValidationError
 from desktop.services import settings as svc
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 20), "navy").save(out, "PNG")
+    return out.getvalue()
+
+
+PNG = _png()
 
 
 def test_defaults_save_and_conflict(engine):
@@ -41,7 +51,7 @@ def test_logo(engine, tmp_path):
     assert svc.set_logo(engine, png).has_logo
     assert svc.get_logo(engine) == (PNG, "image/png")
     fake = tmp_path / "logo2.png"
-    fake.write_bytes(b"GIF89a")
+    fake.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)  # PNG signature, broken content
     with pytest.raises(UserError, match="not a PNG or JPEG"):
         svc.set_logo(engine, fake)
     with pytest.raises(UserError, match="PNG or JPEG"):
