@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_
+from sqlalchemy import and_, exists, func, or_, union
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql import ColumnElement
@@ -89,18 +89,37 @@ def _today(query: RegisterQuery) -> date:
     return query.today or date.today()
 
 
-def _search_clause(text: str) -> ColumnElement[bool]:
+def _search_clause(text: str, dialect: str = "sqlite") -> ColumnElement[bool]:
     key = f"%{search_key(text)}%"
     raw = f"%{text.strip()}%"
-    alias = select(col(PartyAlias.party_id)).where(func.lower(col(PartyAlias.name)).like(raw.lower()))
-    ident = select(col(PartyIdentifier.party_id)).where(func.upper(col(PartyIdentifier.value)).like(raw.upper()))
-    tag = select(col(VendorTag.vendor_id)).where(func.lower(col(VendorTag.tag)).like(raw.lower()))
-    return or_(
-        col(Party.name_normalised).like(key),
-        col(Party.id).in_(alias),
-        col(Party.id).in_(ident),
-        col(Vendor.id).in_(tag),
+    if dialect == "sqlite":  # SQLite's LIKE ignores ASCII case already and avoids lower() per row
+        alias_match = col(PartyAlias.name).like(raw)
+        ident_match = col(PartyIdentifier.value).like(raw)
+        tag_match = col(VendorTag.tag).like(raw)
+    else:
+        alias_match = col(PartyAlias.name).ilike(raw)
+        ident_match = col(PartyIdentifier.value).ilike(raw)
+        tag_match = col(VendorTag.tag).ilike(raw)
+    if len(text.strip()) <= 2:
+        # Short terms match most of the register: test each row while walking the name index, so the
+        # first page comes early (LIMIT) instead of collecting and sorting nearly every id.
+        return or_(
+            col(Party.name_normalised).like(key),
+            col(Party.id).in_(select(col(PartyAlias.party_id)).where(alias_match)),
+            col(Party.id).in_(select(col(PartyIdentifier.party_id)).where(ident_match)),
+            col(Vendor.id).in_(select(col(VendorTag.vendor_id)).where(tag_match)),
+        )
+    # One set of matching party ids (each source scanned once), then the register joins it:
+    # cheaper than testing four conditions on every row of a large register.
+    party_t = Party.__table__.alias("p_search")  # type: ignore[attr-defined]
+    vendor_t = Vendor.__table__.alias("v_search")  # type: ignore[attr-defined]
+    matching = union(
+        sa_select(party_t.c.id).where(party_t.c.name_normalised.like(key)),
+        sa_select(col(PartyAlias.party_id)).where(alias_match),
+        sa_select(col(PartyIdentifier.party_id)).where(ident_match),
+        sa_select(vendor_t.c.party_id).join(VendorTag, col(VendorTag.vendor_id) == vendor_t.c.id).where(tag_match),
     )
+    return col(Party.id).in_(sa_select(matching.subquery().c[0]))
 
 
 def latest_rating_expr() -> Any:
@@ -149,7 +168,7 @@ def _contract_expiring_clause(today: date, days: int) -> ColumnElement[bool]:
         col(Contract.end_date) >= today, col(Contract.end_date) <= today + timedelta(days=days))
 
 
-def filtered_statement(query: RegisterQuery, columns: Sequence[Any] | None = None) -> Any:
+def filtered_statement(query: RegisterQuery, columns: Sequence[Any] | None = None, dialect: str = "sqlite") -> Any:
     """The SELECT of the register for ``query`` (columns default to the vendor id), ordered."""
     today = _today(query)
     stmt = sa_select(*(columns or [col(Vendor.id)])).select_from(Vendor).join(
@@ -157,7 +176,7 @@ def filtered_statement(query: RegisterQuery, columns: Sequence[Any] | None = Non
     if not query.include_archived:
         stmt = stmt.where(col(Vendor.archived_at).is_(None))
     if query.search.strip():
-        stmt = stmt.where(_search_clause(query.search))
+        stmt = stmt.where(_search_clause(query.search, dialect))
     if query.status:
         stmt = stmt.where(col(Vendor.status) == query.status)
     if query.tier:
@@ -185,19 +204,32 @@ def filtered_statement(query: RegisterQuery, columns: Sequence[Any] | None = Non
     }
     column = sort_columns.get(query.sort, sort_columns["name"])
     order = column.desc() if query.descending else column.asc()
-    return stmt.order_by(order, col(Vendor.id))
+    # Name order ties on party.id (1:1 with the vendor), so SQLite walks the name index and stops early.
+    tie = col(Party.id) if query.sort in ("name", "") or query.sort not in sort_columns else col(Vendor.id)
+    return stmt.order_by(order, tie)
 
 
-def vendor_ids(engine: Engine, query: RegisterQuery = RegisterQuery()) -> list[int]:
-    """The ids of the vendors matching ``query``, in display order (all filtering in SQL)."""
+def vendor_ids(engine: Engine, query: RegisterQuery = RegisterQuery(), *, limit: int | None = None,
+               offset: int = 0) -> list[int]:
+    """The ids of the vendors matching ``query``, in display order (all filtering in SQL); a page if ``limit``."""
+    stmt = filtered_statement(query, dialect=engine.dialect.name)
+    if limit is not None:
+        stmt = stmt.limit(limit).offset(offset)
     with engine.connect() as conn:
-        return [int(r[0]) for r in conn.execute(filtered_statement(query)) if r[0] is not None]
+        return [int(r[0]) for r in conn.execute(stmt) if r[0] is not None]
 
 
 def count_vendors(engine: Engine, query: RegisterQuery = RegisterQuery()) -> int:
-    stmt = sa_select(func.count()).select_from(filtered_statement(query).order_by(None).subquery())
+    stmt = sa_select(func.count()).select_from(
+        filtered_statement(query, dialect=engine.dialect.name).order_by(None).subquery())
     with engine.connect() as conn:
         return int(conn.execute(stmt).scalar_one())
+
+
+def first_page(engine: Engine, query: RegisterQuery, size: int) -> tuple[list[int], bool]:
+    """The first ``size`` ids, and whether more match (no COUNT over the whole register)."""
+    ids = vendor_ids(engine, query, limit=size + 1)
+    return ids[:size], len(ids) > size
 
 
 def vendor_rows(engine: Engine, ids: Sequence[int], *, today: date | None = None,

@@ -42,7 +42,7 @@ from sqlalchemy.engine import Engine
 from db.errors import DatabaseError
 from desktop import __version__
 from desktop.core.errors import UserError
-from desktop.services.register import RATINGS, RegisterQuery
+from desktop.services.register import RATINGS, RegisterQuery, count_vendors
 from desktop.services.register_io import export_vendors
 from desktop.services.vendors import set_archived
 from desktop.ui.dashboard import DashboardWidget
@@ -166,6 +166,7 @@ class MainWindow(QMainWindow):
         self._vendor_tabs: list[tuple[TabFactory, str]] = []
         self._windows: list[MainWindow] = []
         self.last_operation: Operation | None = None
+        self.count_operation: Operation | None = None
 
         self.workspace = QTabWidget(self)
         self.workspace.setDocumentMode(True)
@@ -193,6 +194,10 @@ class MainWindow(QMainWindow):
         self.dashboard.filter_rating.connect(self._filter_rating)
         signals().changed.connect(self._on_changed)
 
+        self._count_timer = QTimer(self)
+        self._count_timer.setSingleShot(True)
+        self._count_timer.setInterval(500)
+        self._count_timer.timeout.connect(self._count_in_background)
         self._build_actions()
         self._update_status()
         self._install_plugins()
@@ -521,7 +526,29 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _update_status(self) -> None:
-        self.count_label.setText(self.tr("{count} vendors").format(count=self.model.total()))
+        total = self.model.total()
+        if total is not None:
+            self.count_label.setText(self.tr("{count} vendors").format(count=f"{total:,}"))
+            return
+        self.count_label.setText(self.tr("{count}+ vendors").format(count=f"{self.model.rowCount():,}"))
+        self._count_timer.start()  # count once the user stops typing, off the GUI thread
+
+    @Slot()
+    def _count_in_background(self) -> None:
+        if self.model.total() is not None:
+            return
+        query = self.model.query()
+
+        def work(engine: Engine, progress: Any, cancelled: Any) -> int:
+            return count_vendors(engine, query)
+
+        def done(count: int) -> None:
+            self.model.set_count(query, count)
+            if self.model.query() == query:
+                self.count_label.setText(self.tr("{count} vendors").format(count=f"{count:,}"))
+
+        self.count_operation = run_operation(self, "", self._engine, work, on_success=done,
+                                             on_failure=lambda exc: None, show_progress=False)
 
     # ------------------------------------------------------------------ help and closing
     @Slot()

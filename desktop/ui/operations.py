@@ -93,9 +93,15 @@ class _Job(QRunnable):
             result = self._work(self._engine, lambda done, total: emit(self._relay.progressed, done, total),
                                 self._cancel.is_set)
         except BaseException as exc:  # delivered to the GUI thread
-            emit(self._relay.finished, None, exc)
+            self._deliver(None, exc)
             return
-        emit(self._relay.finished, result, None)
+        self._deliver(result, None)
+
+    def _deliver(self, result: Any, exc: BaseException | None) -> None:
+        try:
+            emit(self._relay.finished, result, exc)
+        except RuntimeError:  # the application is closing: nobody is waiting for the result
+            log.debug("operation finished after its receiver was deleted")
 
 
 class Operation(QObject):

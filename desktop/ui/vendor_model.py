@@ -17,6 +17,7 @@ from desktop.services.register import (
     FLAG_STALE,
     RegisterQuery,
     VendorRow,
+    first_page,
     vendor_ids,
     vendor_rows,
 )
@@ -32,8 +33,8 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("next_review_due", "Next review due"),
     ("flags", "Flags"),
 )
-PAGE = 200  # rows fetched from the database at once
-CHUNK = 2000  # rows exposed to the view at once (canFetchMore / fetchMore)
+PAGE = 200  # display rows fetched from the database at once
+CHUNK = 2000  # ids fetched at once (canFetchMore / fetchMore page through the register in SQL)
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 VendorIdRole = Qt.ItemDataRole.UserRole
@@ -47,7 +48,8 @@ class VendorTableModel(QAbstractTableModel):
         self._engine = engine
         self._query = query or RegisterQuery()
         self._ids: list[int] = []
-        self._shown = 0
+        self._more = False  # more ids match than are loaded
+        self._count: int | None = None  # all matching vendors, once known
         self._cache: dict[int, VendorRow] = {}
         self._labels = {
             "critical": self.tr("critical"), "high": self.tr("high"), "medium": self.tr("medium"),
@@ -67,34 +69,39 @@ class VendorTableModel(QAbstractTableModel):
     def query(self) -> RegisterQuery:
         return self._query
 
-    def total(self) -> int:
-        """All matching vendors (rowCount() grows towards it as the view scrolls)."""
-        return len(self._ids)
+    def total(self) -> int | None:
+        """All matching vendors when known (rowCount() grows towards it as the view scrolls)."""
+        return self._count if self._more else len(self._ids)
+
+    def set_count(self, query: RegisterQuery, count: int) -> None:
+        """The total counted elsewhere (e.g. off the GUI thread) for ``query``."""
+        if query == self._query:
+            self._count = count
 
     def reload(self) -> None:
         self.beginResetModel()
-        self._ids = vendor_ids(self._engine, self._query)
-        self._shown = min(len(self._ids), CHUNK)
+        self._ids, self._more = first_page(self._engine, self._query, CHUNK)
+        self._count = None
         self._cache.clear()
         self.endResetModel()
 
     def refresh_rows(self) -> None:
         """Re-read the cached rows (after an edit) without changing the selection."""
         self._cache.clear()
-        if self._shown:
-            emit(self.dataChanged, self.index(0, 0), self.index(self._shown - 1, len(COLUMNS) - 1))
+        if self._ids:
+            emit(self.dataChanged, self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1))
 
     def vendor_id(self, row: int) -> int:
         return self._ids[row]
 
     def row_of(self, vendor_id: int) -> int | None:
-        try:
-            row = self._ids.index(vendor_id)
-        except ValueError:
-            return None
-        while row >= self._shown and self.canFetchMore():
-            self.fetchMore()
-        return row
+        while True:
+            try:
+                return self._ids.index(vendor_id)
+            except ValueError:
+                if not self.canFetchMore():
+                    return None
+                self.fetchMore()
 
     def _row(self, row: int) -> VendorRow | None:
         vid = self._ids[row]
@@ -123,22 +130,24 @@ class VendorTableModel(QAbstractTableModel):
 
     # --- Qt model interface
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else self._shown
+        return 0 if parent.isValid() else len(self._ids)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(COLUMNS)
 
     def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: N802
-        return not parent.isValid() and self._shown < len(self._ids)
+        return not parent.isValid() and self._more
 
     def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: N802
         if parent.isValid():
             return
-        extra = min(CHUNK, len(self._ids) - self._shown)
-        if extra <= 0:
+        more = vendor_ids(self._engine, self._query, limit=CHUNK + 1, offset=len(self._ids))
+        self._more = len(more) > CHUNK
+        more = more[:CHUNK]
+        if not more:
             return
-        self.beginInsertRows(QModelIndex(), self._shown, self._shown + extra - 1)
-        self._shown += extra
+        self.beginInsertRows(QModelIndex(), len(self._ids), len(self._ids) + len(more) - 1)
+        self._ids.extend(more)
         self.endInsertRows()
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
@@ -151,7 +160,7 @@ class VendorTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < self._shown):
+        if not index.isValid() or not (0 <= index.row() < len(self._ids)):
             return None
         if role == VendorIdRole:
             return self._ids[index.row()]
@@ -177,7 +186,6 @@ class VendorTableModel(QAbstractTableModel):
             key = "next_review_due"
         emit(self.layoutAboutToBeChanged)
         self._query = self._query.with_(sort=key, descending=order == Qt.SortOrder.DescendingOrder)
-        self._ids = vendor_ids(self._engine, self._query)
-        self._shown = min(max(self._shown, CHUNK), len(self._ids))
+        self._ids = vendor_ids(self._engine, self._query, limit=max(len(self._ids), CHUNK))
         self._cache.clear()
         emit(self.layoutChanged)

@@ -8,6 +8,7 @@ from db.errors import ConflictError
 from desktop.core.errors import UserError, ValidationError
 from desktop.services import settings as svc
 
+
 def _png() -> bytes:
     import io
 
