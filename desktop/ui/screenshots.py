@@ -13,6 +13,9 @@ from pathlib import Path
 
 
 def render(outdir: Path) -> list[Path]:
+    # Widgets are grabbed, not the screen, so the offscreen platform renders the same pixels; it also
+    # works where the xcb plugin cannot load (e.g. missing X libraries under xvfb-run).
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
@@ -60,6 +63,8 @@ def render(outdir: Path) -> list[Path]:
     assert editor.history is not None
     editor.tabs.setCurrentWidget(editor.history)
     shot(window, "vendor-history")
+    editor.tabs.setCurrentWidget(editor.evidence)
+    shot(window, "vendor-evidence")
     dialog = SettingsDialog(engine, window)
     dialog.show()
     shot(dialog, "settings")
