@@ -63,6 +63,7 @@ def render(outdir: Path) -> list[Path]:
     assert editor.history is not None
     editor.tabs.setCurrentWidget(editor.history)
     shot(window, "vendor-history")
+    assert editor.evidence is not None
     editor.tabs.setCurrentWidget(editor.evidence)
     shot(window, "vendor-evidence")
     dialog = SettingsDialog(engine, window)
