@@ -67,7 +67,7 @@ class DashboardWidget(QWidget):
             self._boxes[key] = box
             grid.addWidget(box, pos // 2, pos % 2)
         signals().changed.connect(self._on_changed)
-        self.reload()
+        self._stale = True  # loaded when first shown, so opening the window never waits for it
 
     @Slot(object)
     def _on_changed(self, changes: ChangeSet) -> None:

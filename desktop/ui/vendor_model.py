@@ -33,7 +33,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("next_review_due", "Next review due"),
     ("flags", "Flags"),
 )
-PAGE = 200  # display rows fetched from the database at once
+PAGE = 60  # display rows fetched from the database at once (about two screens)
 CHUNK = 2000  # ids fetched at once (canFetchMore / fetchMore page through the register in SQL)
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -109,7 +109,7 @@ class VendorTableModel(QAbstractTableModel):
         if cached is None:
             start = (row // PAGE) * PAGE
             page_ids = self._ids[start : start + PAGE]
-            if len(self._cache) > 20 * PAGE:
+            if len(self._cache) > 50 * PAGE:
                 self._cache.clear()
             self._cache.update(vendor_rows(self._engine, page_ids, today=self._query.today,
                                           expiry_days=self._query.expiring_within_days or DEFAULT_EXPIRY_DAYS))
