@@ -1,4 +1,4 @@
-"""`vetta vendors list`: the register from the command line."""
+"""`vetta vendors list|show|add|archive`: the register from the command line."""
 
 from __future__ import annotations
 
@@ -6,30 +6,80 @@ import argparse
 from dataclasses import asdict
 from typing import Any
 
+from desktop.cli.cmd_register import add_filter_arguments, query_from
 from desktop.cli.main import EXIT_OK, Context
-from desktop.services.register import SORT_COLUMNS, RegisterQuery, vendor_ids, vendor_rows
+from desktop.services.register import FLAG_LABELS, SORT_COLUMNS, register_rows
+from desktop.services.vendors import VendorForm, create_vendor, get_vendor, set_archived
 
 
 def register(subparsers: Any) -> None:
-    vendors = subparsers.add_parser("vendors", help="list the vendor register")
+    vendors = subparsers.add_parser("vendors", help="the vendor register: list, show, add, archive")
     sub = vendors.add_subparsers(dest="vendors_command", metavar="ACTION", required=True)
     p = sub.add_parser("list", help="list vendors (search and filters run in the database)")
-    p.add_argument("--search", default="", help="name, alias, identifier or tag")
-    p.add_argument("--status", choices=["prospect", "active", "suspended", "offboarded"])
-    p.add_argument("--tier", choices=["critical", "high", "medium", "low"])
+    add_filter_arguments(p)
     p.add_argument("--sort", choices=SORT_COLUMNS, default="name")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_list)
 
+    p = sub.add_parser("show", help="show one vendor's profile")
+    p.add_argument("id", type=int)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_show)
+
+    p = sub.add_parser("add", help="add a vendor")
+    p.add_argument("name")
+    p.add_argument("--country", default="")
+    p.add_argument("--website", default="")
+    p.add_argument("--services", default="")
+    p.add_argument("--tier", choices=["critical", "high", "medium", "low"], default="medium")
+    p.add_argument("--status", choices=["prospect", "active", "suspended", "offboarded"], default="prospect")
+    p.add_argument("--owner", default="", help="internal owner")
+    p.add_argument("--tag", action="append", default=[])
+    p.add_argument("--lei", default="")
+    p.add_argument("--vat", default="")
+    p.set_defaults(handler=_add)
+
+    p = sub.add_parser("archive", help="archive a vendor (hidden from the register; --restore undoes it)")
+    p.add_argument("id", type=int)
+    p.add_argument("--restore", action="store_true")
+    p.set_defaults(handler=_archive)
+
 
 def _list(args: argparse.Namespace, ctx: Context) -> int:
-    ids = vendor_ids(ctx.engine, RegisterQuery(search=args.search, status=args.status, tier=args.tier, sort=args.sort))
-    rows = vendor_rows(ctx.engine, ids)
-    ordered = [rows[i] for i in ids]
+    rows = register_rows(ctx.engine, query_from(args, args.sort))
     if args.json:
-        ctx.print_json([asdict(r) for r in ordered])
+        ctx.print_json([asdict(r) for r in rows])
         return EXIT_OK
-    for r in ordered:
-        ctx.print(f"{r.id:>6}  {r.name:<40.40}  {r.country:<2}  {r.tier:<8}  {r.status:<10}  {r.services}")
-    ctx.print(f"{len(ordered)} vendor(s)")
+    labels = FLAG_LABELS["en"]
+    for r in rows:
+        flags = ", ".join(labels[f] for f in r.flags)
+        ctx.print(f"{r.id:>6}  {r.name:<40.40}  {r.country:<2}  {r.tier:<8}  {r.status:<10}  "
+                  f"{(r.latest_rating or '-'):<21}  {r.services[:40]}" + (f"  [{flags}]" if flags else ""))
+    ctx.print(f"{len(rows)} vendor(s)")
+    return EXIT_OK
+
+
+def _show(args: argparse.Namespace, ctx: Context) -> int:
+    detail = get_vendor(ctx.engine, args.id)
+    data = {"id": detail.id, "version": detail.version, "archived": detail.archived, **asdict(detail.form)}
+    if args.json:
+        ctx.print_json(data)
+    else:
+        for key, value in data.items():
+            ctx.print(f"{key:>16}: {value if value not in (None, '', []) else '-'}")
+    return EXIT_OK
+
+
+def _add(args: argparse.Namespace, ctx: Context) -> int:
+    form = VendorForm(name=args.name, country=args.country, website=args.website, services=args.services,
+                      tier=args.tier, status=args.status, internal_owner=args.owner, tags=args.tag, lei=args.lei,
+                      vat=args.vat)
+    detail = create_vendor(ctx.engine, form, ctx.actor)
+    ctx.print(f"Added vendor #{detail.id} {detail.form.name}.")
+    return EXIT_OK
+
+
+def _archive(args: argparse.Namespace, ctx: Context) -> int:
+    detail = set_archived(ctx.engine, args.id, not args.restore, actor=ctx.actor)
+    ctx.print(f"{'Restored' if args.restore else 'Archived'} vendor #{detail.id} {detail.form.name}.")
     return EXIT_OK

@@ -1,22 +1,54 @@
-"""The vendor register: ids selected and ordered in SQL, rows fetched by id on demand."""
+"""The vendor register: ids selected and ordered in SQL, rows fetched by id on demand.
+
+Everything a user can filter or sort on is expressed in SQL (correlated subqueries for the latest
+rating, the last signed assessment and the flags), so the register never walks vendors in Python.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import and_, exists, func, or_, union
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import col, select
 
-from db.models import Party, PartyAlias, PartyIdentifier, Vendor, VendorTag, search_key
+from db.models import (
+    DECIDED_STATUSES,
+    Assessment,
+    Certification,
+    Contract,
+    Party,
+    PartyAlias,
+    PartyIdentifier,
+    SignOff,
+    Vendor,
+    VendorTag,
+    search_key,
+)
 
-SORT_COLUMNS = ("name", "country", "services", "tier", "status", "next_review_due")
-_TIER_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+SORT_COLUMNS = (
+    "name", "country", "services", "tier", "status", "latest_rating", "last_signed", "next_review_due",
+)
+RATINGS = ("neutral", "conditionally_neutral", "not_neutral", "none")
+DEFAULT_EXPIRY_DAYS = 90
+
+# Flag codes shown in the register's "Flags" column.
+FLAG_REVIEW_OVERDUE = "review_overdue"
+FLAG_STALE = "assessment_stale"
+FLAG_CERT_EXPIRING = "certificate_expiring"
+FLAG_CONTRACT_EXPIRING = "contract_expiring"
+FLAGS = (FLAG_REVIEW_OVERDUE, FLAG_STALE, FLAG_CERT_EXPIRING, FLAG_CONTRACT_EXPIRING)
+FLAG_LABELS = {
+    "en": {FLAG_REVIEW_OVERDUE: "review overdue", FLAG_STALE: "assessment stale",
+           FLAG_CERT_EXPIRING: "certificate expiring", FLAG_CONTRACT_EXPIRING: "contract expiring"},
+    "es": {FLAG_REVIEW_OVERDUE: "revisión vencida", FLAG_STALE: "evaluación desactualizada",
+           FLAG_CERT_EXPIRING: "certificado por vencer", FLAG_CONTRACT_EXPIRING: "contrato por vencer"},
+}
 
 
 @dataclass(frozen=True)
@@ -30,6 +62,9 @@ class VendorRow:
     status: str
     internal_owner: str
     next_review_due: date | None
+    latest_rating: str | None = None
+    last_signed: datetime | None = None
+    flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -37,64 +72,201 @@ class RegisterQuery:
     search: str = ""
     status: str | None = None
     tier: str | None = None
+    rating: str | None = None  # one of RATINGS ("none": never decided)
+    review_overdue: bool = False
+    stale: bool = False
+    expiring_within_days: int | None = None  # certificate or contract ending within N days
     include_archived: bool = False
     sort: str = "name"
     descending: bool = False
+    today: date | None = None  # fixed "today" for tests; None means date.today()
+
+    def with_(self, **changes: Any) -> RegisterQuery:
+        return replace(self, **changes)
 
 
-def _search_clause(text: str) -> ColumnElement[bool]:
+def _today(query: RegisterQuery) -> date:
+    return query.today or date.today()
+
+
+def _search_clause(text: str, dialect: str = "sqlite") -> ColumnElement[bool]:
     key = f"%{search_key(text)}%"
     raw = f"%{text.strip()}%"
-    alias = select(col(PartyAlias.party_id)).where(func.lower(col(PartyAlias.name)).like(raw.lower()))
-    ident = select(col(PartyIdentifier.party_id)).where(col(PartyIdentifier.value).ilike(raw))
-    tag = select(col(VendorTag.vendor_id)).where(col(VendorTag.tag).ilike(raw))
-    return or_(
-        col(Party.name_normalised).like(key),
-        col(Party.id).in_(alias),
-        col(Party.id).in_(ident),
-        col(Vendor.id).in_(tag),
+    if dialect == "sqlite":  # SQLite's LIKE ignores ASCII case already and avoids lower() per row
+        alias_match = col(PartyAlias.name).like(raw)
+        ident_match = col(PartyIdentifier.value).like(raw)
+        tag_match = col(VendorTag.tag).like(raw)
+    else:
+        alias_match = col(PartyAlias.name).ilike(raw)
+        ident_match = col(PartyIdentifier.value).ilike(raw)
+        tag_match = col(VendorTag.tag).ilike(raw)
+    if len(text.strip()) <= 2:
+        # Short terms match most of the register: test each row while walking the name index, so the
+        # first page comes early (LIMIT) instead of collecting and sorting nearly every id.
+        return or_(
+            col(Party.name_normalised).like(key),
+            col(Party.id).in_(select(col(PartyAlias.party_id)).where(alias_match)),
+            col(Party.id).in_(select(col(PartyIdentifier.party_id)).where(ident_match)),
+            col(Vendor.id).in_(select(col(VendorTag.vendor_id)).where(tag_match)),
+        )
+    # One set of matching party ids (each source scanned once), then the register joins it:
+    # cheaper than testing four conditions on every row of a large register.
+    party_t = Party.__table__.alias("p_search")  # type: ignore[attr-defined]
+    vendor_t = Vendor.__table__.alias("v_search")  # type: ignore[attr-defined]
+    matching = union(
+        sa_select(party_t.c.id).where(party_t.c.name_normalised.like(key)),
+        sa_select(col(PartyAlias.party_id)).where(alias_match),
+        sa_select(col(PartyIdentifier.party_id)).where(ident_match),
+        sa_select(vendor_t.c.party_id).join(VendorTag, col(VendorTag.vendor_id) == vendor_t.c.id).where(tag_match),
+    )
+    return col(Party.id).in_(sa_select(matching.subquery().c[0]))
+
+
+def latest_rating_expr() -> Any:
+    """The rating of the vendor's most recently decided assessment (correlated scalar subquery)."""
+    a = Assessment.__table__.alias("a_latest")  # type: ignore[attr-defined]
+    return (
+        sa_select(a.c.rating)
+        .where(a.c.vendor_id == col(Vendor.id), a.c.status.in_([s.value for s in DECIDED_STATUSES]))
+        .order_by(a.c.decided_at.desc(), a.c.series_version.desc())
+        .limit(1)
+        .correlate(Vendor.__table__)  # type: ignore[attr-defined]
+        .scalar_subquery()
     )
 
 
-def vendor_ids(engine: Engine, query: RegisterQuery = RegisterQuery()) -> list[int]:
-    """The ids of the vendors matching ``query``, in display order (all filtering in SQL)."""
-    stmt = select(col(Vendor.id)).join(Party, col(Party.id) == col(Vendor.party_id))
+def last_signed_expr() -> Any:
+    """When the vendor's last signed decision was made (signoff rows of its assessments)."""
+    a = Assessment.__table__.alias("a_signed")  # type: ignore[attr-defined]
+    s = SignOff.__table__.alias("s_signed")  # type: ignore[attr-defined]
+    return (
+        sa_select(func.max(s.c.decided_at))
+        .select_from(s.join(a, a.c.id == s.c.assessment_id))
+        .where(a.c.vendor_id == col(Vendor.id))
+        .correlate(Vendor.__table__)  # type: ignore[attr-defined]
+        .scalar_subquery()
+    )
+
+
+def _stale_clause() -> ColumnElement[bool]:
+    return exists().where(col(Assessment.vendor_id) == col(Vendor.id), col(Assessment.stale_since).is_not(None))
+
+
+def _overdue_clause(today: date) -> ColumnElement[bool]:
+    return and_(col(Vendor.next_review_due).is_not(None), col(Vendor.next_review_due) < today)
+
+
+def _cert_expiring_clause(today: date, days: int) -> ColumnElement[bool]:
+    return exists().where(
+        col(Certification.vendor_id) == col(Vendor.id), col(Certification.archived_at).is_(None),
+        col(Certification.valid_until) >= today, col(Certification.valid_until) <= today + timedelta(days=days))
+
+
+def _contract_expiring_clause(today: date, days: int) -> ColumnElement[bool]:
+    return exists().where(
+        col(Contract.vendor_id) == col(Vendor.id), col(Contract.archived_at).is_(None),
+        col(Contract.end_date) >= today, col(Contract.end_date) <= today + timedelta(days=days))
+
+
+def filtered_statement(query: RegisterQuery, columns: Sequence[Any] | None = None, dialect: str = "sqlite") -> Any:
+    """The SELECT of the register for ``query`` (columns default to the vendor id), ordered."""
+    today = _today(query)
+    stmt = sa_select(*(columns or [col(Vendor.id)])).select_from(Vendor).join(
+        Party, col(Party.id) == col(Vendor.party_id))
     if not query.include_archived:
         stmt = stmt.where(col(Vendor.archived_at).is_(None))
     if query.search.strip():
-        stmt = stmt.where(_search_clause(query.search))
+        stmt = stmt.where(_search_clause(query.search, dialect))
     if query.status:
         stmt = stmt.where(col(Vendor.status) == query.status)
     if query.tier:
         stmt = stmt.where(col(Vendor.tier) == query.tier)
-    columns: dict[str, Any] = {
+    if query.rating == "none":
+        stmt = stmt.where(latest_rating_expr().is_(None))
+    elif query.rating:
+        stmt = stmt.where(latest_rating_expr() == query.rating)
+    if query.review_overdue:
+        stmt = stmt.where(_overdue_clause(today))
+    if query.stale:
+        stmt = stmt.where(_stale_clause())
+    if query.expiring_within_days is not None:
+        days = query.expiring_within_days
+        stmt = stmt.where(or_(_cert_expiring_clause(today, days), _contract_expiring_clause(today, days)))
+    sort_columns: dict[str, Any] = {
         "name": col(Party.name_normalised),
         "country": col(Party.country),
         "services": col(Vendor.services),
         "tier": col(Vendor.tier),
         "status": col(Vendor.status),
+        "latest_rating": latest_rating_expr(),
+        "last_signed": last_signed_expr(),
         "next_review_due": col(Vendor.next_review_due),
     }
-    column = columns.get(query.sort, columns["name"])
+    column = sort_columns.get(query.sort, sort_columns["name"])
     order = column.desc() if query.descending else column.asc()
-    stmt = stmt.order_by(order, col(Vendor.id))
+    # Name order ties on party.id (1:1 with the vendor), so SQLite walks the name index and stops early.
+    tie = col(Party.id) if query.sort in ("name", "") or query.sort not in sort_columns else col(Vendor.id)
+    return stmt.order_by(order, tie)
+
+
+def vendor_ids(engine: Engine, query: RegisterQuery = RegisterQuery(), *, limit: int | None = None,
+               offset: int = 0) -> list[int]:
+    """The ids of the vendors matching ``query``, in display order (all filtering in SQL); a page if ``limit``."""
+    stmt = filtered_statement(query, dialect=engine.dialect.name)
+    if limit is not None:
+        stmt = stmt.limit(limit).offset(offset)
     with engine.connect() as conn:
         return [int(r[0]) for r in conn.execute(stmt) if r[0] is not None]
 
 
-def vendor_rows(engine: Engine, ids: Sequence[int]) -> dict[int, VendorRow]:
-    """The display rows of the given vendors, keyed by id (one query)."""
+def count_vendors(engine: Engine, query: RegisterQuery = RegisterQuery()) -> int:
+    stmt = sa_select(func.count()).select_from(
+        filtered_statement(query, dialect=engine.dialect.name).order_by(None).subquery())
+    with engine.connect() as conn:
+        return int(conn.execute(stmt).scalar_one())
+
+
+def first_page(engine: Engine, query: RegisterQuery, size: int) -> tuple[list[int], bool]:
+    """The first ``size`` ids, and whether more match (no COUNT over the whole register)."""
+    ids = vendor_ids(engine, query, limit=size + 1)
+    return ids[:size], len(ids) > size
+
+
+def vendor_rows(engine: Engine, ids: Sequence[int], *, today: date | None = None,
+                expiry_days: int = DEFAULT_EXPIRY_DAYS) -> dict[int, VendorRow]:
+    """The display rows of the given vendors, keyed by id (one query for the whole page)."""
     if not ids:
         return {}
+    day = today or date.today()
     stmt = (
-        sa_select(col(Vendor.id), col(Vendor.party_id), col(Party.name), col(Party.country), col(Vendor.services),
-               col(Vendor.tier), col(Vendor.status), col(Vendor.internal_owner), col(Vendor.next_review_due))
+        sa_select(
+            col(Vendor.id), col(Vendor.party_id), col(Party.name), col(Party.country), col(Vendor.services),
+            col(Vendor.tier), col(Vendor.status), col(Vendor.internal_owner), col(Vendor.next_review_due),
+            latest_rating_expr().label("latest_rating"), last_signed_expr().label("last_signed"),
+            _overdue_clause(day).label("f_overdue"), _stale_clause().label("f_stale"),
+            _cert_expiring_clause(day, expiry_days).label("f_cert"),
+            _contract_expiring_clause(day, expiry_days).label("f_contract"),
+        )
         .join(Party, col(Party.id) == col(Vendor.party_id))
         .where(col(Vendor.id).in_(list(ids)))
     )
+    out: dict[int, VendorRow] = {}
     with engine.connect() as conn:
-        return {
-            r[0]: VendorRow(r[0], r[1], r[2], r[3] or "", r[4] or "", r[5], r[6], r[7] or "", r[8])
-            for r in conn.execute(stmt)
-            if r[0] is not None
-        }
+        for r in conn.execute(stmt):
+            flags = tuple(f for f, on in zip(FLAGS, (r.f_overdue, r.f_stale, r.f_cert, r.f_contract), strict=True)
+                          if on)
+            out[r[0]] = VendorRow(r[0], r[1], r[2], r[3] or "", r[4] or "", r[5], r[6], r[7] or "", r[8],
+                                  r.latest_rating, r.last_signed, flags)
+    return out
+
+
+def register_rows(engine: Engine, query: RegisterQuery = RegisterQuery()) -> list[VendorRow]:
+    """All rows matching ``query`` in order (for export and the CLI); fetched in pages."""
+    ids = vendor_ids(engine, query)
+    out: list[VendorRow] = []
+    for start in range(0, len(ids), 500):
+        page = ids[start:start + 500]
+        rows = vendor_rows(engine, page, today=query.today,
+                           expiry_days=query.expiring_within_days or DEFAULT_EXPIRY_DAYS)
+        out.extend(rows[i] for i in page if i in rows)
+    return out

@@ -22,7 +22,7 @@ def run(db_url: str | None = None, actor: str | None = None, argv: list[str] | N
     except DatabaseError as exc:
         QMessageBox.critical(None, "Vetta", str(exc))
         return 3
-    window = MainWindow(engine, engine.url.render_as_string(hide_password=True))
+    window = MainWindow(engine, engine.url.render_as_string(hide_password=True), db_url)
     window.show()
     code = app.exec()
     engine.dispose()

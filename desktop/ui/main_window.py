@@ -1,94 +1,572 @@
-"""The main window: the vendor register."""
+"""The main window: Home (dashboard), the vendor register, and vendor editors in closable tabs.
+
+Extension points for other features:
+- ``MainWindow.add_vendor_tab(factory, title)``: ``factory(engine, vendor_id) -> QWidget`` adds a tab to
+  every vendor editor opened afterwards (the Ownership & people tab is added this way).
+- ``MainWindow.assessment_menu``: the Assessment menu (a QMenu) for assessment actions;
+  ``MainWindow.current_vendor_id()`` tells them which vendor is selected or open.
+- ``desktop.ui.operations``: ``run_operation`` for long work and the app-wide ``changed`` signal.
+
+If ``desktop.ui.ownership`` is importable, its ``OwnershipTab(engine, vendor_id)`` is added
+automatically (the one guarded import: the ownership feature is developed separately).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QKeySequence
+import importlib
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QTableView,
+    QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
 )
 from sqlalchemy.engine import Engine
 
+from db.errors import DatabaseError
 from desktop import __version__
-from desktop.services.register import RegisterQuery
+from desktop.core.errors import UserError
+from desktop.services.register import RATINGS, RegisterQuery, count_vendors
+from desktop.services.register_io import export_vendors
+from desktop.services.vendors import set_archived
+from desktop.ui.dashboard import DashboardWidget
+from desktop.ui.operations import ChangeSet, Operation, announce, run_operation, show_error, signals
+from desktop.ui.vendor_editor import TabFactory, VendorEditor
 from desktop.ui.vendor_model import VendorTableModel
 
+log = logging.getLogger("vetta.ui")
+MAX_RECENT = 8
 
-class MainWindow(QMainWindow):
-    def __init__(self, engine: Engine, db_label: str) -> None:
-        super().__init__()
-        self.setWindowTitle(self.tr("Vetta — vendor register"))
-        self.resize(1100, 680)
-        self._engine = engine
+
+class RegisterWidget(QWidget):
+    """Search box, filters and the register table."""
+
+    def __init__(self, engine: Engine, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         self.model = VendorTableModel(engine, self)
-
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(self.tr("Search name, alias, identifier or tag"))
         self.search.setAccessibleName(self.tr("Search vendors"))
         self.search.setClearButtonEnabled(True)
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(150)
-        self._search_timer.timeout.connect(self._apply_search)
-        self.search.textChanged.connect(self._search_timer.start)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(150)
+        self._timer.timeout.connect(self.apply_filters)
+        self.search.textChanged.connect(self._timer.start)
+
+        self.status = self._combo(self.tr("Status filter"), [
+            ("", self.tr("Any status")), ("prospect", self.tr("Prospect")), ("active", self.tr("Active")),
+            ("suspended", self.tr("Suspended")), ("offboarded", self.tr("Offboarded"))])
+        self.tier = self._combo(self.tr("Tier filter"), [
+            ("", self.tr("Any tier")), ("critical", self.tr("Critical")), ("high", self.tr("High")),
+            ("medium", self.tr("Medium")), ("low", self.tr("Low"))])
+        rating_labels = {"neutral": self.tr("Neutral"), "conditionally_neutral": self.tr("Conditionally neutral"),
+                         "not_neutral": self.tr("Not neutral"), "none": self.tr("Not yet assessed")}
+        self.rating = self._combo(self.tr("Latest rating filter"),
+                                  [("", self.tr("Any rating"))] + [(r, rating_labels[r]) for r in RATINGS])
+        self.expiring = self._combo(self.tr("Expiry filter"), [
+            ("", self.tr("Any expiry")), ("30", self.tr("Expiring ≤ 30 days")),
+            ("60", self.tr("Expiring ≤ 60 days")), ("90", self.tr("Expiring ≤ 90 days"))])
+        self.overdue = QCheckBox(self.tr("Review overdue"), self)
+        self.stale = QCheckBox(self.tr("Assessment stale"), self)
+        for box in (self.overdue, self.stale):
+            box.toggled.connect(self.apply_filters)
 
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setColumnWidth(0, 280)
-        self.table.setColumnWidth(2, 300)
+        for column, width in enumerate((260, 70, 260, 80, 150, 150, 120)):
+            self.table.setColumnWidth(column, width)
         self.table.setAccessibleName(self.tr("Vendor register"))
 
-        central = QWidget(self)
-        layout = QVBoxLayout(central)
-        layout.addWidget(self.search)
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 3)
+        for w in (self.status, self.tier, self.rating, self.expiring):
+            filters.addWidget(w)
+        filters.addWidget(self.overdue)
+        filters.addWidget(self.stale)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
         layout.addWidget(self.table)
-        self.setCentralWidget(central)
+
+    def _combo(self, name: str, items: list[tuple[str, str]]) -> QComboBox:
+        combo = QComboBox(self)
+        combo.setAccessibleName(name)
+        for value, label in items:
+            combo.addItem(label, value)
+        combo.currentIndexChanged.connect(self.apply_filters)
+        return combo
+
+    def query(self) -> RegisterQuery:
+        q = self.model.query()
+        expiring = str(self.expiring.currentData() or "")
+        return q.with_(search=self.search.text(), status=self.status.currentData() or None,
+                       tier=self.tier.currentData() or None, rating=self.rating.currentData() or None,
+                       review_overdue=self.overdue.isChecked(), stale=self.stale.isChecked(),
+                       expiring_within_days=int(expiring) if expiring else None)
+
+    @Slot()
+    def apply_filters(self) -> None:
+        self._timer.stop()
+        self.model.set_query(self.query())
+
+    def clear_filters(self) -> None:
+        for w in (self.status, self.tier, self.rating, self.expiring):
+            w.blockSignals(True)
+            w.setCurrentIndex(0)
+            w.blockSignals(False)
+        for box in (self.overdue, self.stale):
+            box.blockSignals(True)
+            box.setChecked(False)
+            box.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.apply_filters()
+
+    def selected_vendor_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.vendor_id(rows[0].row()) if rows else None
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, engine: Engine, db_label: str, db_url: str | None = None,
+                 settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.setObjectName("vetta-main-window")
+        self.setWindowTitle(self.tr("Vetta — {db}").format(db=db_label))
+        self.resize(1200, 760)
+        self._engine = engine
+        self._db_label = db_label
+        self._db_url = db_url or db_label
+        self._settings = settings or QSettings()
+        self._vendor_tabs: list[tuple[TabFactory, str]] = []
+        self._windows: list[MainWindow] = []
+        self.last_operation: Operation | None = None
+        self.count_operation: Operation | None = None
+
+        self.workspace = QTabWidget(self)
+        self.workspace.setDocumentMode(True)
+        self.workspace.setTabsClosable(True)
+        self.workspace.tabCloseRequested.connect(self._close_requested)
+        self.dashboard = DashboardWidget(engine, self)
+        self.register = RegisterWidget(engine, self)
+        self.workspace.addTab(self.dashboard, self.tr("Home"))
+        self.workspace.addTab(self.register, self.tr("Vendor register"))
+        for i in (0, 1):
+            self.workspace.tabBar().setTabButton(i, self.workspace.tabBar().ButtonPosition.RightSide, None)
+            self.workspace.tabBar().setTabButton(i, self.workspace.tabBar().ButtonPosition.LeftSide, None)
+        self.workspace.setCurrentWidget(self.register)
+        self.setCentralWidget(self.workspace)
+        # Compatibility with the first window's API.
+        self.model = self.register.model
+        self.search = self.register.search
+        self.table = self.register.table
+
+        self.register.table.doubleClicked.connect(lambda index: self.open_vendor(self.model.vendor_id(index.row())))
+        self.register.table.activated.connect(lambda index: self.open_vendor(self.model.vendor_id(index.row())))
+        self.model.modelReset.connect(self._update_status)
+        self.model.layoutChanged.connect(self._update_status)
+        self.dashboard.open_record.connect(self.open_record)
+        self.dashboard.filter_rating.connect(self._filter_rating)
+        signals().changed.connect(self._on_changed)
+
+        self._count_timer = QTimer(self)
+        self._count_timer.setSingleShot(True)
+        self._count_timer.setInterval(500)
+        self._count_timer.timeout.connect(self._count_in_background)
+        self._build_actions()
+        self._update_status()
+        self._install_plugins()
+        self._restore_state()
+        self._remember_database()
+
+    # ------------------------------------------------------------------ actions and menus
+    def _action(self, text: str, slot: Callable[[], Any], shortcut: Any = None, tip: str = "",
+                fallback: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if fallback and action.shortcut().isEmpty():  # some platforms define no standard key
+            action.setShortcut(QKeySequence(fallback))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        K = QKeySequence.StandardKey
+        self.new_vendor_action = self._action(self.tr("&New vendor…"), self._new_vendor_clicked, K.New,
+                                              self.tr("Add a vendor to the register"), fallback="Ctrl+N")
+        self.open_vendor_action = self._action(self.tr("&Open vendor"), self.open_selected, "Ctrl+Return",
+                                               self.tr("Open the selected vendor"))
+        self.open_db_action = self._action(self.tr("Open &database…"), self.choose_database, K.Open, fallback="Ctrl+O")
+        self.import_action = self._action(self.tr("&Import vendors…"), self.import_vendors, "Ctrl+I",
+                                          self.tr("Import vendors from a CSV or XLSX file"))
+        self.export_action = self._action(self.tr("&Export register…"), self.export_register, "Ctrl+E",
+                                          self.tr("Export the filtered register to CSV or XLSX"))
+        self.settings_action = self._action(self.tr("&Settings…"), self._settings_clicked, K.Preferences, fallback="Ctrl+,")
+        self.close_tab_action = self._action(self.tr("&Close tab"), self.close_current_tab, K.Close, fallback="Ctrl+W")
+        self.quit_action = self._action(self.tr("&Quit"), self.close, K.Quit, fallback="Ctrl+Q")
+        self.save_action = self._action(self.tr("&Save"), self.save_current, K.Save, fallback="Ctrl+S")
+        self.find_action = self._action(self.tr("&Find"), self.focus_search, K.Find, fallback="Ctrl+F")
+        self.archive_action = self._action(self.tr("&Archive vendor"), self.archive_selected, "Ctrl+Delete")
+        self.home_action = self._action(self.tr("&Home"), lambda: self.workspace.setCurrentIndex(0), "Ctrl+1")
+        self.register_action = self._action(self.tr("Vendor &register"),
+                                            lambda: self.workspace.setCurrentWidget(self.register), "Ctrl+2")
+        self.refresh_action = self._action(self.tr("&Refresh"), self.refresh, K.Refresh, fallback="F5")
+        self.clear_filters_action = self._action(self.tr("C&lear filters"), self.register.clear_filters,
+                                                 "Ctrl+Shift+L")
+        self.guide_action = self._action(self.tr("&User guide"), self.open_guide, K.HelpContents, fallback="F1")
+        self.about_action = self._action(self.tr("&About Vetta"), self._about)
+
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu(self.tr("&File"))
+        self.file_menu.addActions([self.new_vendor_action, self.open_vendor_action])
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.open_db_action)
+        self.recent_menu = self.file_menu.addMenu(self.tr("Open &recent"))
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.file_menu.addSeparator()
+        self.file_menu.addActions([self.import_action, self.export_action])
+        self.file_menu.addSeparator()
+        self.file_menu.addActions([self.settings_action, self.close_tab_action, self.quit_action])
+        self.edit_menu = bar.addMenu(self.tr("&Edit"))
+        self.edit_menu.addActions([self.save_action, self.find_action, self.archive_action])
+        self.view_menu = bar.addMenu(self.tr("&View"))
+        self.view_menu.addActions([self.home_action, self.register_action, self.refresh_action,
+                                   self.clear_filters_action])
+        self.assessment_menu: QMenu = bar.addMenu(self.tr("&Assessment"))
+        self.assessment_menu.setObjectName("assessment-menu")
+        self.help_menu = bar.addMenu(self.tr("&Help"))
+        self.help_menu.addActions([self.guide_action, self.about_action])
 
         toolbar = QToolBar(self.tr("Main"), self)
         toolbar.setObjectName("main-toolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.addToolBar(toolbar)
-        find = QAction(self.tr("&Find"), self)
-        find.setShortcut(QKeySequence.StandardKey.Find)
-        find.triggered.connect(self.search.setFocus)
-        refresh = QAction(self.tr("&Refresh"), self)
-        refresh.setShortcut(QKeySequence.StandardKey.Refresh)
-        refresh.triggered.connect(self.model.reload)
-        toolbar.addAction(find)
-        toolbar.addAction(refresh)
+        toolbar.addActions([self.new_vendor_action, self.open_vendor_action, self.save_action])
+        toolbar.addSeparator()
+        toolbar.addActions([self.import_action, self.export_action, self.refresh_action])
+        toolbar.addSeparator()
+        toolbar.addActions([self.home_action, self.register_action, self.settings_action])
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(toolbar.toggleViewAction())
+        self.count_label = QLabel(self)
+        self.statusBar().addPermanentWidget(self.count_label)
+        self.statusBar().addPermanentWidget(QLabel(self._db_label, self))
 
-        file_menu = self.menuBar().addMenu(self.tr("&File"))
-        quit_action = QAction(self.tr("&Quit"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-        help_menu = self.menuBar().addMenu(self.tr("&Help"))
-        about = QAction(self.tr("&About Vetta"), self)
-        about.triggered.connect(self._about)
-        help_menu.addAction(about)
+    # ------------------------------------------------------------------ extension points
+    def add_vendor_tab(self, factory: TabFactory, title: str) -> None:
+        """Add a tab, built by ``factory(engine, vendor_id)``, to every vendor editor opened from now on."""
+        self._vendor_tabs.append((factory, title))
 
-        self.statusBar().showMessage(self.tr("{count} vendors — {db}").format(count=self.model.rowCount(), db=db_label))
+    def _install_plugins(self) -> None:
+        try:
+            ownership = importlib.import_module("desktop.ui.ownership")
+        except ImportError:
+            return
+        tab = getattr(ownership, "OwnershipTab", None)
+        if tab is not None:
+            self.add_vendor_tab(tab, self.tr("Ownership && people"))
+
+    def current_vendor_id(self) -> int | None:
+        """The vendor of the editor in front, else the one selected in the register."""
+        widget = self.workspace.currentWidget()
+        if isinstance(widget, VendorEditor):
+            return widget.vendor_id
+        return self.register.selected_vendor_id()
+
+    # ------------------------------------------------------------------ QSettings
+    def _restore_state(self) -> None:
+        geometry = self._settings.value("main_window/geometry")
+        if isinstance(geometry, QByteArray | bytes):
+            self.restoreGeometry(QByteArray(geometry))
+        state = self._settings.value("main_window/state")
+        if isinstance(state, QByteArray | bytes):
+            self.restoreState(QByteArray(state))
+
+    def _save_state(self) -> None:
+        self._settings.setValue("main_window/geometry", self.saveGeometry())
+        self._settings.setValue("main_window/state", self.saveState())
+        self._settings.sync()
+
+    def recent_databases(self) -> list[str]:
+        value = self._settings.value("recent_databases", [])
+        if isinstance(value, str):
+            return [value]
+        return [str(v) for v in value] if isinstance(value, list) else []
+
+    def _remember_database(self) -> None:
+        recent = [u for u in self.recent_databases() if u != self._db_url]
+        self._settings.setValue("recent_databases", ([self._db_url] + recent)[:MAX_RECENT])
+        self._settings.sync()
 
     @Slot()
-    def _apply_search(self) -> None:
-        q = self.model.query()
-        self.model.set_query(RegisterQuery(search=self.search.text(), status=q.status, tier=q.tier,
-                                           sort=q.sort, descending=q.descending))
-        self.statusBar().showMessage(self.tr("{count} vendors").format(count=self.model.rowCount()))
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for url in self.recent_databases():
+            action = self.recent_menu.addAction(url)
+            action.triggered.connect(lambda _checked=False, u=url: self.open_database(u))
+        if not self.recent_menu.actions():
+            self.recent_menu.addAction(self.tr("(none)")).setEnabled(False)
+
+    @Slot()
+    def choose_database(self) -> None:
+        name, _f = QFileDialog.getOpenFileName(self, self.tr("Open database"), "",
+                                               self.tr("Vetta databases (*.sqlite3 *.db);;All files (*)"))
+        if name:
+            self.open_database(name)
+
+    def open_database(self, url: str) -> MainWindow | None:
+        """Open another database in a new window."""
+        from desktop.services.database import open_database
+
+        try:
+            engine = open_database(url)
+        except DatabaseError as exc:
+            show_error(self, exc)
+            return None
+        window = MainWindow(engine, engine.url.render_as_string(hide_password=True), url, self._settings)
+        self._windows.append(window)
+        window.show()
+        return window
+
+    # ------------------------------------------------------------------ vendors
+    def editors(self) -> list[VendorEditor]:
+        return [w for i in range(self.workspace.count())
+                if isinstance(w := self.workspace.widget(i), VendorEditor)]
+
+    def open_vendor(self, vendor_id: int) -> VendorEditor:
+        for editor in self.editors():
+            if editor.vendor_id == vendor_id:
+                self.workspace.setCurrentWidget(editor)
+                return editor
+        editor = VendorEditor(self._engine, vendor_id, self._vendor_tabs, self)
+        self._add_editor(editor)
+        return editor
+
+    def _add_editor(self, editor: VendorEditor) -> None:
+        index = self.workspace.addTab(editor, editor.title())
+        editor.title_changed.connect(lambda title, e=editor: self._retitle(e, title))
+        self.workspace.setCurrentIndex(index)
+
+    def _retitle(self, editor: VendorEditor, title: str) -> None:
+        index = self.workspace.indexOf(editor)
+        if index >= 0:
+            self.workspace.setTabText(index, title)
+
+    @Slot()
+    def _new_vendor_clicked(self) -> None:
+        self.new_vendor()
+
+    @Slot()
+    def _settings_clicked(self) -> None:
+        self.open_settings()
+
+    def new_vendor(self) -> VendorEditor:
+        editor = VendorEditor(self._engine, None, self._vendor_tabs, self)
+        self._add_editor(editor)
+        editor.profile.name.setFocus()
+        return editor
+
+    @Slot()
+    def open_selected(self) -> None:
+        vendor_id = self.register.selected_vendor_id()
+        if vendor_id is not None:
+            self.open_vendor(vendor_id)
+
+    def open_record(self, record_type: str, record_id: int, vendor_id: int) -> None:
+        """Open what a dashboard item points at: the vendor, on the tab holding the record."""
+        editor = self.open_vendor(vendor_id)
+        target = {"contract": editor.contracts, "certification": editor.guarantees}.get(record_type)
+        if target is not None:
+            editor.tabs.setCurrentWidget(target)
+
+    @Slot(str)
+    def _filter_rating(self, rating: str) -> None:
+        self.register.clear_filters()
+        self.register.rating.setCurrentIndex(max(0, self.register.rating.findData(rating)))
+        self.workspace.setCurrentWidget(self.register)
+
+    @Slot()
+    def save_current(self) -> None:
+        widget = self.workspace.currentWidget()
+        if isinstance(widget, VendorEditor):
+            widget.save()
+
+    @Slot()
+    def focus_search(self) -> None:
+        self.workspace.setCurrentWidget(self.register)
+        self.register.search.setFocus()
+        self.register.search.selectAll()
+
+    @Slot()
+    def archive_selected(self) -> None:
+        vendor_id = self.current_vendor_id()
+        if vendor_id is None:
+            return
+        answer = QMessageBox.question(self, self.tr("Archive vendor"), self.tr(
+            "Archive this vendor? It disappears from the register but stays in the database and its history."))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            set_archived(self._engine, vendor_id, True)
+        except (UserError, DatabaseError) as exc:
+            show_error(self, exc)
+            return
+        announce(ChangeSet(vendors=True))
+
+    @Slot(int)
+    def _close_requested(self, index: int) -> None:
+        self.close_tab(index)
+
+    def close_tab(self, index: int) -> bool:
+        widget = self.workspace.widget(index)
+        if not isinstance(widget, VendorEditor):
+            return False
+        if not widget.maybe_close():
+            return False
+        self.workspace.removeTab(index)
+        widget.deleteLater()
+        return True
+
+    @Slot()
+    def close_current_tab(self) -> None:
+        self.close_tab(self.workspace.currentIndex())
+
+    # ------------------------------------------------------------------ import / export / settings
+    @Slot()
+    def import_vendors(self) -> None:
+        name, _f = QFileDialog.getOpenFileName(self, self.tr("Import vendors"), "",
+                                               self.tr("Spreadsheets (*.csv *.xlsx);;All files (*)"))
+        if name:
+            self.open_import(Path(name))
+
+    def open_import(self, path: Path) -> Any:
+        from desktop.ui.import_dialog import ImportDialog
+
+        try:
+            dialog = ImportDialog(self._engine, path, self)
+        except (UserError, DatabaseError) as exc:
+            show_error(self, exc)
+            return None
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    @Slot()
+    def export_register(self) -> None:
+        name, chosen = QFileDialog.getSaveFileName(self, self.tr("Export register"), "vendor-register.xlsx",
+                                                   self.tr("Excel workbook (*.xlsx);;CSV (*.csv)"))
+        if name:
+            path = Path(name)
+            if path.suffix.lower() not in (".csv", ".xlsx"):
+                path = path.with_suffix(".csv" if "csv" in chosen.lower() else ".xlsx")
+            self.export_to(path)
+
+    def export_to(self, path: Path) -> Operation:
+        query = self.register.query()
+
+        def work(engine: Engine, progress: Any, cancelled: Any) -> int:
+            return export_vendors(engine, path, query, progress=progress, cancelled=cancelled)
+
+        self.last_operation = run_operation(
+            self, self.tr("Exporting the register…"), self._engine, work,
+            on_success=lambda n: self.statusBar().showMessage(
+                self.tr("Exported {n} vendors to {file}").format(n=n, file=str(path)), 8000))
+        return self.last_operation
+
+    def open_settings(self) -> Any:
+        from desktop.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self._engine, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    # ------------------------------------------------------------------ refresh
+    @Slot(object)
+    def _on_changed(self, changes: ChangeSet) -> None:
+        if changes.vendors and self.isVisible():
+            if changes.vendor_id is not None:
+                self.model.refresh_rows()
+            else:
+                self.register.apply_filters()
+            self._update_status()
+
+    @Slot()
+    def refresh(self) -> None:
+        self.register.apply_filters()
+        self.dashboard.reload()
+
+    @Slot()
+    def _update_status(self) -> None:
+        total = self.model.total()
+        if total is not None:
+            self.count_label.setText(self.tr("{count} vendors").format(count=f"{total:,}"))
+            return
+        self.count_label.setText(self.tr("{count}+ vendors").format(count=f"{self.model.rowCount():,}"))
+        self._count_timer.start()  # count once the user stops typing, off the GUI thread
+
+    @Slot()
+    def _count_in_background(self) -> None:
+        if self.model.total() is not None:
+            return
+        query = self.model.query()
+
+        def work(engine: Engine, progress: Any, cancelled: Any) -> int:
+            return count_vendors(engine, query)
+
+        def done(count: int) -> None:
+            self.model.set_count(query, count)
+            if self.model.query() == query:
+                self.count_label.setText(self.tr("{count} vendors").format(count=f"{count:,}"))
+
+        self.count_operation = run_operation(self, "", self._engine, work, on_success=done,
+                                             on_failure=lambda exc: None, show_progress=False)
+
+    # ------------------------------------------------------------------ help and closing
+    @Slot()
+    def open_guide(self) -> None:
+        guide = Path(__file__).resolve().parents[2] / "docs" / "user-guide-register.md"
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(guide)))
 
     @Slot()
     def _about(self) -> None:
         QMessageBox.about(self, self.tr("About Vetta"),
                           self.tr("Vetta {version}\nDue diligence of data vendors' neutrality.").format(
                               version=__version__))
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        for editor in self.editors():
+            self.workspace.setCurrentWidget(editor)
+            if not editor.maybe_close():
+                event.ignore()
+                return
+        self._save_state()
+        event.accept()

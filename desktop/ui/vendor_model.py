@@ -1,36 +1,64 @@
-"""The register's table model: ids from SQL, rows fetched in pages and cached."""
+"""The register's table model: ids from SQL, rows fetched in pages and cached, exposed lazily."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
 from sqlalchemy.engine import Engine
 
-from desktop.services.register import RegisterQuery, VendorRow, vendor_ids, vendor_rows
+from desktop.services.register import (
+    DEFAULT_EXPIRY_DAYS,
+    FLAG_CERT_EXPIRING,
+    FLAG_CONTRACT_EXPIRING,
+    FLAG_REVIEW_OVERDUE,
+    FLAG_STALE,
+    RegisterQuery,
+    VendorRow,
+    first_page,
+    vendor_ids,
+    vendor_rows,
+)
+from desktop.ui.qtfix import emit
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("name", "Name"),
     ("country", "Country"),
     ("services", "Services"),
     ("tier", "Tier"),
-    ("status", "Status"),
+    ("latest_rating", "Latest rating"),
+    ("last_signed", "Last signed assessment"),
     ("next_review_due", "Next review due"),
+    ("flags", "Flags"),
 )
-PAGE = 200
+PAGE = 60  # display rows fetched from the database at once (about two screens)
+CHUNK = 2000  # ids fetched at once (canFetchMore / fetchMore page through the register in SQL)
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+VendorIdRole = Qt.ItemDataRole.UserRole
 
 
 class VendorTableModel(QAbstractTableModel):
     """A model over vendor ids. Filtering and sorting run in SQL; rows are cached by page."""
 
-    def __init__(self, engine: Engine, parent: Any = None) -> None:
+    def __init__(self, engine: Engine, parent: Any = None, query: RegisterQuery | None = None) -> None:
         super().__init__(parent)
         self._engine = engine
-        self._query = RegisterQuery()
+        self._query = query or RegisterQuery()
         self._ids: list[int] = []
+        self._more = False  # more ids match than are loaded
+        self._count: int | None = None  # all matching vendors, once known
         self._cache: dict[int, VendorRow] = {}
+        self._labels = {
+            "critical": self.tr("critical"), "high": self.tr("high"), "medium": self.tr("medium"),
+            "low": self.tr("low"), "neutral": self.tr("Neutral"),
+            "conditionally_neutral": self.tr("Conditionally neutral"), "not_neutral": self.tr("Not neutral"),
+            FLAG_REVIEW_OVERDUE: self.tr("review overdue"), FLAG_STALE: self.tr("assessment stale"),
+            FLAG_CERT_EXPIRING: self.tr("certificate expiring"), FLAG_CONTRACT_EXPIRING: self.tr("contract expiring"),
+        }
+        self._headers = [self.tr(h) for _k, h in COLUMNS]
         self.reload()
 
     # --- data access
@@ -41,14 +69,39 @@ class VendorTableModel(QAbstractTableModel):
     def query(self) -> RegisterQuery:
         return self._query
 
+    def total(self) -> int | None:
+        """All matching vendors when known (rowCount() grows towards it as the view scrolls)."""
+        return self._count if self._more else len(self._ids)
+
+    def set_count(self, query: RegisterQuery, count: int) -> None:
+        """The total counted elsewhere (e.g. off the GUI thread) for ``query``."""
+        if query == self._query:
+            self._count = count
+
     def reload(self) -> None:
         self.beginResetModel()
-        self._ids = vendor_ids(self._engine, self._query)
+        self._ids, self._more = first_page(self._engine, self._query, CHUNK)
+        self._count = None
         self._cache.clear()
         self.endResetModel()
 
+    def refresh_rows(self) -> None:
+        """Re-read the cached rows (after an edit) without changing the selection."""
+        self._cache.clear()
+        if self._ids:
+            emit(self.dataChanged, self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1))
+
     def vendor_id(self, row: int) -> int:
         return self._ids[row]
+
+    def row_of(self, vendor_id: int) -> int | None:
+        while True:
+            try:
+                return self._ids.index(vendor_id)
+            except ValueError:
+                if not self.canFetchMore():
+                    return None
+                self.fetchMore()
 
     def _row(self, row: int) -> VendorRow | None:
         vid = self._ids[row]
@@ -56,9 +109,24 @@ class VendorTableModel(QAbstractTableModel):
         if cached is None:
             start = (row // PAGE) * PAGE
             page_ids = self._ids[start : start + PAGE]
-            self._cache.update(vendor_rows(self._engine, page_ids))
+            if len(self._cache) > 50 * PAGE:
+                self._cache.clear()
+            self._cache.update(vendor_rows(self._engine, page_ids, today=self._query.today,
+                                          expiry_days=self._query.expiring_within_days or DEFAULT_EXPIRY_DAYS))
             cached = self._cache.get(vid)
         return cached
+
+    def _text(self, row: VendorRow, key: str) -> str:
+        value = getattr(row, key)
+        if key == "flags":
+            return ", ".join(self._labels.get(f, f) for f in value)
+        if key == "last_signed":
+            return value.date().isoformat() if value else ""
+        if isinstance(value, date):
+            return value.isoformat()
+        if value is None:
+            return ""
+        return self._labels.get(value, str(value)) if key in ("tier", "latest_rating") else str(value)
 
     # --- Qt model interface
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
@@ -67,11 +135,26 @@ class VendorTableModel(QAbstractTableModel):
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(COLUMNS)
 
+    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: N802
+        return not parent.isValid() and self._more
+
+    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: N802
+        if parent.isValid():
+            return
+        more = vendor_ids(self._engine, self._query, limit=CHUNK + 1, offset=len(self._ids))
+        self._more = len(more) > CHUNK
+        more = more[:CHUNK]
+        if not more:
+            return
+        self.beginInsertRows(QModelIndex(), len(self._ids), len(self._ids) + len(more) - 1)
+        self._ids.extend(more)
+        self.endInsertRows()
+
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
-            return self.tr(COLUMNS[section][1])
+            return self._headers[section]
         if orientation == Qt.Orientation.Vertical:
             return section + 1
         return None
@@ -79,23 +162,30 @@ class VendorTableModel(QAbstractTableModel):
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not (0 <= index.row() < len(self._ids)):
             return None
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.UserRole):
-            return None
-        if role == Qt.ItemDataRole.UserRole:
+        if role == VendorIdRole:
             return self._ids[index.row()]
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole):
+            return None
         row = self._row(index.row())
         if row is None:
             return None
-        value = getattr(row, COLUMNS[index.column()][0])
-        return "" if value is None else str(value)
+        key = COLUMNS[index.column()][0]
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if key == "flags" and row.flags:
+                return QColor(176, 0, 32)
+            if key == "latest_rating" and row.latest_rating == "not_neutral":
+                return QColor(176, 0, 32)
+            return None
+        return self._text(row, key)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
             return
         key = COLUMNS[column][0]
-        self.layoutAboutToBeChanged.emit()
-        q = self._query
-        self._query = RegisterQuery(search=q.search, status=q.status, tier=q.tier, include_archived=q.include_archived,
-                                    sort=key, descending=order == Qt.SortOrder.DescendingOrder)
-        self._ids = vendor_ids(self._engine, self._query)
-        self.layoutChanged.emit()
+        if key == "flags":
+            key = "next_review_due"
+        emit(self.layoutAboutToBeChanged)
+        self._query = self._query.with_(sort=key, descending=order == Qt.SortOrder.DescendingOrder)
+        self._ids = vendor_ids(self._engine, self._query, limit=max(len(self._ids), CHUNK))
+        self._cache.clear()
+        emit(self.layoutChanged)

@@ -1,0 +1,170 @@
+"""Reading and writing tables (CSV and XLSX) for imports and exports.
+
+Reading detects the text encoding (BOM, UTF-8, Windows-1252, then charset-normalizer) and the CSV delimiter.
+Writing neutralises spreadsheet formulas: a text cell starting with ``= + - @`` (or a tab or
+carriage return) gets a leading apostrophe so a spreadsheet shows it as text instead of running it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from desktop.core.errors import UserError
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+MAX_ROWS = 1_000_000
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: list[str]
+    rows: list[list[str]]  # every row padded to len(headers); row i is line/sheet row i + 2
+    encoding: str = ""
+
+
+def neutralise(value: Any) -> Any:
+    """The cell value made safe for spreadsheets (text starting like a formula gets a leading ')."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def decode(data: bytes, name: str = "file") -> tuple[str, str]:
+    """Text and encoding of ``data``."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:  # what spreadsheet programs write for Spanish and English on Windows
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise UserError(f"The file {name!r} is not text in an encoding Vetta recognises; save it as UTF-8 CSV.")
+    return str(best), str(best.encoding)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _table(raw_rows: Iterable[Sequence[Any]], name: str, encoding: str = "") -> Table:
+    rows_iter = iter(raw_rows)
+    header: list[str] | None = None
+    for candidate in rows_iter:
+        cells = [_cell(c) for c in candidate]
+        if any(cells):
+            header = cells
+            break
+    if header is None:
+        raise UserError(f"The file {name!r} is empty: it has no header row.")
+    while header and not header[-1]:
+        header.pop()
+    if not header:
+        raise UserError(f"The file {name!r} has an empty header row.")
+    seen: set[str] = set()
+    for h in header:
+        if h.casefold() in seen:
+            raise UserError(f"The file {name!r} has the column {h!r} twice in its header row.")
+        seen.add(h.casefold())
+    rows: list[list[str]] = []
+    for raw in rows_iter:
+        cells = [_cell(c) for c in raw][: len(header)]
+        cells += [""] * (len(header) - len(cells))
+        rows.append(cells)
+        if len(rows) > MAX_ROWS:
+            raise UserError(f"The file {name!r} has more than {MAX_ROWS} rows; split it.")
+    while rows and not any(rows[-1]):
+        rows.pop()
+    return Table(header, rows, encoding)
+
+
+def read_table(path: Path) -> Table:
+    """The header and rows of a CSV (any common encoding and delimiter) or XLSX file (first sheet)."""
+    name = str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise UserError(f"The file {name!r} does not exist.") from exc
+    except IsADirectoryError as exc:
+        raise UserError(f"{name!r} is a folder, not a file.") from exc
+    except OSError as exc:
+        raise UserError(f"The file {name!r} cannot be read: {exc.strerror}.") from exc
+    if path.suffix.lower() in (".xlsx", ".xlsm") or data.startswith(b"PK\x03\x04"):
+        return _read_xlsx(data, name)
+    text, encoding = decode(data, name)
+    sample = text[:20000]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        return _table(csv.reader(io.StringIO(text, newline=""), dialect), name, encoding)
+    except csv.Error as exc:
+        raise UserError(f"The file {name!r} is not valid CSV: {exc}.") from exc
+
+
+def _read_xlsx(data: bytes, name: str) -> Table:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise UserError(f"The file {name!r} is not a readable XLSX workbook ({exc}).") from exc
+    try:
+        sheet = workbook.worksheets[0]
+        return _table(sheet.iter_rows(values_only=True), name, "xlsx")
+    finally:
+        workbook.close()
+
+
+def write_table(path: Path, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """Write CSV (UTF-8 with BOM, so spreadsheets detect it) or XLSX by the file suffix; returns rows written."""
+    suffix = path.suffix.lower()
+    count = 0
+    try:
+        if suffix == ".xlsx":
+            from openpyxl import Workbook
+
+            workbook = Workbook(write_only=True)
+            sheet = workbook.create_sheet("Register")
+            sheet.append([neutralise(h) for h in headers])
+            for row in rows:
+                sheet.append([neutralise(_cell(v) if isinstance(v, date | datetime) else v) for v in row])
+                count += 1
+            workbook.save(path)
+        elif suffix in (".csv", ".txt", ""):
+            with path.open("w", encoding="utf-8-sig", newline="") as handle:
+                writer = csv.writer(handle)
+                writer.writerow([neutralise(h) for h in headers])
+                for row in rows:
+                    writer.writerow([neutralise(_cell(v)) for v in row])
+                    count += 1
+        else:
+            raise UserError(f"Cannot export to {str(path)!r}: use a .csv or .xlsx file name.")
+    except OSError as exc:
+        raise UserError(f"The file {str(path)!r} cannot be written: {exc.strerror}.") from exc
+    return count

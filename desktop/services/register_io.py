@@ -1,0 +1,226 @@
+"""Import vendors from CSV/XLSX (column mapping, dry run, all or nothing) and export the register.
+
+``plan_import`` reads the file, maps its columns to vendor fields and checks every row without
+touching the database; ``import_vendors`` does the same then writes every accepted row in one
+transaction, refusing to write anything when any row is rejected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlmodel import col, select
+
+from db.engine import read_session, unit_of_work
+from db.models import Party, Vendor, search_key
+from desktop.core.errors import UserError
+from desktop.core.tabular import Table, read_table, write_table
+from desktop.services.register import FLAG_LABELS, RegisterQuery, register_rows
+from desktop.services.vendors import VendorForm, create_vendor_in, validate_form
+
+Progress = Callable[[int, int], None]  # (done, total)
+Cancelled = Callable[[], bool]
+
+# Field -> header names recognised automatically (case-free).
+IMPORT_FIELDS: dict[str, tuple[str, ...]] = {
+    "name": ("name", "legal name", "vendor", "vendor name", "supplier", "company", "nombre", "razón social",
+             "razon social", "proveedor"),
+    "country": ("country", "country code", "país", "pais"),
+    "website": ("website", "web", "url", "sitio web"),
+    "services": ("services", "service", "servicios"),
+    "tier": ("tier", "criticality", "criticality tier", "criticidad"),
+    "status": ("status", "estado"),
+    "internal_owner": ("internal owner", "owner", "responsable"),
+    "tags": ("tags", "etiquetas"),
+    "notes": ("notes", "notas", "comments"),
+    "lei": ("lei",),
+    "vat": ("vat", "vat number", "nif", "cif", "nif-iva", "iva"),
+    "next_review_due": ("next review due", "next review", "próxima revisión", "proxima revision"),
+}
+EXPORT_HEADERS = ("Name", "Country", "Services", "Tier", "Status", "Internal owner", "Latest rating",
+                  "Last signed assessment", "Next review due", "Flags")
+
+
+@dataclass(frozen=True)
+class Rejection:
+    row: int  # row number in the file (header is row 1)
+    column: str  # the file's column name ('' when the whole row)
+    reason: str
+
+    def sentence(self) -> str:
+        where = f"row {self.row}" + (f", column {self.column!r}" if self.column else "")
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class ImportPlan:
+    path: str
+    headers: list[str]
+    mapping: dict[str, str]  # file column -> field
+    accepted: int = 0
+    rejections: list[Rejection] = field(default_factory=list)
+    preview: list[dict[str, str]] = field(default_factory=list)  # first rows, by field
+    imported: int = 0
+    dry_run: bool = True
+
+    @property
+    def total(self) -> int:
+        return self.accepted + len({r.row for r in self.rejections})
+
+
+def auto_mapping(headers: list[str]) -> dict[str, str]:
+    """File column -> field for the columns whose header Vetta recognises."""
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for header in headers:
+        key = " ".join(header.casefold().replace("_", " ").split())
+        for fld, names in IMPORT_FIELDS.items():
+            if fld not in taken and (key == fld.replace("_", " ") or key in names):
+                out[header] = fld
+                taken.add(fld)
+                break
+    return out
+
+
+def _resolve_mapping(path: str, table: Table, overrides: Mapping[str, str] | None) -> dict[str, str]:
+    mapping = auto_mapping(table.headers)
+    by_fold = {h.casefold(): h for h in table.headers}
+    for column, fld in (overrides or {}).items():
+        header = by_fold.get(column.casefold())
+        if header is None:
+            raise UserError(f"The file {path!r} has no column {column!r} (columns: {', '.join(table.headers)}).")
+        if fld in ("", "-", "ignore"):
+            mapping.pop(header, None)
+            continue
+        if fld not in IMPORT_FIELDS:
+            raise UserError(f"{fld!r} is not a vendor field; use one of {', '.join(IMPORT_FIELDS)}.")
+        for other, f in list(mapping.items()):
+            if f == fld:
+                mapping.pop(other)
+        mapping[header] = fld
+    if "name" not in mapping.values():
+        raise UserError(f"The file {path!r} has no column mapped to the vendor name; map one with --map COLUMN=name.")
+    return mapping
+
+
+def _form(values: dict[str, str]) -> tuple[VendorForm, dict[str, str]]:
+    errors: dict[str, str] = {}
+    due: date | None = None
+    if values.get("next_review_due"):
+        try:
+            due = date.fromisoformat(values["next_review_due"])
+        except ValueError:
+            errors["next_review_due"] = f"{values['next_review_due']!r} is not a date (YYYY-MM-DD)."
+    tags = [t.strip() for t in values.get("tags", "").replace(";", ",").split(",") if t.strip()]
+    form = VendorForm(
+        name=values.get("name", "").strip(), country=values.get("country", "").strip().upper(),
+        website=values.get("website", ""), services=values.get("services", ""),
+        tier=(values.get("tier") or "medium").strip().lower(), status=(values.get("status") or "prospect").strip().lower(),
+        internal_owner=values.get("internal_owner", ""), tags=tags, notes=values.get("notes", ""),
+        lei=values.get("lei", "").replace(" ", "").upper(), vat=values.get("vat", "").replace(" ", "").upper(),
+        next_review_due=due)
+    errors.update(validate_form(form))
+    return form, errors
+
+
+def _check(engine: Engine, path: Path, overrides: Mapping[str, str] | None,
+           progress: Progress | None, cancelled: Cancelled | None) -> tuple[ImportPlan, list[VendorForm]]:
+    table = read_table(path)
+    mapping = _resolve_mapping(str(path), table, overrides)
+    column_of = {fld: header for header, fld in mapping.items()}
+    index = {h: i for i, h in enumerate(table.headers)}
+    plan = ImportPlan(str(path), table.headers, mapping)
+    with read_session(engine) as session:
+        existing = set(session.exec(select(Party.name_normalised).join(
+            Vendor, col(Vendor.party_id) == col(Party.id))).all())
+    seen: dict[str, int] = {}
+    forms: list[VendorForm] = []
+    total = len(table.rows)
+    for n, raw in enumerate(table.rows):
+        if cancelled is not None and cancelled():
+            raise UserError("The import was cancelled; nothing was written.")
+        if progress is not None and n % 200 == 0:
+            progress(n, total)
+        row_no = n + 2
+        if not any(raw):
+            continue
+        values = {fld: raw[index[header]] for header, fld in mapping.items()}
+        if len(plan.preview) < 20:
+            plan.preview.append(values)
+        form, errors = _form(values)
+        key = search_key(form.name)
+        if form.name and key in existing:
+            errors.setdefault("name", f"A vendor named {form.name!r} is already in the register.")
+        elif form.name and key in seen:
+            errors.setdefault("name", f"The vendor {form.name!r} is already on row {seen[key]} of this file.")
+        if errors:
+            for fld, reason in errors.items():
+                plan.rejections.append(Rejection(row_no, column_of.get(fld, ""), reason))
+            continue
+        seen[key] = row_no
+        forms.append(form)
+        plan.accepted += 1
+    if progress is not None:
+        progress(total, total)
+    return plan, forms
+
+
+def plan_import(engine: Engine, path: Path, mapping: Mapping[str, str] | None = None,
+                progress: Progress | None = None, cancelled: Cancelled | None = None) -> ImportPlan:
+    """Dry run: what would be imported and every row that would be rejected, and why."""
+    plan, _forms = _check(engine, path, mapping, progress, cancelled)
+    return plan
+
+
+def import_vendors(engine: Engine, path: Path, mapping: Mapping[str, str] | None = None, *, dry_run: bool = False,
+                   actor: str | None = None, progress: Progress | None = None,
+                   cancelled: Cancelled | None = None) -> ImportPlan:
+    """Import the vendors of ``path`` in one transaction; nothing is written if any row is rejected."""
+    plan, forms = _check(engine, path, mapping, progress, cancelled)
+    plan.dry_run = dry_run
+    if dry_run:
+        return plan
+    if plan.rejections:
+        first = plan.rejections[0]
+        raise UserError(f"Nothing was imported from {str(path)!r}: {len({r.row for r in plan.rejections})} row(s) "
+                        f"would be rejected, the first at {first.sentence()}")
+    if not forms:
+        raise UserError(f"The file {str(path)!r} has no vendor rows to import.")
+    with unit_of_work(engine, actor) as session:
+        for n, form in enumerate(forms):
+            if cancelled is not None and cancelled():
+                raise UserError("The import was cancelled; nothing was written.")
+            create_vendor_in(session, form)
+            if progress is not None and n % 100 == 0:
+                progress(n, len(forms))
+    plan.imported = len(forms)
+    return plan
+
+
+def export_vendors(engine: Engine, path: Path, query: RegisterQuery | None = None, *, lang: str = "en",
+                   progress: Progress | None = None, cancelled: Cancelled | None = None) -> int:
+    """Write the (filtered) register to ``path`` (.csv or .xlsx); returns the number of vendors."""
+    if path.suffix.lower() not in (".csv", ".xlsx"):
+        raise UserError(f"Cannot export to {str(path)!r}: use a .csv or .xlsx file name.")
+    rows = register_rows(engine, query or RegisterQuery())
+    labels = FLAG_LABELS.get(lang, FLAG_LABELS["en"])
+
+    def lines() -> Iterator[list[object]]:
+        for n, r in enumerate(rows):
+            if cancelled is not None and cancelled():
+                raise UserError(f"The export was cancelled; {str(path)!r} is incomplete, delete it.")
+            if progress is not None and n % 500 == 0:
+                progress(n, len(rows))
+            yield [r.name, r.country, r.services, r.tier, r.status, r.internal_owner, r.latest_rating or "",
+                   r.last_signed.date().isoformat() if r.last_signed else "",
+                   r.next_review_due.isoformat() if r.next_review_due else "",
+                   ", ".join(labels[f] for f in r.flags)]
+
+    count = write_table(path, EXPORT_HEADERS, lines())
+    if progress is not None:
+        progress(len(rows), len(rows))
+    return count

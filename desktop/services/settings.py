@@ -1,0 +1,222 @@
+"""Organisation settings: profile, logo, thresholds, review intervals, language; the competitor watchlist."""
+
+from __future__ import annotations
+
+import mimetypes
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from db.engine import read_session, unit_of_work
+from db.models import Competitor, CompetitorAffiliate, Organisation
+from db.repo import get_for_update
+from db.types import utcnow
+from desktop.core.errors import NotFound, UserError, ValidationError
+
+LANGUAGES = ("", "en", "es")  # '' follows the system
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+LOGO_TYPES = ("image/png", "image/jpeg")
+
+
+@dataclass
+class OrgSettings:
+    name: str = ""
+    language: str = ""
+    beneficial_ownership_threshold: float = 25.0
+    significant_influence_threshold: float = 20.0
+    control_threshold: float = 50.0
+    people_lookback_months: int = 24
+    review_months_critical: int = 6
+    review_months_high: int = 12
+    review_months_medium: int = 24
+    review_months_low: int = 36
+    has_logo: bool = False
+    version: int = 0
+
+
+def _org(session: Session) -> Organisation:
+    org = session.exec(select(Organisation).order_by(col(Organisation.id))).first()
+    if org is None:
+        org = Organisation()
+        session.add(org)
+        session.flush()
+    return org
+
+
+def _to_settings(org: Organisation) -> OrgSettings:
+    return OrgSettings(
+        name=org.name, language=org.language,
+        beneficial_ownership_threshold=org.beneficial_ownership_threshold,
+        significant_influence_threshold=org.significant_influence_threshold,
+        control_threshold=org.control_threshold, people_lookback_months=org.people_lookback_months,
+        review_months_critical=org.review_months_critical, review_months_high=org.review_months_high,
+        review_months_medium=org.review_months_medium, review_months_low=org.review_months_low,
+        has_logo=org.logo is not None, version=org.version)
+
+
+def get_settings(engine: Engine) -> OrgSettings:
+    with read_session(engine) as session:
+        org = session.exec(select(Organisation).order_by(col(Organisation.id))).first()
+        return _to_settings(org) if org is not None else OrgSettings()
+
+
+def validate_settings(s: OrgSettings) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if len(s.name) > 300:
+        errors["name"] = "The organisation name is longer than 300 characters."
+    if s.language not in LANGUAGES:
+        errors["language"] = "The language must be English (en), Spanish (es) or the system's."
+    if not 10 <= s.beneficial_ownership_threshold <= 100:
+        errors["beneficial_ownership_threshold"] = "The beneficial ownership threshold must be between 10 and 100 %."
+    if not 0 < s.significant_influence_threshold <= 100:
+        errors["significant_influence_threshold"] = "The influence threshold must be above 0 and at most 100 %."
+    if not 50 <= s.control_threshold <= 100:
+        errors["control_threshold"] = "The control threshold must be between 50 and 100 %."
+    if s.people_lookback_months < 0:
+        errors["people_lookback_months"] = "The look-back period cannot be negative."
+    for tier in ("critical", "high", "medium", "low"):
+        if getattr(s, f"review_months_{tier}") <= 0:
+            errors[f"review_months_{tier}"] = f"The review interval for {tier} vendors must be at least one month."
+    return errors
+
+
+def save_settings(engine: Engine, s: OrgSettings, actor: str | None = None) -> OrgSettings:
+    """Save the organisation settings; ``ConflictError`` when someone saved them since they were read."""
+    errors = validate_settings(s)
+    if errors:
+        fld, reason = next(iter(errors.items()))
+        raise ValidationError(reason, field=fld)
+    with unit_of_work(engine, actor) as session:
+        existing = session.exec(select(Organisation).order_by(col(Organisation.id))).first()
+        if existing is None:
+            org = _org(session)
+        else:
+            assert existing.id is not None
+            org = get_for_update(session, Organisation, existing.id, s.version or None)
+        for key, value in asdict(s).items():
+            if key not in ("has_logo", "version"):
+                setattr(org, key, value)
+        org.updated_at = utcnow()
+        session.add(org)
+        session.flush()
+        return _to_settings(org)
+
+
+def set_logo(engine: Engine, path: Path | None, actor: str | None = None) -> OrgSettings:
+    """Use the PNG or JPEG at ``path`` as the logo on reports (None removes it)."""
+    data: bytes | None = None
+    mime: str | None = None
+    if path is not None:
+        mime = mimetypes.guess_type(path.name)[0]
+        if mime not in LOGO_TYPES:
+            raise UserError(f"The logo {str(path)!r} must be a PNG or JPEG image.")
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise UserError(f"The logo {str(path)!r} cannot be read: {exc.strerror}.") from exc
+        if len(data) > LOGO_MAX_BYTES:
+            raise UserError(f"The logo {str(path)!r} is over 2 MB; use a smaller image.")
+        if not (data.startswith(b"\x89PNG") or data.startswith(b"\xff\xd8")) or not _decodable(data):
+            raise UserError(f"The logo {str(path)!r} is not a PNG or JPEG image.")
+    with unit_of_work(engine, actor) as session:
+        org = _org(session)
+        org.logo, org.logo_mime = data, mime
+        session.add(org)
+        session.flush()
+        return _to_settings(org)
+
+
+def _decodable(data: bytes) -> bool:
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return False
+    return True
+
+
+def get_logo(engine: Engine) -> tuple[bytes, str] | None:
+    with read_session(engine) as session:
+        org = session.exec(select(Organisation).order_by(col(Organisation.id))).first()
+        if org is None or org.logo is None:
+            return None
+        return bytes(org.logo), org.logo_mime or "image/png"
+
+
+# --------------------------------------------------------------------------- competitor watchlist
+
+
+@dataclass
+class CompetitorEntry:
+    name: str
+    lei: str = ""
+    notes: str = ""
+    affiliates: list[str] = field(default_factory=list)
+    id: int | None = None
+    version: int | None = None
+
+
+def list_competitors(engine: Engine) -> list[CompetitorEntry]:
+    with read_session(engine) as session:
+        comps = session.exec(select(Competitor).where(col(Competitor.archived_at).is_(None))
+                             .order_by(col(Competitor.name))).all()
+        out = []
+        for c in comps:
+            affs = session.exec(select(CompetitorAffiliate.name).where(CompetitorAffiliate.competitor_id == c.id)
+                                .order_by(col(CompetitorAffiliate.name))).all()
+            out.append(CompetitorEntry(c.name, c.lei or "", c.notes, list(affs), c.id, c.version))
+        return out
+
+
+def save_competitor(engine: Engine, entry: CompetitorEntry, actor: str | None = None) -> CompetitorEntry:
+    """Add or change a watchlist entry and its affiliates (one transaction)."""
+    from desktop.services.vendors import validate_lei
+
+    name = entry.name.strip()
+    if not name:
+        raise ValidationError("The competitor's name is required.", field="name")
+    reason = validate_lei(entry.lei)
+    if reason:
+        raise ValidationError(reason, field="lei")
+    affiliates = sorted({a.strip() for a in entry.affiliates if a.strip()})
+    try:
+        with unit_of_work(engine, actor) as session:
+            if entry.id is None:
+                comp = Competitor(name=name)
+            else:
+                comp = get_for_update(session, Competitor, entry.id, entry.version)
+                comp.name = name
+            comp.lei = entry.lei.strip().upper() or None
+            comp.notes = entry.notes
+            comp.updated_at = utcnow()
+            session.add(comp)
+            session.flush()
+            have = {a.name: a for a in session.exec(select(CompetitorAffiliate).where(
+                CompetitorAffiliate.competitor_id == comp.id)).all()}
+            for aname, row in have.items():
+                if aname not in affiliates:
+                    session.delete(row)
+            assert comp.id is not None
+            for aname in affiliates:
+                if aname not in have:
+                    session.add(CompetitorAffiliate(competitor_id=comp.id, name=aname))
+            session.flush()
+            return CompetitorEntry(comp.name, comp.lei or "", comp.notes, affiliates, comp.id, comp.version)
+    except IntegrityError as exc:
+        raise ValidationError(f"The watchlist already has a competitor named {name!r}.", field="name") from exc
+
+
+def remove_competitor(engine: Engine, competitor_id: int, actor: str | None = None) -> None:
+    with unit_of_work(engine, actor) as session:
+        comp = session.get(Competitor, competitor_id)
+        if comp is None:
+            raise NotFound(f"There is no competitor #{competitor_id} on the watchlist.")
+        comp.archived_at = utcnow()
+        session.add(comp)

@@ -1,0 +1,197 @@
+"""The vendor editor driven through its widgets: create, edit, inline validation, conflict, child records,
+evidence drop (and the size limit), history."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QMimeData, QUrl
+from PySide6.QtWidgets import QApplication, QMessageBox
+from sqlmodel import select
+
+from db.engine import unit_of_work
+from db.models import Organisation
+from desktop.services import vendors as svc
+from desktop.services.register import RegisterQuery, vendor_ids
+from desktop.ui.vendor_editor import (
+    DISCARD_MINE,
+    KEEP_THEIRS_REAPPLY,
+    ConflictDialog,
+    VendorEditor,
+)
+
+
+def _editor(qtbot, engine, vendor_id=None) -> VendorEditor:
+    editor = VendorEditor(engine, vendor_id)
+    qtbot.addWidget(editor)
+    editor.show()
+    return editor
+
+
+def _vendor(engine, name: str) -> int:
+    return vendor_ids(engine, RegisterQuery(search=name))[0]
+
+
+def test_models_pass_qtmodeltester(qtbot, qtmodeltester, demo_engine):
+    editor = _editor(qtbot, demo_engine, _vendor(demo_engine, "Veridata"))
+    for model in (editor.contracts.model, editor.guarantees.certifications.model, editor.evidence.model,
+                  editor.history.model):
+        qtmodeltester.check(model)
+    assert editor.guarantees.certifications.model.rowCount() == 1
+
+
+def test_create_vendor_through_the_form(qtbot, engine):
+    editor = _editor(qtbot, engine)
+    assert editor.contracts is None  # other tabs appear once saved
+    p = editor.profile
+    qtbot.keyClicks(p.lei, "5493001KJTIIGC8Y1R13")
+    assert "LEI" in p.reasons["lei"].text()  # reason beside the field, as the user types
+    assert not editor.save()
+    p.lei.clear()
+    qtbot.keyClicks(p.lei, "5493001KJTIIGC8Y1R12")
+    assert p.reasons["lei"].text() == ""
+    assert "required" in p.reasons["name"].text()
+    qtbot.keyClicks(p.name, "Acme Datos S.L.")
+    qtbot.keyClicks(p.vat, "ESA58818501")
+    qtbot.keyClicks(p.country, "es")
+    qtbot.keyClicks(p.tags, "speech, eu")
+    p.tier.setCurrentIndex(p.tier.findData("critical"))
+    with qtbot.waitSignal(editor.saved) as saved:
+        editor.save_button.click()
+    detail = svc.get_vendor(engine, saved.args[0])
+    assert (detail.form.name, detail.form.country, detail.form.tier, detail.form.tags) == (
+        "Acme Datos S.L.", "ES", "critical", ["eu", "speech"])
+    assert editor.contracts is not None and not editor.is_dirty()
+    assert editor.history.model.rowCount() > 0
+
+
+def test_edit_and_revert(qtbot, demo_engine):
+    vid = _vendor(demo_engine, "Kestrel")
+    editor = _editor(qtbot, demo_engine, vid)
+    assert not editor.save_button.isEnabled()
+    qtbot.keyClicks(editor.profile.services, " (EU)")
+    assert editor.is_dirty() and editor.title().endswith("*")
+    editor.revert_button.click()
+    assert not editor.is_dirty()
+    qtbot.keyClicks(editor.profile.internal_owner, " and Ana")
+    qtbot.keyClicks(editor.profile.next_review_due, "2026-13-01")
+    assert "YYYY-MM-DD" in editor.profile.reasons["next_review_due"].text()
+    assert not editor.save()
+    editor.profile.next_review_due.setText("2026-12-01")
+    assert editor.save()
+    saved = svc.get_vendor(demo_engine, vid).form
+    assert saved.internal_owner.endswith(" and Ana") and saved.next_review_due.isoformat() == "2026-12-01"
+
+
+def _someone_else_changes(engine, vid, **changes):
+    d = svc.get_vendor(engine, vid)
+    form = svc.VendorForm(**{**d.form.__dict__, **changes})
+    svc.update_vendor(engine, vid, form, d.version, d.party_version, actor="other user")
+
+
+def test_conflict_keep_theirs_and_reapply_mine(qtbot, demo_engine):
+    vid = _vendor(demo_engine, "Kestrel")
+    editor = _editor(qtbot, demo_engine, vid)
+    _someone_else_changes(demo_engine, vid, services="Changed by the other user")
+    editor.profile.notes.setPlainText("my note")
+    shown = []
+
+    def resolver(parent, mine, theirs, message):
+        shown.append((mine.notes, theirs.services, message))
+        return KEEP_THEIRS_REAPPLY
+
+    editor.resolve_conflict = resolver
+    assert not editor.save()
+    assert shown and shown[0][0] == "my note" and shown[0][1] == "Changed by the other user"
+    assert "since you opened it" in shown[0][2]
+    assert svc.get_vendor(demo_engine, vid).form.notes == ""  # nothing overwritten
+    assert editor.profile.services.text() == "Changed by the other user"
+    assert editor.profile.notes.toPlainText() == "my note" and editor.is_dirty()
+    assert editor.save()
+    saved = svc.get_vendor(demo_engine, vid).form
+    assert (saved.services, saved.notes) == ("Changed by the other user", "my note")
+
+
+def test_conflict_discard_mine(qtbot, demo_engine):
+    vid = _vendor(demo_engine, "Kestrel")
+    editor = _editor(qtbot, demo_engine, vid)
+    _someone_else_changes(demo_engine, vid, services="Theirs")
+    editor.profile.services.setText("Mine")
+    editor.resolve_conflict = lambda *a: DISCARD_MINE
+    assert not editor.save()
+    assert editor.profile.services.text() == "Theirs" and not editor.is_dirty()
+    assert svc.get_vendor(demo_engine, vid).form.services == "Theirs"
+
+
+def test_conflict_dialog_shows_both_versions(qtbot):
+    mine = svc.VendorForm(name="Acme", services="mine", tags=["a"])
+    theirs = svc.VendorForm(name="Acme", services="theirs", tags=["a", "b"])
+    dialog = ConflictDialog(mine, theirs, "Someone else saved this vendor.")
+    qtbot.addWidget(dialog)
+    dialog.open()
+    rows = {dialog.table.item(r, 0).text(): (dialog.table.item(r, 1).text(), dialog.table.item(r, 2).text())
+            for r in range(dialog.table.rowCount())}
+    assert rows == {"services": ("mine", "theirs"), "tags": ("a", "a, b")}
+    dialog.discard.click()
+    assert dialog.choice == DISCARD_MINE and dialog.result() == ConflictDialog.DialogCode.Accepted
+
+
+def test_add_contract_through_the_dialog(qtbot, demo_engine):
+    editor = _editor(qtbot, demo_engine, _vendor(demo_engine, "Kestrel"))
+    tab = editor.contracts
+    before = tab.model.rowCount()
+    tab.add_button.click()
+    dialog = tab.dialog
+    dialog.set_value("kind", "DPA")
+    dialog.set_value("title", "Data processing")
+    dialog.set_value("start_date", "2026-01-01")
+    dialog.set_value("end_date", "2025-01-01")
+    dialog.set_value("audit_rights", True)
+    dialog.accept()
+    assert "before the start date" in dialog.reason.text() and dialog.isVisible()  # what was typed is kept
+    dialog.set_value("end_date", "2099-01-01")
+    dialog.set_value("notice_days", "60")
+    dialog.accept()
+    assert tab.model.rowCount() == before + 1
+    row = tab.model.record(before)
+    assert row["title"] == "Data processing" and row["audit_rights"] is True
+    assert "give notice by 2098-11-02" in row["reminder"] and "Audit rights" in row["clauses"]
+
+
+def _drop(tab, paths):
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    tab.drop_mime(mime)
+
+
+def test_evidence_drop_stores_the_file(qtbot, demo_engine, tmp_path):
+    vid = _vendor(demo_engine, "Kestrel")
+    editor = _editor(qtbot, demo_engine, vid)
+    f = tmp_path / "pentest report.pdf"
+    f.write_bytes(b"%PDF-1.7 findings")
+    with qtbot.waitSignal(editor.evidence.model.modelReset, timeout=10000):
+        _drop(editor.evidence, [f])
+        qtbot.waitSignal(editor.evidence.last_operation.done, timeout=10000).wait()
+    files = [editor.evidence.model.record(r) for r in range(editor.evidence.model.rowCount())]
+    assert [x["filename"] for x in files] == ["pentest report.pdf"]
+    import hashlib
+
+    assert files[0]["sha256"] == hashlib.sha256(b"%PDF-1.7 findings").hexdigest()
+
+
+def test_evidence_over_the_size_limit_is_refused_with_a_message(qtbot, demo_engine, tmp_path):
+    with unit_of_work(demo_engine) as s:
+        org = s.exec(select(Organisation)).first()
+        org.evidence_max_bytes = 10
+        s.add(org)
+    vid = _vendor(demo_engine, "Kestrel")
+    editor = _editor(qtbot, demo_engine, vid)
+    f = tmp_path / "big.bin"
+    f.write_bytes(b"x" * 100)
+    _drop(editor.evidence, [f])
+    with qtbot.waitSignal(editor.evidence.last_operation.done, timeout=10000) as done:
+        pass
+    assert "over the" in str(done.args[1]) and "limit" in str(done.args[1])
+    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    assert any("limit" in b.text() for b in boxes)
+    for b in boxes:
+        b.close()
+    assert editor.evidence.model.rowCount() == 0
