@@ -680,16 +680,12 @@ def staleness(engine: Engine, assessment_id: int, today: date | None = None) -> 
             changes.append({"kind": "certificate_expired", "when": str(c.valid_until), "record_type": "certification",
                             "record_id": c.id, "action": "expired", "actor": "",
                             "fields": ["valid_until"], "message": f"{c.standard} expired on {c.valid_until}"})
-    try:
-        from desktop.services.ownership import change_feed  # type: ignore[import-not-found,attr-defined,unused-ignore]
-    except ImportError:
-        change_feed = None
-    if change_feed is not None:
-        for item in change_feed(engine, party_id, decided_at.date(), today) or []:
-            entry = dict(item) if isinstance(item, dict) else {"message": str(item)}
-            entry.setdefault("kind", "ownership_chain")
-            entry.setdefault("message", str(item))
-            changes.append(entry)
+    from desktop.services.ownership import change_feed
+
+    for item in change_feed(engine, party_id, decided_at.date(), today):
+        entry = dict(item)
+        entry["kind"] = f"ownership_chain_{item.get('kind', 'ownership')}"
+        changes.append(entry)
     return changes
 
 

@@ -60,11 +60,9 @@ def _standard(name: str) -> str | None:
 
 
 def default_analyze() -> AnalyzeFn | None:
-    """The ownership analysis, when it is installed (``desktop.services.ownership.analyze``)."""
-    try:
-        from desktop.services.ownership import analyze  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return None
+    """The ownership analysis (``desktop.services.ownership.analyze``)."""
+    from desktop.services.ownership import analyze
+
     fn: AnalyzeFn = analyze
     return fn
 

@@ -205,13 +205,10 @@ def _ownership(session: Session, vendor_party: Party, ownership: dict[str, Any] 
 
 
 def _load_ownership(engine: Engine, party_id: int, as_of: date) -> dict[str, Any] | None:
-    """The ownership analysis when that service exists in this build, else None ("not available")."""
-    try:
-        from desktop.services.ownership import analyze  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return None
-    result = analyze(engine, party_id, as_of)
-    return result if isinstance(result, dict) else None
+    """The ownership analysis of the vendor as of the assessment date."""
+    from desktop.services.ownership import analyze
+
+    return analyze(engine, party_id, as_of)
 
 
 def build_report_model(engine: Engine, assessment_id: int, lang: str = "en", *,
@@ -293,7 +290,7 @@ def build_from_session(s: Session, assessment_id: int, lang: str, *, ownership: 
     sections: list[m.SectionInfo] = []
     section_index: dict[str, m.SectionInfo] = {}
     qtext: dict[str, str] = {}
-    section_titles: dict[str, str] = {}
+    section_titles = _section_titles(s, template.id, lang)
     for q in questions:
         try:
             d = json.loads(q.definition_json)
@@ -446,3 +443,17 @@ def verify_file(engine: Engine | None, path: Path) -> Verdict:
     except OSError as exc:
         raise UserError(f"The file {str(path)!r} cannot be read: {exc.strerror}.") from exc
     return verify_report(engine, data, f"The file {str(path)!r}")
+
+
+def _section_titles(session: Session, template_id: int | None, lang: str) -> dict[str, str]:
+    """Section titles in the report's language, from the template the assessment started with."""
+    if template_id is None:
+        return {}
+    from desktop.core.errors import UserError
+    from desktop.services.checklists import template_model
+
+    try:
+        template = template_model(session, template_id)
+    except UserError:
+        return {}
+    return {section.id: section.title.get(lang) for section in template.sections}

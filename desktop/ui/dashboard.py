@@ -21,7 +21,6 @@ from sqlalchemy.engine import Engine
 
 from desktop.services.dashboard import HORIZONS, DashboardItem, dashboard
 from desktop.ui.operations import ChangeSet, signals
-from desktop.ui.qtfix import emit
 
 ItemRole = Qt.ItemDataRole.UserRole
 
@@ -134,6 +133,6 @@ class DashboardWidget(QWidget):
             return
         record_type, record_id, vendor_id = target
         if record_type == "rating":
-            emit(self.filter_rating, str(entry.data(ItemRole + 1)))
+            self.filter_rating.emit(str(entry.data(ItemRole + 1)))
         else:
-            emit(self.open_record, record_type, int(record_id), int(vendor_id))
+            self.open_record.emit(record_type, int(record_id), int(vendor_id))

@@ -13,7 +13,6 @@ automatically (the one guarded import: the ownership feature is developed separa
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -286,13 +285,9 @@ class MainWindow(QMainWindow):
         self._vendor_tabs.append((factory, title))
 
     def _install_plugins(self) -> None:
-        try:
-            ownership = importlib.import_module("desktop.ui.ownership")
-        except ImportError:
-            return
-        tab = getattr(ownership, "OwnershipTab", None)
-        if tab is not None:
-            self.add_vendor_tab(tab, self.tr("Ownership && people"))
+        from desktop.ui.ownership import OwnershipTab
+
+        self.add_vendor_tab(OwnershipTab, self.tr("Ownership && people"))
 
     def current_vendor_id(self) -> int | None:
         """The vendor of the editor in front, else the one selected in the register."""

@@ -21,7 +21,6 @@ from sqlalchemy.engine import Engine
 
 from db.errors import DatabaseError
 from desktop.core.errors import UserError
-from desktop.ui.qtfix import emit
 
 log = logging.getLogger("vetta.ui")
 
@@ -62,7 +61,7 @@ def signals() -> AppSignals:
 
 def announce(changes: ChangeSet) -> None:
     """Tell every view that ``changes`` happened (call on the GUI thread)."""
-    emit(signals().changed, changes)
+    signals().changed.emit(changes)
 
 
 def show_error(parent: QWidget | None, exc: BaseException) -> None:
@@ -90,7 +89,7 @@ class _Job(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self._work(self._engine, lambda done, total: emit(self._relay.progressed, done, total),
+            result = self._work(self._engine, lambda done, total: self._relay.progressed.emit(done, total),
                                 self._cancel.is_set)
         except BaseException as exc:  # delivered to the GUI thread
             self._deliver(None, exc)
@@ -99,7 +98,7 @@ class _Job(QRunnable):
 
     def _deliver(self, result: Any, exc: BaseException | None) -> None:
         try:
-            emit(self._relay.finished, result, exc)
+            self._relay.finished.emit(result, exc)
         except RuntimeError:  # the application is closing: nobody is waiting for the result
             log.debug("operation finished after its receiver was deleted")
 
@@ -165,7 +164,7 @@ class Operation(QObject):
                 announce(self._changes)
             if self._on_success is not None:
                 self._on_success(result)
-        emit(self.done, result, exc)
+        self.done.emit(result, exc)
         self.deleteLater()
 
 

@@ -47,7 +47,6 @@ from desktop.services import vendors as svc
 from desktop.services.evidence import evidence_bytes
 from desktop.services.vendors import CHILD_KINDS, FieldSpec, VendorDetail, VendorForm
 from desktop.ui.operations import ChangeSet, announce, run_operation, show_error, signals
-from desktop.ui.qtfix import emit
 from desktop.ui.table_model import DictTableModel
 
 TabFactory = Callable[[Engine, int], QWidget]
@@ -203,7 +202,7 @@ class ProfileTab(QWidget):
     @Slot()
     def _changed(self) -> None:
         self.validate()
-        emit(self.edited)
+        self.edited.emit()
 
 
 # --------------------------------------------------------------------------- conflict dialog
@@ -779,7 +778,7 @@ class VendorEditor(QWidget):
         self.profile.load(detail.form)
         if first:
             self._build_tabs(detail.id)
-        emit(self.title_changed, self.title())
+        self.title_changed.emit(self.title())
 
     def _build_tabs(self, vendor_id: int) -> None:
         for factory, title in self._extra_tabs:
@@ -808,7 +807,7 @@ class VendorEditor(QWidget):
         dirty = self.is_dirty()
         self.save_button.setEnabled(dirty)
         self.revert_button.setEnabled(dirty and self.detail is not None)
-        emit(self.title_changed, self.title())
+        self.title_changed.emit(self.title())
 
     @Slot(object)
     def _on_changed(self, changes: ChangeSet) -> None:
@@ -872,7 +871,7 @@ class VendorEditor(QWidget):
         self.banner.clear()
         self._load(detail)
         self._update_buttons()
-        emit(self.saved, detail.id)
+        self.saved.emit(detail.id)
         announce(ChangeSet(vendors=True, vendor_id=detail.id))
         return True
 

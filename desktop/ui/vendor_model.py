@@ -21,7 +21,6 @@ from desktop.services.register import (
     vendor_ids,
     vendor_rows,
 )
-from desktop.ui.qtfix import emit
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("name", "Name"),
@@ -89,7 +88,7 @@ class VendorTableModel(QAbstractTableModel):
         """Re-read the cached rows (after an edit) without changing the selection."""
         self._cache.clear()
         if self._ids:
-            emit(self.dataChanged, self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1))
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1))
 
     def vendor_id(self, row: int) -> int:
         return self._ids[row]
@@ -184,8 +183,8 @@ class VendorTableModel(QAbstractTableModel):
         key = COLUMNS[column][0]
         if key == "flags":
             key = "next_review_due"
-        emit(self.layoutAboutToBeChanged)
+        self.layoutAboutToBeChanged.emit()
         self._query = self._query.with_(sort=key, descending=order == Qt.SortOrder.DescendingOrder)
         self._ids = vendor_ids(self._engine, self._query, limit=max(len(self._ids), CHUNK))
         self._cache.clear()
-        emit(self.layoutChanged)
+        self.layoutChanged.emit()

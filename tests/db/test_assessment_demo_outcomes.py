@@ -7,10 +7,6 @@ answered.
 
 from __future__ import annotations
 
-import pytest
-
-pytest.importorskip("desktop.services.ownership")
-
 from desktop.services import assessments as A  # noqa: E402
 from tests.db.test_assessments import complete  # noqa: E402
 
