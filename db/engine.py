@@ -18,11 +18,11 @@ from typing import Any
 import platformdirs
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
-from db.errors import DatabaseError
+from db.errors import DatabaseError, ImmutableRecord, immutable_message
 
 ENV_URL = "VETTA_DATABASE_URL"
 ENV_DATA_DIR = "VETTA_DATA_DIR"
@@ -132,8 +132,11 @@ def unit_of_work(engine: Engine, actor: str | None = None) -> Iterator[Session]:
     try:
         yield session
         session.commit()
-    except BaseException:
+    except BaseException as exc:
         session.rollback()
+        refused = immutable_message(exc) if isinstance(exc, DBAPIError) else None
+        if refused is not None:  # a trigger refused to change a decided record: one sentence
+            raise ImmutableRecord(refused) from exc
         raise
     finally:
         session.close()
