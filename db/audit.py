@@ -415,16 +415,16 @@ def _check(prev: _Row | None, row: _Row, ahead: deque[_Row]) -> ChainProblem | N
         return ChainProblem(prev.seq, "inserted",
                             f"Event #{prev.seq} was inserted into the audit trail: it and the event after it "
                             "both claim the same predecessor.")
-    if not linked and nxt is not None and nxt.prev_hash == expected_prev:
-        return ChainProblem(row.seq, "inserted",
-                            f"Event #{row.seq} was inserted into the audit trail: the event after it follows "
-                            f"event #{expected_seq - 1} directly.")
     if not linked:
         for later in ahead:
             if later.hash == row.prev_hash:
                 return ChainProblem(row.seq, "reordered",
                                     f"Event #{row.seq} is out of order: it was written after event "
                                     f"#{later.seq}, which now comes later.")
+    if not linked and nxt is not None and nxt.prev_hash == expected_prev:
+        return ChainProblem(row.seq, "inserted",
+                            f"Event #{row.seq} was inserted into the audit trail: the event after it follows "
+                            f"event #{expected_seq - 1} directly.")
     if row.seq > expected_seq:
         first, last = expected_seq, row.seq - 1
         span = f"#{first}" if first == last else f"#{first} to #{last}"
