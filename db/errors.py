@@ -26,10 +26,11 @@ class ImmutableRecord(DatabaseError):
 class DamagedDatabase(DatabaseError):
     """The database file is corrupt or is not a database; ``backup`` names the latest backup, if any."""
 
-    def __init__(self, message: str, path: object = None, backup: object = None) -> None:
+    def __init__(self, message: str, path: object = None, backup: object = None, problem: str = "") -> None:
         super().__init__(message)
         self.path = path
         self.backup = backup
+        self.problem = problem or message
 
 
 IMMUTABLE_MARKER = "vetta:immutable:"
