@@ -19,10 +19,11 @@ import platformdirs
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
-from db.errors import DatabaseError, ImmutableRecord, immutable_message
+from db.errors import ConflictError, DatabaseError, ImmutableRecord, immutable_message
 
 ENV_URL = "VETTA_DATABASE_URL"
 ENV_DATA_DIR = "VETTA_DATA_DIR"
@@ -137,6 +138,11 @@ def unit_of_work(engine: Engine, actor: str | None = None) -> Iterator[Session]:
         refused = immutable_message(exc) if isinstance(exc, DBAPIError) else None
         if refused is not None:  # a trigger refused to change a decided record: one sentence
             raise ImmutableRecord(refused) from exc
+        if isinstance(exc, StaleDataError):  # the version column caught a save racing ours
+            raise ConflictError(
+                "Someone else saved this record at the same moment; nothing of yours was written. "
+                "Reload it and make your change again."
+            ) from exc
         raise
     finally:
         session.close()
