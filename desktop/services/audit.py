@@ -137,7 +137,7 @@ def audit_log(engine: Engine, vendor: str | None = None, limit: int | None = 50)
 
 def describe_value(value: Any) -> str:
     """A short, readable rendering of a before/after value."""
-    if value is None:
+    if value is None or value == "":
         return "—"
     if isinstance(value, dict) and "sha256" in value:
         return f"file {str(value['sha256'])[:12]}… ({value.get('size', '?')} bytes)"
