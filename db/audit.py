@@ -439,6 +439,10 @@ def _check(prev: _Row | None, row: _Row, ahead: deque[_Row]) -> ChainProblem | N
             return ChainProblem(row.seq, "inserted",
                                 f"Events were inserted before #{row.seq} and the later ones renumbered "
                                 f"(this event was written as #{original}).")
+        if not linked:
+            return ChainProblem(row.seq, "inserted",
+                                f"Event #{row.seq} does not belong to the audit trail: neither its content "
+                                f"nor its link to event #{expected_seq - 1} check out.")
         return ChainProblem(row.seq, "edited",
                             f"Event #{row.seq} was changed after it was written: its content no longer "
                             "matches its hash.")

@@ -132,3 +132,11 @@ def test_duplicate_number_is_found(trail):
     t.tamper(trail, INSERT, seq=3, at=prev["occurred_at"], prev=prev["prev_hash"], hash="d" * 64)
     p = _problem(trail)
     assert p.kind == "inserted" and p.seq == 3
+
+
+def test_forged_event_appended_at_the_end_is_found(trail):
+    head = _verify(trail)
+    last = t.event(trail, head.head_seq)
+    t.tamper(trail, INSERT, seq=head.head_seq + 1, at=last["occurred_at"], prev="a" * 64, hash="b" * 64)
+    p = _problem(trail)
+    assert (p.seq, p.kind) == (head.head_seq + 1, "inserted")
