@@ -140,3 +140,11 @@ def test_forged_event_appended_at_the_end_is_found(trail):
     t.tamper(trail, INSERT, seq=head.head_seq + 1, at=last["occurred_at"], prev="a" * 64, hash="b" * 64)
     p = _problem(trail)
     assert (p.seq, p.kind) == (head.head_seq + 1, "inserted")
+
+
+def test_fast_hash_agrees_with_event_hash(trail):
+    from db.audit import _fast_hash, _stream
+
+    with trail.connect() as conn:
+        rows = list(_stream(conn, 5))
+    assert rows and all(_fast_hash(r) == r.recompute() == r.hash for r in rows)
