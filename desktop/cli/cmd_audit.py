@@ -27,11 +27,13 @@ def register(subparsers: Any) -> None:
 
 def _verify(args: argparse.Namespace, ctx: Context) -> int:
     report = audit.verify_audit_trail(ctx.engine)
+    missing = audit.missing_guards(ctx.engine)
     if args.json:
         data = report.to_dict()
         ctx.print_json({"intact": data["intact"], "events": data["events"],
                         "first_problem": data["first_problem"], "head_seq": data["head_seq"],
-                        "head_hash": data["head_hash"]})
+                        "head_hash": data["head_hash"], "missing_guards": missing})
+        return EXIT_OK if report.intact and not missing else EXIT_PROBLEM
     elif report.intact:
         ctx.print(f"The audit trail is intact: {report.events} events, every link of the hash chain checks out.")
         ctx.print(f"Last event: #{report.head_seq}, hash {report.head_hash}")
@@ -40,7 +42,10 @@ def _verify(args: argparse.Namespace, ctx: Context) -> int:
         assert problem is not None
         ctx.print(f"The audit trail has been tampered with ({problem.kind} at event #{problem.seq}): "
                   f"{problem.message}")
-    return EXIT_OK if report.intact else EXIT_PROBLEM
+    if missing:
+        ctx.print(f"Warning: {len(missing)} of the database's protection triggers were removed "
+                  f"({', '.join(missing)}); run `vetta db upgrade` on a trusted copy and find out who removed them.")
+    return EXIT_OK if report.intact and not missing else EXIT_PROBLEM
 
 
 def _log(args: argparse.Namespace, ctx: Context) -> int:

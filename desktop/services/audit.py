@@ -86,6 +86,17 @@ def verify_audit_trail(engine: Engine) -> ChainReport:
         raise explain(exc, engine.url) from exc
 
 
+def missing_guards(engine: Engine) -> list[str]:
+    """Names of the immutability triggers that should be there but are not (someone removed them)."""
+    from db import triggers
+
+    try:
+        with engine.connect() as conn:
+            return sorted(triggers.missing(conn))
+    except Exception as exc:
+        raise explain(exc, engine.url) from exc
+
+
 def resolve_vendor(engine: Engine, name_or_id: str) -> int:
     """A vendor named by its id or its (case- and accent-insensitive) name."""
     text = name_or_id.strip()

@@ -22,6 +22,7 @@ def test_verify_intact_trail(vetta, demo_db):
     assert "The audit trail is intact" in result.stdout
     data = json.loads(vetta("--db", str(demo_db), "audit", "verify", "--json").stdout)
     assert data["intact"] is True and data["events"] > 50 and data["first_problem"] is None
+    assert data["missing_guards"] == []
 
 
 def test_verify_reports_tampering_with_exit_1(vetta, demo_db):
@@ -33,8 +34,18 @@ def test_verify_reports_tampering_with_exit_1(vetta, demo_db):
     assert "tampered with (edited at event #12)" in result.stdout
     result = vetta("--db", str(demo_db), "audit", "verify", "--json")
     assert result.returncode == 1
-    problem = json.loads(result.stdout)["first_problem"]
+    data = json.loads(result.stdout)
+    problem = data["first_problem"]
     assert problem["seq"] == 12 and problem["kind"] == "edited" and problem["message"]
+    assert data["missing_guards"] == ["vetta_audit_no_update"]
+
+
+def test_removed_guard_alone_fails_verify(vetta, demo_db):
+    with sqlite3.connect(demo_db) as conn:
+        conn.execute("DROP TRIGGER vetta_assessment_no_update")
+    result = vetta("--db", str(demo_db), "audit", "verify")
+    assert result.returncode == 1
+    assert "The audit trail is intact" in result.stdout and "vetta_assessment_no_update" in result.stdout
 
 
 def test_plain_sql_cannot_rewrite_the_trail(demo_db):
