@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy.engine import Engine
 
@@ -26,7 +26,7 @@ def open_database(url: str | None = None, *, upgrade: bool = True, daily_backup:
     try:
         recovery.probe(url)
     except DatabaseError as exc:
-        raise recovery.with_restore_hint(exc, url) from exc
+        _reraise_with_hint(exc, url)
     engine = make_engine(url)
     try:
         if upgrade:
@@ -38,11 +38,23 @@ def open_database(url: str | None = None, *, upgrade: bool = True, daily_backup:
             backups.daily_backup(path)
     except DatabaseError as exc:
         engine.dispose()
-        raise recovery.with_restore_hint(exc, url) from exc
+        _reraise_with_hint(exc, url)
     except Exception as exc:
         engine.dispose()
-        raise recovery.with_restore_hint(explain(exc, engine.url), url) from exc
+        _reraise_with_hint(explain(exc, engine.url), url, cause=exc)
     return engine
+
+
+def _reraise_with_hint(error: DatabaseError, url: str | None, cause: BaseException | None = None) -> NoReturn:
+    """Raise ``error``, or its version naming the latest backup when the SQLite file is damaged."""
+    from desktop.services import recovery
+
+    hinted = recovery.with_restore_hint(error, url)
+    if hinted is error:
+        if cause is not None:
+            raise error from cause
+        raise error
+    raise hinted from error
 
 
 @dataclass
