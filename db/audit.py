@@ -14,12 +14,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import deque
+from collections.abc import Generator
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import event, insert, inspect, text
+from sqlalchemy import event, func, insert, inspect, text
+from sqlalchemy import select as sa_select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import UOWTransaction
 from sqlmodel import col, select
@@ -248,3 +253,221 @@ def install() -> None:
 
 
 install()
+
+
+# --------------------------------------------------------------------------- chain verification
+
+#: How many events ahead the verifier looks to tell a reordering from an insertion or a deletion.
+LOOKAHEAD = 64
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    """The first place where the chain does not hold."""
+
+    seq: int
+    kind: str  # edited | deleted | inserted | reordered
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"seq": self.seq, "kind": self.kind, "message": self.message}
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """The outcome of walking the whole audit trail."""
+
+    intact: bool
+    events: int
+    first_problem: ChainProblem | None = None
+    head_seq: int = 0
+    head_hash: str = GENESIS_HASH
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "intact": self.intact,
+            "events": self.events,
+            "first_problem": self.first_problem.to_dict() if self.first_problem else None,
+            "head_seq": self.head_seq,
+            "head_hash": self.head_hash,
+        }
+
+
+@dataclass(frozen=True)
+class _Row:
+    id: int
+    seq: int
+    prev_hash: str
+    hash: str
+    fields: dict[str, Any]
+
+    def recompute(self, seq: int | None = None, prev_hash: str | None = None) -> str:
+        return event_hash(
+            prev_hash=self.prev_hash if prev_hash is None else prev_hash,
+            seq=self.seq if seq is None else seq,
+            **self.fields,
+        )
+
+
+def _stream(connection: Connection, batch: int) -> Generator[_Row, None, None]:
+    stmt = sa_select(
+        col(AuditEvent.id), col(AuditEvent.seq), col(AuditEvent.occurred_at), col(AuditEvent.actor),
+        col(AuditEvent.action), col(AuditEvent.record_type), col(AuditEvent.record_id),
+        col(AuditEvent.vendor_id), col(AuditEvent.changes_json), col(AuditEvent.prev_hash),
+        col(AuditEvent.hash),
+    ).order_by(col(AuditEvent.seq), col(AuditEvent.id))
+    result = connection.execution_options(yield_per=batch, stream_results=True).execute(stmt)
+    try:
+        for r in result:
+            yield _Row(
+                id=int(r.id), seq=int(r.seq), prev_hash=str(r.prev_hash), hash=str(r.hash),
+                fields={
+                    "occurred_at": r.occurred_at, "actor": r.actor, "action": r.action,
+                    "record_type": r.record_type, "record_id": r.record_id, "vendor_id": r.vendor_id,
+                    "changes_json": str(r.changes_json),
+                },
+            )
+    finally:
+        result.close()
+
+
+def _fast_hash(row: _Row) -> str:
+    """``event_hash`` without re-parsing ``changes_json`` (valid when it is canonical, as written)."""
+    f = row.fields
+
+    def dump(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    body = (
+        f'{{"action":{dump(f["action"])},"actor":{dump(f["actor"])},"changes":{f["changes_json"]},'
+        f'"occurred_at":{dump(f["occurred_at"].isoformat())},"record_id":{dump(f["record_id"])},'
+        f'"record_type":{dump(f["record_type"])},"seq":{row.seq},"vendor_id":{dump(f["vendor_id"])}}}'
+    )
+    return hashlib.sha256((row.prev_hash + body).encode("utf-8")).hexdigest()
+
+
+def _content_ok(row: _Row) -> bool:
+    try:
+        if _fast_hash(row) == row.hash:
+            return True
+        return row.recompute() == row.hash  # the slow, exact path decides every mismatch
+    except (TypeError, ValueError, AttributeError):
+        return False
+
+
+def _original_seq(row: _Row) -> int | None:
+    """The sequence number this event was written with, when only its number was changed."""
+    for candidate in range(max(1, row.seq - LOOKAHEAD), row.seq + LOOKAHEAD + 1):
+        if candidate == row.seq:
+            continue
+        try:
+            if row.recompute(seq=candidate) == row.hash:
+                return candidate
+        except (TypeError, ValueError, AttributeError):
+            return None
+    return None
+
+
+def verify_chain(connection: Connection, *, batch: int = 2000) -> ChainReport:
+    """Walk the audit trail in ``seq`` order and check every link of the hash chain.
+
+    Returns the first problem found, classified as:
+
+    - ``edited``: an event's content no longer matches its hash (changed after it was written),
+      or an event was rewritten with a fresh hash (the next event still remembers the old one);
+    - ``deleted``: events are missing (a gap in the numbering, or the next event points to a
+      predecessor that is no longer there);
+    - ``inserted``: an event that was never part of the chain sits in it (a duplicated number,
+      or two events claiming the same predecessor);
+    - ``reordered``: events were moved (an event's predecessor comes after it).
+
+    Streams the events (``yield_per``) with a small look-ahead window, so memory stays flat for
+    millions of events. What a hash chain alone cannot show: events removed from the very end,
+    or events appended at the end by someone who recomputes hashes; compare ``head_seq`` and
+    ``head_hash`` with a copy kept elsewhere (a signed report, a backup) for those.
+    """
+    rows = _stream(connection, batch)
+    window: deque[_Row] = deque()
+
+    def fill() -> None:
+        while len(window) < LOOKAHEAD + 1:
+            nxt = next(rows, None)
+            if nxt is None:
+                return
+            window.append(nxt)
+
+    prev: _Row | None = None
+    count = 0
+    fill()
+    while window:
+        row = window.popleft()
+        fill()
+        count += 1
+        problem = _check(prev, row, window)
+        if problem is not None:
+            rows.close()
+            return ChainReport(intact=False, events=_count_all(connection), first_problem=problem,
+                               head_seq=prev.seq if prev else 0, head_hash=prev.hash if prev else GENESIS_HASH)
+        prev = row
+    return ChainReport(intact=True, events=count, head_seq=prev.seq if prev else 0,
+                       head_hash=prev.hash if prev else GENESIS_HASH)
+
+
+def _count_all(connection: Connection) -> int:
+    return int(connection.execute(select(func.count()).select_from(AuditEvent)).scalar_one())
+
+
+def _check(prev: _Row | None, row: _Row, ahead: deque[_Row]) -> ChainProblem | None:
+    expected_seq = prev.seq + 1 if prev else 1
+    expected_prev = prev.hash if prev else GENESIS_HASH
+    content_ok = _content_ok(row)
+    linked = row.prev_hash == expected_prev
+    if content_ok and linked and row.seq == expected_seq:
+        return None
+    nxt = ahead[0] if ahead else None
+    if prev is not None and row.seq == prev.seq:
+        return ChainProblem(row.seq, "inserted",
+                            f"Event #{row.seq} appears twice: an event was inserted into the audit trail.")
+    if prev is not None and row.prev_hash == prev.prev_hash and row.prev_hash != prev.hash:
+        return ChainProblem(prev.seq, "inserted",
+                            f"Event #{prev.seq} was inserted into the audit trail: it and the event after it "
+                            "both claim the same predecessor.")
+    if not linked:
+        for later in ahead:
+            if later.hash == row.prev_hash:
+                return ChainProblem(row.seq, "reordered",
+                                    f"Event #{row.seq} is out of order: it was written after event "
+                                    f"#{later.seq}, which now comes later.")
+    if not linked and nxt is not None and nxt.prev_hash == expected_prev:
+        return ChainProblem(row.seq, "inserted",
+                            f"Event #{row.seq} was inserted into the audit trail: the event after it follows "
+                            f"event #{expected_seq - 1} directly.")
+    if row.seq > expected_seq:
+        first, last = expected_seq, row.seq - 1
+        span = f"#{first}" if first == last else f"#{first} to #{last}"
+        return ChainProblem(first, "deleted", f"Event {span} was deleted from the audit trail.")
+    if not content_ok:
+        original = _original_seq(row)
+        if original is not None and original > row.seq:
+            return ChainProblem(row.seq, "deleted",
+                                f"Events before #{row.seq} were deleted and the later ones renumbered "
+                                f"(this event was written as #{original}).")
+        if original is not None and original < row.seq:
+            return ChainProblem(row.seq, "inserted",
+                                f"Events were inserted before #{row.seq} and the later ones renumbered "
+                                f"(this event was written as #{original}).")
+        if not linked:
+            return ChainProblem(row.seq, "inserted",
+                                f"Event #{row.seq} does not belong to the audit trail: neither its content "
+                                f"nor its link to event #{expected_seq - 1} check out.")
+        return ChainProblem(row.seq, "edited",
+                            f"Event #{row.seq} was changed after it was written: its content no longer "
+                            "matches its hash.")
+    # Content fine, numbering fine, but the link to the predecessor is broken.
+    if prev is None:
+        return ChainProblem(row.seq, "deleted",
+                            f"The audit trail does not start at its beginning: events before #{row.seq} "
+                            "were deleted.")
+    return ChainProblem(prev.seq, "edited",
+                        f"Event #{prev.seq} was rewritten with a new hash (event #{row.seq} recorded a "
+                        f"different one), or an event between #{prev.seq} and #{row.seq} was deleted.")

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Collection
 from datetime import UTC, datetime
 from pathlib import Path
 
 from db.errors import DatabaseError
 
 DEFAULT_KEEP = 10
+# Tables any Vetta database has had since schema 0001; a restore source must have them all.
+CORE_TABLES = frozenset({"organisation", "party", "vendor", "assessment", "answer", "signoff", "audit_event"})
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
@@ -35,8 +38,16 @@ def backup_to(db_file: Path, dest: Path) -> Path:
                 out.close()
         finally:
             src.close()
-        verify_sqlite_file(tmp)
+        try:
+            verify_sqlite_file(tmp)
+        except DatabaseError as exc:
+            raise DatabaseError(
+                f"The database file {str(db_file)!r} is damaged, so no backup was written ({exc})."
+            ) from exc
         tmp.replace(dest)
+    except DatabaseError:
+        tmp.unlink(missing_ok=True)
+        raise
     except sqlite3.Error as exc:
         tmp.unlink(missing_ok=True)
         raise DatabaseError(f"Backing up {str(db_file)!r} failed: {exc}.") from exc
@@ -46,8 +57,28 @@ def backup_to(db_file: Path, dest: Path) -> Path:
     return dest
 
 
-def backup_before(db_file: Path, reason: str, keep: int = DEFAULT_KEEP) -> Path:
-    """An automatic, rotating backup (daily, before migrations, before a restore)."""
+def configured_keep(db_file: Path) -> int:
+    """How many automatic backups to keep: ``organisation.backup_keep`` (at least 1), else DEFAULT_KEEP."""
+    try:
+        conn = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT backup_keep FROM organisation ORDER BY id LIMIT 1").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return DEFAULT_KEEP
+    if row is None or not isinstance(row[0], int):
+        return DEFAULT_KEEP
+    return max(1, row[0])
+
+
+def backup_before(db_file: Path, reason: str, keep: int | None = None) -> Path:
+    """An automatic, rotating backup (daily, before migrations, before a restore).
+
+    ``keep`` defaults to the organisation's ``backup_keep`` setting.
+    """
+    if keep is None:
+        keep = configured_keep(db_file)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     name = f"{db_file.stem}-{stamp}-{_SAFE.sub('_', reason)}.sqlite3"
     dest = backup_to(db_file, backup_dir(db_file) / name)
@@ -68,7 +99,7 @@ def rotate(db_file: Path, keep: int) -> None:
         old.unlink(missing_ok=True)
 
 
-def daily_backup(db_file: Path, keep: int = DEFAULT_KEEP) -> Path | None:
+def daily_backup(db_file: Path, keep: int | None = None) -> Path | None:
     """Take today's backup unless one exists already."""
     today = datetime.now(UTC).strftime("%Y%m%d")
     if any(p.name.startswith(f"{db_file.stem}-{today}") for p in list_backups(db_file)):
@@ -78,52 +109,88 @@ def daily_backup(db_file: Path, keep: int = DEFAULT_KEEP) -> Path | None:
     return backup_before(db_file, "daily", keep)
 
 
-def verify_sqlite_file(path: Path) -> None:
-    """Raise DatabaseError unless ``path`` is a sound SQLite database with a Vetta schema."""
+def verify_sqlite_file(path: Path, known_revisions: Collection[str] | None = None) -> str | None:
+    """Raise DatabaseError unless ``path`` is a sound SQLite database with a Vetta schema.
+
+    Without ``known_revisions`` an empty database passes (a fresh one being backed up). With it,
+    the file must be a Vetta database (its core tables and one schema revision) whose revision is
+    one of ``known_revisions``: what a restore requires. Returns the schema revision, if any.
+    """
+    revisions: list[str] = []
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            rows = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
+            rows = [str(r[0]) for r in conn.execute("PRAGMA integrity_check").fetchall()]
             if rows != ["ok"]:
                 raise DatabaseError(f"The file {str(path)!r} is damaged: {rows[0]}.")
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            tables = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if "alembic_version" in tables:
+                revisions = [str(r[0]) for r in conn.execute("SELECT version_num FROM alembic_version")]
         finally:
             conn.close()
     except sqlite3.Error as exc:
         raise DatabaseError(f"The file {str(path)!r} is not a readable SQLite database ({exc}).") from exc
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise DatabaseError(f"The file {str(path)!r} is not a readable SQLite database ({exc}).") from exc
     if tables and "alembic_version" not in tables:
         raise DatabaseError(f"The file {str(path)!r} is an SQLite database but not a Vetta database.")
+    if known_revisions is None:
+        return revisions[0] if revisions else None
+    if not tables or not CORE_TABLES <= tables:
+        raise DatabaseError(f"The file {str(path)!r} is an SQLite database but not a Vetta database.")
+    if len(revisions) != 1:
+        raise DatabaseError(f"The file {str(path)!r} has no single schema version, so it is not a usable "
+                            "Vetta database.")
+    if revisions[0] not in known_revisions:
+        raise DatabaseError(f"The file {str(path)!r} was written by a newer version of Vetta (schema "
+                            f"{revisions[0]}); install the newer Vetta to use it.")
+    return revisions[0]
 
 
-def restore(backup_file: Path, db_file: Path) -> Path | None:
+def restore(backup_file: Path, db_file: Path, known_revisions: Collection[str] | None = None) -> Path | None:
     """Replace ``db_file`` by ``backup_file`` after checking the backup; the current file is backed up first.
 
+    With ``known_revisions`` the backup must be a Vetta database at one of those schema revisions.
     Returns the safety backup of the replaced database (None if there was none).
     """
     if not backup_file.is_file():
         raise DatabaseError(f"The backup file {str(backup_file)!r} does not exist.")
-    verify_sqlite_file(backup_file)
+    if backup_file.resolve() == db_file.resolve():
+        raise DatabaseError(f"The file {str(backup_file)!r} is the database itself, not a backup of it.")
+    verify_sqlite_file(backup_file, known_revisions)
     safety: Path | None = None
-    if db_file.exists():
-        try:
-            safety = backup_before(db_file, "before-restore", keep=10_000)
-        except DatabaseError:
-            # A damaged current database is exactly when people restore: keep a raw copy instead.
-            safety = backup_dir(db_file) / f"{db_file.stem}-damaged-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}.sqlite3"
-            safety.parent.mkdir(parents=True, exist_ok=True)
-            safety.write_bytes(db_file.read_bytes())
     tmp = db_file.with_name(db_file.name + ".restoring")
-    src = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
     try:
-        out = sqlite3.connect(tmp)
+        if db_file.exists():
+            try:
+                safety = backup_before(db_file, "before-restore", keep=10_000)
+            except DatabaseError:
+                # A damaged current database is exactly when people restore: keep a raw copy instead,
+                # named outside the backup pattern (never offered for restore, never rotated away).
+                stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+                safety = backup_dir(db_file) / f"{db_file.stem}-{stamp}-damaged.sqlite3.bad"
+                safety.parent.mkdir(parents=True, exist_ok=True)
+                safety.write_bytes(db_file.read_bytes())
+                wal = Path(str(db_file) + "-wal")
+                if wal.exists():
+                    Path(str(safety) + "-wal").write_bytes(wal.read_bytes())
+        src = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
         try:
-            src.backup(out)
-            out.execute("PRAGMA journal_mode = DELETE")
+            out = sqlite3.connect(tmp)
+            try:
+                src.backup(out)
+                out.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                out.close()
         finally:
-            out.close()
-    finally:
-        src.close()
-    for suffix in ("-wal", "-shm"):
-        Path(str(db_file) + suffix).unlink(missing_ok=True)
-    tmp.replace(db_file)
+            src.close()
+        for suffix in ("-wal", "-shm"):
+            Path(str(db_file) + suffix).unlink(missing_ok=True)
+        tmp.replace(db_file)
+    except sqlite3.Error as exc:
+        tmp.unlink(missing_ok=True)
+        raise DatabaseError(f"Restoring {str(backup_file)!r} failed: {exc}.") from exc
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise DatabaseError(f"Restoring {str(backup_file)!r} over {str(db_file)!r} failed: {exc.strerror}.") from exc
     return safety

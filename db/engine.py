@@ -18,11 +18,12 @@ from typing import Any
 import platformdirs
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
-from db.errors import DatabaseError
+from db.errors import ConflictError, DatabaseError, ImmutableRecord, immutable_message
 
 ENV_URL = "VETTA_DATABASE_URL"
 ENV_DATA_DIR = "VETTA_DATA_DIR"
@@ -49,11 +50,16 @@ def resolve_url(explicit: str | None = None) -> str:
 
 def parse_url(url: str) -> URL:
     """Parse and normalise a database URL; a plain file path is taken as an SQLite file."""
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        raise DatabaseError(f"The database address {url!r} contains control characters; check it and try again.")
     if "://" not in url:
-        url = f"sqlite:///{Path(url).expanduser().resolve()}"
+        try:
+            url = f"sqlite:///{Path(url).expanduser().resolve()}"
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise DatabaseError(f"The database file name {url!r} is not usable ({exc}).") from exc
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError, TypeError) as exc:
         raise DatabaseError(f"The database address {url!r} is not a valid database URL.") from exc
     if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("", "psycopg2"):
         parsed = parsed.set(drivername="postgresql+psycopg")
@@ -115,6 +121,11 @@ def make_engine(url: str | None = None, *, create_dir: bool = True, echo: bool =
         engine = create_engine(parsed, **kwargs)
     except (NoSuchModuleError, ImportError) as exc:
         raise DatabaseError(f"No driver is installed for {parsed.get_backend_name()!r} databases.") from exc
+    except (ArgumentError, ValueError, TypeError) as exc:
+        raise DatabaseError(
+            f"The database address {parsed.render_as_string(hide_password=True)!r} is not valid "
+            f"({str(exc).splitlines()[0]})."
+        ) from exc
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
@@ -132,8 +143,16 @@ def unit_of_work(engine: Engine, actor: str | None = None) -> Iterator[Session]:
     try:
         yield session
         session.commit()
-    except BaseException:
+    except BaseException as exc:
         session.rollback()
+        refused = immutable_message(exc) if isinstance(exc, DBAPIError) else None
+        if refused is not None:  # a trigger refused to change a decided record: one sentence
+            raise ImmutableRecord(refused) from exc
+        if isinstance(exc, StaleDataError):  # the version column caught a save racing ours
+            raise ConflictError(
+                "Someone else saved this record at the same moment; nothing of yours was written. "
+                "Reload it and make your change again."
+            ) from exc
         raise
     finally:
         session.close()

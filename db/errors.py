@@ -15,10 +15,44 @@ class ConflictError(DatabaseError):
     """Someone else saved the same record since it was read (optimistic locking)."""
 
 
+class ImmutableRecord(DatabaseError):
+    """A decided assessment, its answers, its sign-off or the audit trail was asked to change.
+
+    Database triggers (db/triggers.py) refuse such changes whatever the path (app, CLI, plain SQL);
+    ``explain`` turns their error into this exception.
+    """
+
+
+class DamagedDatabase(DatabaseError):
+    """The database file is corrupt or is not a database; ``backup`` names the latest backup, if any."""
+
+    def __init__(self, message: str, path: object = None, backup: object = None, problem: str = "") -> None:
+        super().__init__(message)
+        self.path = path
+        self.backup = backup
+        self.problem = problem or message
+
+
+IMMUTABLE_MARKER = "vetta:immutable:"
+
+
+def immutable_message(exc: BaseException) -> str | None:
+    """The sentence of a trigger refusal hidden in a driver exception, or None."""
+    text = str(getattr(exc, "orig", None) or exc)
+    at = text.find(IMMUTABLE_MARKER)
+    if at < 0:
+        return None
+    sentence = text[at + len(IMMUTABLE_MARKER):].strip().splitlines()[0].strip()
+    return sentence[0].upper() + sentence[1:] if sentence else "This record can no longer be changed."
+
+
 def explain(exc: BaseException, url: object = None) -> DatabaseError:
     """Turn a driver exception into one sentence a user can act on."""
     if isinstance(exc, DatabaseError):
         return exc
+    immutable = immutable_message(exc)
+    if immutable is not None:
+        return ImmutableRecord(immutable)
     where = ""
     render = getattr(url, "render_as_string", None)
     if callable(render):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy.engine import Engine
 
@@ -17,8 +17,16 @@ from db.errors import DatabaseError, explain
 def open_database(url: str | None = None, *, upgrade: bool = True, daily_backup: bool = True) -> Engine:
     """Open the database at ``url`` and bring its schema up to date (backing it up first).
 
-    Raises DatabaseError with a user-facing sentence on any problem.
+    Raises DatabaseError with a user-facing sentence on any problem; for a damaged SQLite file, a
+    ``DamagedDatabase`` whose sentence names the latest backup and the command that restores it
+    (see desktop/services/recovery.py). An SQLite file is checked (PRAGMA quick_check) first.
     """
+    from desktop.services import recovery
+
+    try:
+        recovery.probe(url)
+    except DatabaseError as exc:
+        _reraise_with_hint(exc, url)
     engine = make_engine(url)
     try:
         if upgrade:
@@ -28,13 +36,25 @@ def open_database(url: str | None = None, *, upgrade: bool = True, daily_backup:
         path = sqlite_path(engine.url)
         if daily_backup and path is not None and path.exists():
             backups.daily_backup(path)
-    except DatabaseError:
+    except DatabaseError as exc:
         engine.dispose()
-        raise
+        _reraise_with_hint(exc, url)
     except Exception as exc:
         engine.dispose()
-        raise explain(exc, engine.url) from exc
+        _reraise_with_hint(explain(exc, engine.url), url, cause=exc)
     return engine
+
+
+def _reraise_with_hint(error: DatabaseError, url: str | None, cause: BaseException | None = None) -> NoReturn:
+    """Raise ``error``, or its version naming the latest backup when the SQLite file is damaged."""
+    from desktop.services import recovery
+
+    hinted = recovery.with_restore_hint(error, url)
+    if hinted is error:
+        if cause is not None:
+            raise error from cause
+        raise error
+    raise hinted from error
 
 
 @dataclass
@@ -94,13 +114,8 @@ def backup_database(url: str | None = None, output: Path | None = None) -> Path:
 def restore_database(backup_file: Path, url: str | None = None) -> Path | None:
     """Replace the database with ``backup_file`` (checked first); returns the safety copy."""
     path = _require_sqlite_file(url)
-    safety = backups.restore(backup_file, path)
-    engine = make_engine(str(path))
-    try:
-        migrate.ensure_known(engine)
-    finally:
-        engine.dispose()
-    return safety
+    known = {rev.revision for rev in migrate.script_directory().walk_revisions()}
+    return backups.restore(backup_file, path, known)
 
 
 def latest_backup(url: str | None = None) -> Path | None:

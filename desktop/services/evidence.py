@@ -45,10 +45,10 @@ def _info(f: EvidenceFile) -> EvidenceInfo:
 def safe_filename(name: str) -> str:
     """The last component of ``name``: no folders, no path separators, no control characters."""
     base = PurePath(name.replace("\\", "/")).name
-    base = "".join(ch for ch in base if ch.isprintable() and ch not in "/\\\x00").strip().lstrip(".")
+    base = "".join(ch for ch in base if ch.isprintable() and ch not in "/\\\x00").lstrip(". ").rstrip()
     if not base:
         raise UserError(f"The file name {name!r} is not usable; rename the file and try again.")
-    return base[:255]
+    return base[:255].rstrip()
 
 
 def max_bytes(session: Session) -> int:

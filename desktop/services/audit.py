@@ -1,0 +1,158 @@
+"""Reading and verifying the audit trail (the trail itself is written by db/audit.py on every flush)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import col, select
+
+from db.audit import ChainReport, verify_chain
+from db.engine import read_session
+from db.errors import explain
+from db.models import AuditEvent, Party, Vendor, search_key
+from desktop.core.errors import NotFound, UserError
+
+ACTION_LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "create": "created", "update": "changed", "archive": "archived", "restore": "restored",
+        "delete": "deleted", "decision": "decided", "status": "status changed", "signature": "signed",
+    },
+    "es": {
+        "create": "creado", "update": "modificado", "archive": "archivado", "restore": "restaurado",
+        "delete": "eliminado", "decision": "decidido", "status": "cambio de estado", "signature": "firmado",
+    },
+}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One audit event, ready to show."""
+
+    id: int
+    seq: int
+    occurred_at: datetime
+    actor: str
+    action: str
+    record_type: str
+    record_id: int | None
+    vendor_id: int | None
+    changes: tuple[FieldChange, ...]
+
+    @property
+    def record(self) -> str:
+        return f"{self.record_type.replace('_', ' ')} #{self.record_id}" if self.record_id else self.record_type
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq, "occurred_at": self.occurred_at.isoformat(), "actor": self.actor,
+            "action": self.action, "record_type": self.record_type, "record_id": self.record_id,
+            "vendor_id": self.vendor_id,
+            "changes": {c.field: {"before": c.before, "after": c.after} for c in self.changes},
+        }
+
+
+def _entry(e: AuditEvent) -> AuditEntry:
+    assert e.id is not None
+    try:
+        raw = json.loads(e.changes_json)
+    except ValueError:
+        raw = {}
+    changes = tuple(
+        FieldChange(str(k), v[0] if isinstance(v, list) and len(v) == 2 else None,
+                    v[1] if isinstance(v, list) and len(v) == 2 else v)
+        for k, v in sorted(raw.items())
+    ) if isinstance(raw, dict) else ()
+    return AuditEntry(e.id, e.seq, e.occurred_at, e.actor, e.action, e.record_type, e.record_id, e.vendor_id,
+                      changes)
+
+
+def verify_audit_trail(engine: Engine) -> ChainReport:
+    """Walk the whole hash chain; the report says intact or names the first problem."""
+    try:
+        with engine.connect() as conn:
+            return verify_chain(conn)
+    except Exception as exc:
+        raise explain(exc, engine.url) from exc
+
+
+def missing_guards(engine: Engine) -> list[str]:
+    """Names of the immutability triggers that should be there but are not (someone removed them)."""
+    from db import triggers
+
+    try:
+        with engine.connect() as conn:
+            return sorted(triggers.missing(conn))
+    except Exception as exc:
+        raise explain(exc, engine.url) from exc
+
+
+def resolve_vendor(engine: Engine, name_or_id: str) -> int:
+    """A vendor named by its id or its (case- and accent-insensitive) name."""
+    text = name_or_id.strip()
+    with read_session(engine) as session:
+        if text.isdigit():
+            vendor = session.get(Vendor, int(text))
+            if vendor is not None and vendor.id is not None:
+                return vendor.id
+        ids = session.exec(
+            select(col(Vendor.id)).join(Party, col(Party.id) == col(Vendor.party_id))
+            .where(col(Party.name_normalised) == search_key(text))
+        ).all()
+    if len(ids) == 1 and ids[0] is not None:
+        return int(ids[0])
+    if len(ids) > 1:
+        raise UserError(f"Several vendors are called {text!r}; give the vendor's number instead.")
+    raise NotFound(f"There is no vendor {text!r}; `vetta vendors list` shows them.")
+
+
+def event_ids(engine: Engine, vendor_id: int | None = None, limit: int | None = None) -> list[int]:
+    """Ids of the audit events (of one vendor, or all), newest first."""
+    stmt = select(col(AuditEvent.id)).order_by(col(AuditEvent.seq).desc())
+    if vendor_id is not None:
+        stmt = stmt.where(col(AuditEvent.vendor_id) == vendor_id)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    with read_session(engine) as session:
+        return [int(i) for i in session.exec(stmt).all() if i is not None]
+
+
+def events_by_id(engine: Engine, ids: list[int]) -> dict[int, AuditEntry]:
+    """The events with these ids (one query), keyed by id."""
+    if not ids:
+        return {}
+    with read_session(engine) as session:
+        rows = session.exec(select(AuditEvent).where(col(AuditEvent.id).in_(ids))).all()
+        return {entry.id: entry for entry in map(_entry, rows)}
+
+
+def audit_log(engine: Engine, vendor: str | None = None, limit: int | None = 50) -> list[AuditEntry]:
+    """The trail, newest first, optionally of one vendor (name or id)."""
+    if limit is not None and limit < 1:
+        raise UserError(f"The limit must be a positive number, not {limit}.")
+    vendor_id = resolve_vendor(engine, vendor) if vendor else None
+    ids = event_ids(engine, vendor_id, limit)
+    found = events_by_id(engine, ids)
+    return [found[i] for i in ids if i in found]
+
+
+def describe_value(value: Any) -> str:
+    """A short, readable rendering of a before/after value."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dict) and "sha256" in value:
+        return f"file {str(value['sha256'])[:12]}… ({value.get('size', '?')} bytes)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 120 else text[:117] + "…"

@@ -1,0 +1,155 @@
+"""The History tab: the audit trail of one vendor (or of everything), newest first.
+
+``HistoryView(engine, vendor_id)`` is a self-contained widget; the vendor editor embeds it as its
+History tab and calls ``reload()`` after a save. Rows come from SQL by id and are cached by page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, Slot
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
+from sqlalchemy.engine import Engine
+
+from desktop.services.audit import AuditEntry, describe_value, event_ids, events_by_id
+
+PAGE = 200
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("time", QCoreApplication.translate("HistoryModel", "Time (UTC)")),
+    ("actor", QCoreApplication.translate("HistoryModel", "Who")),
+    ("action", QCoreApplication.translate("HistoryModel", "Action")),
+    ("record", QCoreApplication.translate("HistoryModel", "Record")),
+    ("changes", QCoreApplication.translate("HistoryModel", "Changes (before → after)")),
+)
+
+
+def _action_label(action: str) -> str:
+    labels = {
+        "create": QCoreApplication.translate("HistoryModel", "created"),
+        "update": QCoreApplication.translate("HistoryModel", "changed"),
+        "archive": QCoreApplication.translate("HistoryModel", "archived"),
+        "restore": QCoreApplication.translate("HistoryModel", "restored"),
+        "delete": QCoreApplication.translate("HistoryModel", "deleted"),
+        "decision": QCoreApplication.translate("HistoryModel", "decided"),
+        "status": QCoreApplication.translate("HistoryModel", "status changed"),
+        "signature": QCoreApplication.translate("HistoryModel", "signed"),
+    }
+    return labels.get(action, action)
+
+
+def changes_text(entry: AuditEntry) -> str:
+    return "\n".join(f"{c.field}: {describe_value(c.before)} → {describe_value(c.after)}"
+                     for c in entry.changes if c.field != "id")
+
+
+class HistoryModel(QAbstractTableModel):
+    """Audit events over ids (newest first); the rows of a page are fetched in one query."""
+
+    def __init__(self, engine: Engine, vendor_id: int | None = None, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._engine = engine
+        self._vendor_id = vendor_id
+        self._ids: list[int] = []
+        self._cache: dict[int, AuditEntry] = {}
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._ids = event_ids(self._engine, self._vendor_id)
+        self._cache.clear()
+        self.endResetModel()
+
+    def set_vendor(self, vendor_id: int | None) -> None:
+        self._vendor_id = vendor_id
+        self.reload()
+
+    def entry(self, row: int) -> AuditEntry | None:
+        if not 0 <= row < len(self._ids):
+            return None
+        event_id = self._ids[row]
+        if event_id not in self._cache:
+            start = (row // PAGE) * PAGE
+            self._cache.update(events_by_id(self._engine, self._ids[start:start + PAGE]))
+        return self._cache.get(event_id)
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            return QCoreApplication.translate("HistoryModel", COLUMNS[section][1])
+        if orientation == Qt.Orientation.Vertical:
+            return section + 1
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.column() >= len(COLUMNS):
+            return None
+        entry = self.entry(index.row())
+        if entry is None:
+            return None
+        key = COLUMNS[index.column()][0]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if key == "time":
+                return f"{entry.occurred_at:%Y-%m-%d %H:%M:%S}"
+            if key == "actor":
+                return entry.actor
+            if key == "action":
+                return _action_label(entry.action)
+            if key == "record":
+                return entry.record
+            return changes_text(entry)
+        if role == Qt.ItemDataRole.UserRole:
+            return entry.seq
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        return None
+
+
+class HistoryView(QWidget):
+    """The audit trail of ``vendor_id`` (None: of the whole database), with a Refresh button."""
+
+    def __init__(self, engine: Engine, vendor_id: int | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = HistoryModel(engine, vendor_id, self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.summary = QLabel(self)
+        self.refresh_button = QPushButton(self.tr("Refresh"), self)
+        self.refresh_button.clicked.connect(self.reload)
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.refresh_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table)
+        self._update_summary()
+
+    @Slot()
+    def reload(self) -> None:
+        self.model.reload()
+        self._update_summary()
+
+    def set_vendor(self, vendor_id: int | None) -> None:
+        self.model.set_vendor(vendor_id)
+        self._update_summary()
+
+    def _update_summary(self) -> None:
+        self.summary.setText(self.tr("%n change(s) recorded; every change is kept with who made it and when.",
+                                     "", self.model.rowCount()))
+        self.table.resizeRowsToContents()

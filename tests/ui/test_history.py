@@ -1,0 +1,46 @@
+"""The History widget: the audit trail with time, actor, action, record and field-level changes."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from db.engine import unit_of_work
+from db.models import Vendor
+from desktop.services.audit import resolve_vendor
+from desktop.ui.history import HistoryModel, HistoryView
+
+
+def test_history_model_passes_qtmodeltester(qtmodeltester, demo_engine):
+    model = HistoryModel(demo_engine, None)
+    qtmodeltester.check(model)
+    assert model.rowCount() > 50
+    vendor_model = HistoryModel(demo_engine, resolve_vendor(demo_engine, "Scalewise Data Inc."))
+    qtmodeltester.check(vendor_model)
+    assert 0 < vendor_model.rowCount() < model.rowCount()
+
+
+def test_history_view_shows_a_change_with_before_and_after(qtbot, demo_engine):
+    vendor_id = resolve_vendor(demo_engine, "Clearlabel Cooperativa S.Coop.")
+    view = HistoryView(demo_engine, vendor_id)
+    qtbot.addWidget(view)
+    before = view.model.rowCount()
+    with unit_of_work(demo_engine, "maria") as s:
+        vendor = s.get(Vendor, vendor_id)
+        assert vendor is not None
+        vendor.tier = "critical"
+    qtbot.mouseClick(view.refresh_button, Qt.MouseButton.LeftButton)
+    assert view.model.rowCount() == before + 1
+    row = [view.model.index(0, c).data() for c in range(view.model.columnCount())]
+    assert row[1] == "maria" and row[2] == "changed" and row[3] == f"vendor #{vendor_id}"
+    assert "tier: " in row[4] and "→ critical" in row[4]
+    assert view.model.index(0, 0).data(Qt.ItemDataRole.UserRole) > view.model.index(1, 0).data(
+        Qt.ItemDataRole.UserRole)
+    assert str(before + 1) in view.summary.text()
+
+
+def test_history_view_of_a_vendor_without_changes(qtbot, engine):
+    view = HistoryView(engine, 12345)
+    qtbot.addWidget(view)
+    assert view.model.rowCount() == 0
+    view.set_vendor(None)
+    assert view.model.rowCount() == 0
