@@ -148,13 +148,13 @@ def make_assessment(engine: Engine, *, n_questions: int = 8, n_parties: int = 3,
         sources = ["rule", "preparer", "vendor"]
         prev_id: int | None = None
         if with_previous:
-            prev = Assessment(vendor_id=vendor.id, template_id=tpl.id, series_version=1, status="approved",
+            prev = Assessment(vendor_id=vendor.id, template_id=tpl.id, series_version=1, status="draft",
                               preparer=preparer, approver="Old Approver", decided_at=datetime(2025, 1, 10, tzinfo=UTC))
             s.add(prev)
             s.flush()
             prev_id = prev.id
         a = Assessment(vendor_id=vendor.id, template_id=tpl.id, series_version=2 if with_previous else 1,
-                       previous_id=prev_id, status=status, preparer=preparer, rating="conditionally_neutral",
+                       previous_id=prev_id, status="draft", preparer=preparer, rating="conditionally_neutral",
                        score=71.5, as_of=date.today(), submitted_at=datetime.now(UTC),
                        findings_json=json.dumps([
                            {"severity": "blocker", "code": "COMPETITOR", "message":
@@ -205,6 +205,11 @@ def make_assessment(engine: Engine, *, n_questions: int = 8, n_parties: int = 3,
         for j, eid in enumerate(evidence_ids):
             if j >= n_questions:
                 s.add(EvidenceLink(evidence_id=eid, record_type="assessment", record_id=a.id))
+        s.flush()
+        # Decide last: the database refuses answers added to a decided assessment.
+        if with_previous:
+            prev.status = "approved"
+        a.status = status
         return Built(a.id, vendor.id, vp.id, prev_id)
 
 
@@ -235,13 +240,24 @@ def test_model_reads_the_assessment_from_the_tables(engine: Engine) -> None:
     assert soc2.days_left == 20
 
 
-def test_model_in_spanish_and_without_ownership_analysis(engine: Engine) -> None:
+def test_model_in_spanish_with_the_real_ownership_analysis(engine: Engine) -> None:
     from desktop.services.reports import build_report_model
 
     built = make_assessment(engine)
     model = build_report_model(engine, built.assessment_id, "es")
     assert model.blockers[0].message.startswith("Un competidor")
     assert model.sections[0].answers[0].text.startswith("¿Cumple")
-    # this branch has no desktop.services.ownership: the analysis is reported as not available
+    # the analysis runs on the recorded interests: Contoso's 49% through its ventures arm
+    assert model.ownership.available is True
+    stakes = {p.name: p for p in model.ownership.parties}
+    assert stakes[COMPETITOR].economic[1] == 49
+    assert model.ownership.nodes
+
+
+def test_model_without_ownership_analysis(engine: Engine) -> None:
+    from desktop.services.reports import build_report_model
+
+    built = make_assessment(engine)
+    model = build_report_model(engine, built.assessment_id, "en", use_analysis=False)
     assert model.ownership.available is False
     assert model.ownership.nodes  # the chart still comes from the recorded interests
