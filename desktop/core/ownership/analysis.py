@@ -24,7 +24,7 @@ from desktop.core.ownership.model import (
     Range,
     Thresholds,
 )
-from desktop.core.ownership.stakes import control_closure, effective_stakes, group_stake
+from desktop.core.ownership.stakes import control_closure, effective_stakes, group_stake, reaches_control
 
 DEFAULT_THRESHOLDS = Thresholds()
 SEVERITY_ORDER = {"blocker": 0, "major": 1, "minor": 2, "info": 3}
@@ -318,7 +318,7 @@ def analyze_graph(graph: Graph, subject_id: int, as_of: date, thresholds: Thresh
     able |= {h for h, held in web.board_control.items() if held - {h}}
     controllers: set[int] = set()
     for pid in web_nodes & able:
-        if subject_id in control_closure([pid], votes_lo, web.board_control, thresholds.control):
+        if reaches_control(pid, subject_id, votes_lo, web.board_control, thresholds.control):
             controllers.add(pid)
 
     # ---- competitor groups

@@ -380,3 +380,35 @@ def control_closure(seeds: Iterable[int], votes: Mapping[int, Sequence[tuple[int
                 controlled.add(held)
                 queue.append(held)
     return controlled
+
+
+def reaches_control(seed: int, target: int, votes: Mapping[int, Sequence[tuple[int, float]]],
+             board_control: Mapping[int, Iterable[int]], threshold: float) -> bool:
+    """Whether ``target`` is in ``control_closure([seed], ...)``: the same walk, stopped as soon as the
+    target is controlled (the closure only grows, so the answer cannot change afterwards)."""
+    controlled: set[int] = set()
+    tally: dict[int, float] = {}
+    queue = [seed]
+    done: set[int] = set()
+    while queue:
+        node = queue.pop()
+        if node in done:
+            continue
+        done.add(node)
+        for held, share in votes.get(node, ()):
+            if held == seed or held in controlled:
+                continue
+            total = tally.get(held, 0.0) + share
+            tally[held] = total
+            if total > threshold + 1e-12:
+                if held == target:
+                    return True
+                controlled.add(held)
+                queue.append(held)
+        for held in board_control.get(node, ()):
+            if held != seed and held not in controlled:
+                if held == target:
+                    return True
+                controlled.add(held)
+                queue.append(held)
+    return False
