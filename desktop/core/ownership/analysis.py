@@ -6,10 +6,12 @@ docs/ownership.md: stakes of every party, competitor groups, people ties and fin
 
 from __future__ import annotations
 
+import gc
 import re
 from calendar import monthrange
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -266,8 +268,29 @@ def _gap_days(a: InterestInfo, b: InterestInfo) -> int:
     return 0
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: the analysis builds a great many small containers and no
+    reference cycles, and the collector's repeated scans of the heap would cost about a fifth of
+    its time on large webs. Reference counting still frees everything at once."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def analyze_graph(graph: Graph, subject_id: int, as_of: date, thresholds: Thresholds = DEFAULT_THRESHOLDS,
                   lang: str = "en", max_paths: int = 5) -> dict[str, Any]:
+    """The analysis of ``subject_id`` as of ``as_of`` (see the module docstring)."""
+    with _gc_paused():
+        return _analyze(graph, subject_id, as_of, thresholds, lang, max_paths)
+
+
+def _analyze(graph: Graph, subject_id: int, as_of: date, thresholds: Thresholds, lang: str,
+             max_paths: int) -> dict[str, Any]:
     parties = graph.parties
     subject = parties[subject_id]
     name = {pid: p.name for pid, p in parties.items()}
