@@ -6,10 +6,12 @@ docs/ownership.md: stakes of every party, competitor groups, people ties and fin
 
 from __future__ import annotations
 
+import gc
 import re
 from calendar import monthrange
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -24,7 +26,7 @@ from desktop.core.ownership.model import (
     Range,
     Thresholds,
 )
-from desktop.core.ownership.stakes import control_closure, effective_stakes, group_stake
+from desktop.core.ownership.stakes import control_closure, effective_stakes, group_stake, reaches_control
 
 DEFAULT_THRESHOLDS = Thresholds()
 SEVERITY_ORDER = {"blocker": 0, "major": 1, "minor": 2, "info": 3}
@@ -81,7 +83,7 @@ def add_months(day: date, months: int) -> date:
 
 
 def _r(lo: float, hi: float) -> list[float]:
-    return [round(min(lo, 100.0), 6), round(min(hi, 100.0), 6)]
+    return [round(100.0 if lo > 100.0 else lo, 6), round(100.0 if hi > 100.0 else hi, 6)]
 
 
 @dataclass
@@ -98,8 +100,16 @@ class _Web:
         holdings: dict[int, list[tuple[int, float, float]]] = {}
         held_by: dict[int, list[int]] = {}
         for (h, s), (lo, hi) in pairs.items():
-            holdings.setdefault(h, []).append((s, lo / 100.0, hi / 100.0))
-            held_by.setdefault(s, []).append(h)
+            row = holdings.get(h)
+            if row is None:
+                holdings[h] = [(s, lo / 100.0, hi / 100.0)]
+            else:
+                row.append((s, lo / 100.0, hi / 100.0))
+            back = held_by.get(s)
+            if back is None:
+                held_by[s] = [h]
+            else:
+                back.append(h)
         return holdings, held_by
 
 
@@ -126,25 +136,36 @@ def build_web(interests: Iterable[InterestInfo], control_threshold: float) -> tu
     not counted twice; the analysis uses them to narrow the computed range."""
     interests = list(interests)
     direct_adj: dict[int, list[int]] = {}
-    for i in interests:
-        if i.type in OWNERSHIP_TYPES and i.direct_or_indirect != "indirect":
-            direct_adj.setdefault(i.holder, []).append(i.subject)
+    if any(i.direct_or_indirect == "indirect" for i in interests):  # only then is the chain needed
+        for i in interests:
+            if i.type in OWNERSHIP_TYPES and i.direct_or_indirect != "indirect":
+                direct_adj.setdefault(i.holder, []).append(i.subject)
     econ: dict[tuple[int, int], Range] = {}
     votes: dict[tuple[int, int], Range] = {}
     summaries: list[InterestInfo] = []
     unknown: list[InterestInfo] = []
     board: dict[int, set[int]] = {}
     for i in interests:
-        if i.type in OWNERSHIP_TYPES:
+        kind = i.type
+        if kind == "shareholding" or kind == "voting_rights":
             if i.direct_or_indirect == "indirect" and _reaches(i.holder, i.subject, direct_adj):
                 summaries.append(i)
                 continue
-            if not i.share_known:
-                unknown.append(i)
-            target = econ if i.type == "shareholding" else votes
-            lo, hi = i.share_range
-            old = target.get((i.holder, i.subject), (0.0, 0.0))
-            target[(i.holder, i.subject)] = (min(100.0, old[0] + lo), min(100.0, old[1] + hi))
+            exact = i.share_exact
+            if exact is not None:  # InterestInfo.share_range, inlined: this loop runs per interest
+                lo = hi = float(exact)
+            else:
+                if i.share_min is None and i.share_max is None:
+                    unknown.append(i)
+                lo = 0.0 if i.share_min is None else float(i.share_min)
+                hi = 100.0 if i.share_max is None else float(i.share_max)
+            target = econ if kind == "shareholding" else votes
+            pair = (i.holder, i.subject)
+            old = target.get(pair)
+            if old is None:
+                target[pair] = (min(100.0, 0.0 + lo), min(100.0, 0.0 + hi))
+            else:
+                target[pair] = (min(100.0, old[0] + lo), min(100.0, old[1] + hi))
         elif i.type == "appointment_of_board":
             lo = i.share_range[0] if i.share_known else 0.0
             if lo > control_threshold or _MAJORITY.search(i.details or "") or _MAJORITY.search(i.role_title or ""):
@@ -155,32 +176,74 @@ def build_web(interests: Iterable[InterestInfo], control_threshold: float) -> tu
     return _Web(econ, votes, unknown, board), summaries
 
 
-def _paths(subject: int, web: _Web, limit: int, max_depth: int = 12) -> dict[int, list[list[int]]]:
+class _PathTree:
+    """Up to ``limit`` simple paths from each upstream party to the subject, shortest first, found by
+    one breadth-first walk from the subject (paths longer than ``max_depth`` parties are not
+    extended). Every path extends a shorter one by one holder, so a path is stored as its last
+    holder and a pointer to the path it extends, and its JSON is built once from its parent's JSON:
+    the work is proportional to the paths reported, not to their length times the web."""
+
+    def __init__(self, subject: int, held_by: dict[int, list[int]], limit: int, max_depth: int = 12) -> None:
+        self.node: list[int] = [subject]
+        self.parent: list[int] = [-1]
+        self.length: list[int] = [1]
+        self.found: dict[int, list[int]] = {}
+        if limit <= 0:
+            return
+        found = self.found
+        node_of, parent_of, length_of = self.node, self.parent, self.length
+        queue: deque[tuple[int, list[int]]] = deque([(0, [subject])])
+        while queue:
+            pid, path = queue.popleft()
+            size = len(path)
+            if size > max_depth:
+                continue
+            for holder in held_by.get(path[-1], ()):
+                if holder in path:
+                    continue
+                bucket = found.get(holder)
+                if bucket is None:
+                    bucket = found[holder] = []
+                elif len(bucket) >= limit:
+                    continue
+                new_id = len(node_of)
+                node_of.append(holder)
+                parent_of.append(pid)
+                length_of.append(size + 1)
+                bucket.append(new_id)
+                queue.append((new_id, [*path, holder]))
+
+    def nodes(self, pid: int) -> list[int]:
+        """The parties of path ``pid`` from the holder to the subject."""
+        out: list[int] = []
+        while pid >= 0:
+            out.append(self.node[pid])
+            pid = self.parent[pid]
+        return out
+
+    def json(self, head: Callable[[int], dict[str, Any]],
+             hop: Callable[[int, int], dict[str, Any]]) -> dict[int, list[list[dict[str, Any]]]]:
+        """The JSON of every path, per holder: ``head(party)`` then ``hop(holder, held)`` per hop.
+        Paths share the (read-only) hop dicts of the hops they have in common."""
+        node_of, parent_of = self.node, self.parent
+        tails: list[list[dict[str, Any]]] = [[]] * len(node_of)  # the hops of each path
+        for pid in range(1, len(node_of)):
+            parent = parent_of[pid]
+            tails[pid] = [hop(node_of[pid], node_of[parent]), *tails[parent]]
+        return {holder: [[head(holder), *tails[pid]] for pid in ids] for holder, ids in self.found.items()}
+
+
+def _paths(subject: int, web: _Web, limit: int, max_depth: int = 12) -> _PathTree:
     """Up to ``limit`` simple paths from each upstream party to the subject, shortest first."""
     held_by: dict[int, list[int]] = {}
-    for h, s in set(web.econ) | set(web.votes):
+    for h, s in web.votes.keys() | web.econ.keys():
         held_by.setdefault(s, []).append(h)
     for lst in held_by.values():
         lst.sort()
-    found: dict[int, list[list[int]]] = {}
-    queue: deque[list[int]] = deque([[subject]])
-    while queue:
-        path = queue.popleft()
-        if len(path) > max_depth:
-            continue
-        tail = path[-1]
-        for holder in held_by.get(tail, ()):
-            if holder in path:
-                continue
-            bucket = found.setdefault(holder, [])
-            if len(bucket) >= limit:
-                continue
-            new = [*path, holder]
-            bucket.append(new[::-1])
-            queue.append(new)
-    return found
+    return _PathTree(subject, held_by, limit, max_depth)
 
 
+_ROLE_OR_OWNERSHIP = ROLE_TYPES | OWNERSHIP_TYPES
 _ROLE_RANK = {"senior_managing_official": 0, "board_chair": 1, "board_member": 2, "shareholding": 3}
 
 
@@ -205,12 +268,41 @@ def _gap_days(a: InterestInfo, b: InterestInfo) -> int:
     return 0
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: the analysis builds a great many small containers and no
+    reference cycles, and the collector's repeated scans of the heap would cost about a fifth of
+    its time on large webs. Reference counting still frees everything at once."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def analyze_graph(graph: Graph, subject_id: int, as_of: date, thresholds: Thresholds = DEFAULT_THRESHOLDS,
                   lang: str = "en", max_paths: int = 5) -> dict[str, Any]:
+    """The analysis of ``subject_id`` as of ``as_of`` (see the module docstring)."""
+    with _gc_paused():
+        return _analyze(graph, subject_id, as_of, thresholds, lang, max_paths)
+
+
+def _analyze(graph: Graph, subject_id: int, as_of: date, thresholds: Thresholds, lang: str,
+             max_paths: int) -> dict[str, Any]:
     parties = graph.parties
     subject = parties[subject_id]
     name = {pid: p.name for pid, p in parties.items()}
-    active = [i for i in graph.interests if i.active_on(as_of)]
+    # One pass over the interests: active on the day (the web) and started by it (roles, history).
+    active: list[InterestInfo] = []
+    role_interests: list[InterestInfo] = []
+    for i in graph.interests:
+        if i.start is None or i.start <= as_of:
+            if i.type in _ROLE_OR_OWNERSHIP:
+                role_interests.append(i)
+            if i.end is None or as_of <= i.end:
+                active.append(i)
     web, summaries = build_web(active, thresholds.control)
     econ_hold, econ_by = web.holdings("econ")
     same_votes = web.votes == web.econ  # votes follow shares everywhere: one solve serves both
@@ -241,15 +333,18 @@ def analyze_graph(graph: Graph, subject_id: int, as_of: date, thresholds: Thresh
     for (h, held), (lo, _hi) in web.votes.items():
         if lo > 0:
             votes_lo.setdefault(h, []).append((held, lo))
+    # A party alone controls something only if it holds more than the threshold of some entity's votes
+    # or a board-majority right itself: only such parties can control the subject, and only their
+    # control closure is walked.
+    limit = thresholds.control + 1e-12
+    able = {h for h, held in votes_lo.items() if any(share > limit and e != h for e, share in held)}
+    able |= {h for h, held in web.board_control.items() if held - {h}}
     controllers: set[int] = set()
-    for pid in web_nodes:
-        if pid in votes_lo or pid in web.board_control:
-            if subject_id in control_closure([pid], votes_lo, web.board_control, thresholds.control):
-                controllers.add(pid)
+    for pid in web_nodes & able:
+        if reaches_control(pid, subject_id, votes_lo, web.board_control, thresholds.control):
+            controllers.add(pid)
 
     # ---- competitor groups
-    role_interests = [i for i in graph.interests if i.started_by(as_of) and
-                      (i.type in ROLE_TYPES or i.type in OWNERSHIP_TYPES)]
     chain_entities = {pid for pid in web_nodes if parties[pid].kind == "entity"} | {subject_id}
     chain_people = {i.holder for i in role_interests if i.subject in chain_entities
                     and parties.get(i.holder) and parties[i.holder].kind == "person"}
@@ -277,7 +372,7 @@ def analyze_graph(graph: Graph, subject_id: int, as_of: date, thresholds: Thresh
             member_group.setdefault(m, c.name)
 
     # ---- paths
-    paths = _paths(subject_id, web, max_paths)
+    tree = _paths(subject_id, web, max_paths)
 
     hop_cache: dict[tuple[int, int], dict[str, Any]] = {}
 
@@ -289,11 +384,10 @@ def analyze_graph(graph: Graph, subject_id: int, as_of: date, thresholds: Thresh
             got = hop_cache[(holder, held)] = {"name": name[held], "share": _r(*e), "voting": _r(*v)}
         return got
 
-    def path_json(path: list[int]) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = [{"name": name[path[0]], "share": None, "voting": None}]
-        for k in range(1, len(path)):
-            out.append(dict(hop(path[k - 1], path[k])))
-        return out
+    def head(pid: int) -> dict[str, Any]:
+        return {"name": name[pid], "share": None, "voting": None}
+
+    paths_json = tree.json(head, hop)
 
     def path_text(path: list[int]) -> str:
         parts = [name[path[0]]]
@@ -301,19 +395,19 @@ def analyze_graph(graph: Graph, subject_id: int, as_of: date, thresholds: Thresh
             parts.append(f"{name[b]} {fmt_range(web.econ.get((a, b), web.votes.get((a, b), (0.0, 0.0))))}")
         return " -> ".join(parts)
 
-    def stake(vals: dict[int, tuple[float, float]], pid: int) -> Range:
-        lo, hi = vals.get(pid, (0.0, 0.0))
-        return (min(lo * 100, 100.0), min(hi * 100, 100.0))
-
     party_rows: list[dict[str, Any]] = []
+    none = (0.0, 0.0)
     for pid in web_nodes:
         p = parties[pid]
-        e, v = stake(econ_vals, pid), stake(vote_vals, pid)
+        e_lo, e_hi = econ_vals.get(pid, none)
+        v_lo, v_hi = vote_vals.get(pid, none)
         party_rows.append({
-            "id": pid, "name": p.name, "kind": p.kind, "economic": _r(*e), "voting": _r(*v),
+            "id": pid, "name": p.name, "kind": p.kind,
+            "economic": _r(min(e_lo * 100, 100.0), min(e_hi * 100, 100.0)),
+            "voting": _r(min(v_lo * 100, 100.0), min(v_hi * 100, 100.0)),
             "controls": pid in controllers, "competitor": pid in member_group,
             "competitor_group": member_group.get(pid),
-            "paths": [path_json(pth) for pth in paths.get(pid, [])],
+            "paths": paths_json.get(pid, []),
         })
     party_rows.sort(key=lambda r: (-r["economic"][1], -r["voting"][1], r["name"]))
 
@@ -325,15 +419,29 @@ def analyze_graph(graph: Graph, subject_id: int, as_of: date, thresholds: Thresh
                          "threshold": threshold, "as_of": day})
 
     # people in a role at a group member (for board seats and ties)
+    # (position in role_interests, interest) per entity: roles (board, management) and person owners
+    # at or above the beneficial-ownership threshold
+    roles_in: dict[int, list[tuple[int, InterestInfo]]] = {}
+    owners_in: dict[int, list[tuple[int, InterestInfo]]] = {}
+    for k, i in enumerate(role_interests):
+        if i.type in ROLE_TYPES:
+            roles_in.setdefault(i.subject, []).append((k, i))
+        elif i.type == "shareholding" and parties.get(i.holder) and parties[i.holder].kind == "person" \
+                and i.share_range[0] >= thresholds.beneficial_ownership:
+            owners_in.setdefault(i.subject, []).append((k, i))
+
     def roles_at(entities: set[int]) -> list[InterestInfo]:
-        out = [i for i in role_interests if i.subject in entities and i.type in ROLE_TYPES]
-        for i in role_interests:
-            if i.subject in entities and i.type == "shareholding" and parties.get(i.holder) \
-                    and parties[i.holder].kind == "person" and i.share_range[0] >= thresholds.beneficial_ownership:
-                out.append(i)
+        """Roles at ``entities`` in the order of the interests, then significant person owners."""
+        out: list[InterestInfo] = []
+        for index in (roles_in, owners_in):
+            found = [pair for e in entities for pair in index.get(e, ())] \
+                if len(entities) < len(index) else [pair for e, lst in index.items() if e in entities for pair in lst]
+            found.sort(key=lambda pair: pair[0])
+            out.extend(i for _k, i in found)
         return out
 
     lookback_start = add_months(as_of, -thresholds.people_lookback_months)
+    subject_board = [i for i in active if i.subject == subject_id and i.type in BOARD_TYPES]
     people_ties: list[dict[str, Any]] = []
     for c in graph.competitors:
         members = group_members[c.id]
@@ -342,15 +450,14 @@ def analyze_graph(graph: Graph, subject_id: int, as_of: date, thresholds: Thresh
         seats = 0
         seat_people: list[tuple[InterestInfo, InterestInfo]] = []
         member_roles = [i for i in roles_at(members) if parties.get(i.holder) and parties[i.holder].kind == "person"]
-        for i in active:
-            if i.subject == subject_id and i.type in BOARD_TYPES:
-                if i.holder in members:
-                    seats += 1
-                    continue
-                linked = [r for r in member_roles if r.holder == i.holder and r.active_on(as_of)]
-                if linked:
-                    seats += 1
-                    seat_people.append((i, linked[0]))
+        for i in subject_board:
+            if i.holder in members:
+                seats += 1
+                continue
+            linked = [r for r in member_roles if r.holder == i.holder and r.active_on(as_of)]
+            if linked:
+                seats += 1
+                seat_people.append((i, linked[0]))
         # people ties
         vendor_side = chain_entities - members
         ties: list[tuple[int, int, InterestInfo, InterestInfo]] = []
@@ -397,9 +504,9 @@ def analyze_graph(graph: Graph, subject_id: int, as_of: date, thresholds: Thresh
         groups.append({"competitor": c.name, "economic": _r(*econ_r), "voting": _r(*vote_r), "controls": controls,
                        "board_seats": seats, "members": [name[m] for m in in_web]})
         # the explaining path: from the competitor itself if it is in the web, else any member
-        starts = [m for m in members if m in paths]
-        starts.sort(key=lambda m: (m != c.party_id, len(paths[m][0]), name[m]))
-        ptxt = path_text(paths[starts[0]][0]) if starts else name[subject_id]
+        starts = [m for m in members if tree.found.get(m)]
+        starts.sort(key=lambda m: (m != c.party_id, tree.length[tree.found[m][0]], name[m]))
+        ptxt = path_text(tree.nodes(tree.found[starts[0]][0])) if starts else name[subject_id]
         kw = {"group": c.name, "subject": subject.name, "path": ptxt, "econ": fmt_range(econ_r),
               "votes": fmt_range(vote_r)}
         who = [c.name, *[name[m] for m in in_web if name[m] != c.name]]

@@ -12,14 +12,14 @@ the largest cycle component, which in real ownership webs is tiny.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 # holder -> [(held entity, lo fraction, hi fraction)]
 Holdings = Mapping[int, Sequence[tuple[int, float, float]]]
 # entity -> [holders]
 HeldBy = Mapping[int, Iterable[int]]
 
-_DENSE_LIMIT = 60  # components larger than this are solved iteratively
+_DENSE_LIMIT = 60  # larger cycle components are solved by sparse elimination
 
 
 def upstream(subject: int, held_by: HeldBy, exclude: frozenset[int] = frozenset()) -> set[int]:
@@ -113,6 +113,49 @@ def _solve_dense(matrix: list[list[float]], rhs: list[float]) -> list[float] | N
     return x
 
 
+def _solve_sparse(rows: list[dict[int, float]], rhs: list[float]) -> list[float] | None:
+    """Solve (I - A) x = rhs for a large cycle component by sparse Gaussian elimination (rows as dicts,
+    diagonal pivots: I - A is diagonally dominant by columns when no entity is held more than 100%).
+    Exact up to rounding, like the dense solver; None when a pivot vanishes."""
+    n = len(rhs)
+    a = [dict(row) for row in rows]
+    b = rhs[:]
+    # column -> rows below the diagonal that still have an entry there
+    below: list[set[int]] = [set() for _ in range(n)]
+    for r, row in enumerate(a):
+        for c in row:
+            if c < r:
+                below[c].add(r)
+    for col in range(n):
+        row_c = a[col]
+        piv = row_c.get(col, 0.0)
+        if abs(piv) < 1e-12:
+            return None
+        upper = [(c, v) for c, v in row_c.items() if c > col]
+        for r in below[col]:
+            row_r = a[r]
+            factor = row_r.pop(col) / piv
+            if not factor:
+                continue
+            for c, v in upper:
+                if c in row_r:
+                    row_r[c] -= factor * v
+                else:
+                    row_r[c] = -factor * v
+                    if c < r:
+                        below[c].add(r)
+            b[r] -= factor * b[col]
+    x = [0.0] * n
+    for r in range(n - 1, -1, -1):
+        row = a[r]
+        acc = b[r]
+        for c, v in row.items():
+            if c > r:
+                acc -= v * x[c]
+        x[r] = acc / row[r]
+    return x
+
+
 def _solve_component(comp: list[int], holdings: Holdings, subject: int, values: dict[int, tuple[float, float]],
                      which: int) -> list[float]:
     pos = {node: k for k, node in enumerate(comp)}
@@ -134,6 +177,7 @@ def _solve_component(comp: list[int], holdings: Holdings, subject: int, values: 
         rhs[k] = acc
     if n == 1 and not inner[0]:
         return [rhs[0]]
+    solved: list[float] | None
     if n <= _DENSE_LIMIT:
         matrix = [[0.0] * n for _ in range(n)]
         for k in range(n):
@@ -141,10 +185,18 @@ def _solve_component(comp: list[int], holdings: Holdings, subject: int, values: 
             for j, share in inner[k]:
                 matrix[k][j] -= share
         solved = _solve_dense(matrix, rhs)
-        if solved is not None and all(v >= -1e-9 for v in solved):
-            return [max(0.0, v) for v in solved]
-    # Large or divergent component (shares in a cycle adding to 100% or more): fixed-point
-    # iteration from zero is monotone; it converges to the exact limit or we cap at 100%.
+    else:
+        rows: list[dict[int, float]] = []
+        for k in range(n):
+            row = {k: 1.0}
+            for j, share in inner[k]:
+                row[j] = row.get(j, 0.0) - share
+            rows.append(row)
+        solved = _solve_sparse(rows, rhs)
+    if solved is not None and all(v >= -1e-9 and v <= 1e300 for v in solved):
+        return [max(0.0, v) for v in solved]
+    # Divergent component (shares in a cycle adding to 100% or more): fixed-point iteration from
+    # zero is monotone; it converges to the exact limit or we cap at 100%.
     x = [0.0] * n
     for _ in range(10_000):
         delta = 0.0
@@ -158,13 +210,75 @@ def _solve_component(comp: list[int], holdings: Holdings, subject: int, values: 
     return x
 
 
+def _reverse_components(subject: int, held_by: HeldBy, exclude: frozenset[int]) -> list[list[int]]:
+    """Strongly connected components of the subject's upstream subgraph, dependencies first (an entity
+    before its holders). One iterative Tarjan walk from the subject over the *held-by* edges finds the
+    upstream parties and their components together; Tarjan emits holders before what they hold, so
+    the list is reversed."""
+    index: dict[int, int] = {subject: 0}
+    low: dict[int, int] = {subject: 0}
+    on_stack: set[int] = {subject}
+    stack: list[int] = [subject]
+    result: list[list[int]] = []
+    counter = 1
+    work: list[tuple[int, Iterator[int]]] = [(subject, iter(held_by.get(subject, ())))]
+    while work:
+        node, succ = work[-1]
+        advanced = False
+        for nxt in succ:
+            if nxt in exclude:
+                continue
+            if nxt not in index:
+                index[nxt] = low[nxt] = counter
+                counter += 1
+                stack.append(nxt)
+                on_stack.add(nxt)
+                work.append((nxt, iter(held_by.get(nxt, ()))))
+                advanced = True
+                break
+            if nxt in on_stack:
+                i = index[nxt]
+                if i < low[node]:
+                    low[node] = i
+        if advanced:
+            continue
+        work.pop()
+        ln = low[node]
+        if work:
+            parent = work[-1][0]
+            if ln < low[parent]:
+                low[parent] = ln
+        if ln == index[node]:
+            top = stack.pop()
+            if top == node:  # the common case: a party in no cycle
+                on_stack.discard(top)
+                result.append([top])
+                continue
+            comp = [top]
+            on_stack.discard(top)
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                comp.append(member)
+                if member == node:
+                    break
+            result.append(comp)
+    result.reverse()
+    return result
+
+
 def effective_stakes(subject: int, holdings: Holdings, held_by: HeldBy,
                      exclude: frozenset[int] = frozenset()) -> dict[int, tuple[float, float]]:
     """N[i][subject] as a (lo, hi) fraction for every i upstream of ``subject`` (the subject included:
     its value is what it holds of itself through cycles). Values are capped at 1 (100%)."""
-    nodes = upstream(subject, held_by, exclude)
+    return _solve_in_order(_reverse_components(subject, held_by, exclude), subject, holdings)
+
+
+def _solve_in_order(comps: Iterable[list[int]], subject: int,
+                    holdings: Holdings) -> dict[int, tuple[float, float]]:
     values: dict[int, tuple[float, float]] = {}
-    for comp in components(nodes, holdings):
+    get = values.get
+    for comp in comps:
         if len(comp) == 1:  # no cycle through this node: one multiply-and-add per holding
             node = comp[0]
             acc_lo = acc_hi = 0.0
@@ -176,13 +290,14 @@ def effective_stakes(subject: int, holdings: Holdings, held_by: HeldBy,
                 if held == subject:
                     acc_lo += s_lo
                     acc_hi += s_hi
-                got = values.get(held)
+                got = get(held)
                 if got is not None:
                     acc_lo += s_lo * got[0]
                     acc_hi += s_hi * got[1]
             if not cyclic:
-                low = min(acc_lo, 1.0)
-                values[node] = (low, max(low, min(acc_hi, 1.0)))
+                low = acc_lo if acc_lo < 1.0 else 1.0
+                high = acc_hi if acc_hi < 1.0 else 1.0
+                values[node] = (low, high if high > low else low)
                 continue
         lo = _solve_component(comp, holdings, subject, values, 0)
         hi = _solve_component(comp, holdings, subject, values, 1)
@@ -192,11 +307,35 @@ def effective_stakes(subject: int, holdings: Holdings, held_by: HeldBy,
     return values
 
 
+def _downstream(starts: Iterable[int], holdings: Holdings, exclude: frozenset[int]) -> set[int]:
+    """``starts`` and everything they hold directly or through chains, not passing ``exclude``."""
+    seen = {s for s in starts if s not in exclude}
+    stack = list(seen)
+    while stack:
+        node = stack.pop()
+        for held, _lo, _hi in holdings.get(node, ()):
+            if held not in seen and held not in exclude:
+                seen.add(held)
+                stack.append(held)
+    return seen
+
+
 def group_stake(members: frozenset[int], subject: int, holdings: Holdings,
                 held_by: HeldBy) -> tuple[float, float]:
     """The stake of a set of parties treated as one node: paths start at a member and never pass
-    through another member, so a stake held through a member is counted once."""
-    values = effective_stakes(subject, holdings, held_by, exclude=members - {subject})
+    through another member, so a stake held through a member is counted once.
+
+    Only the stakes of what the members hold are needed, and a stake depends only on what lies
+    downstream of it, so the solve is limited to the members' downstream part of the web (usually a
+    few entities near the subject) instead of the whole upstream web."""
+    exclude = members - {subject}
+    starts: list[int] = []
+    for member in members:
+        if member == subject:
+            continue
+        starts.extend(held for held, _lo, _hi in holdings.get(member, ()) if held not in exclude)
+    nodes = _downstream(starts, holdings, exclude)
+    values = _solve_in_order(components(nodes, holdings), subject, holdings)
     lo = hi = 0.0
     for member in members:
         if member == subject:
@@ -241,3 +380,35 @@ def control_closure(seeds: Iterable[int], votes: Mapping[int, Sequence[tuple[int
                 controlled.add(held)
                 queue.append(held)
     return controlled
+
+
+def reaches_control(seed: int, target: int, votes: Mapping[int, Sequence[tuple[int, float]]],
+             board_control: Mapping[int, Iterable[int]], threshold: float) -> bool:
+    """Whether ``target`` is in ``control_closure([seed], ...)``: the same walk, stopped as soon as the
+    target is controlled (the closure only grows, so the answer cannot change afterwards)."""
+    controlled: set[int] = set()
+    tally: dict[int, float] = {}
+    queue = [seed]
+    done: set[int] = set()
+    while queue:
+        node = queue.pop()
+        if node in done:
+            continue
+        done.add(node)
+        for held, share in votes.get(node, ()):
+            if held == seed or held in controlled:
+                continue
+            total = tally.get(held, 0.0) + share
+            tally[held] = total
+            if total > threshold + 1e-12:
+                if held == target:
+                    return True
+                controlled.add(held)
+                queue.append(held)
+        for held in board_control.get(node, ()):
+            if held != seed and held not in controlled:
+                if held == target:
+                    return True
+                controlled.add(held)
+                queue.append(held)
+    return False
