@@ -34,3 +34,26 @@ def test_import_of_a_wrong_file_is_refused_with_a_sentence(qtbot, sqlite_engine,
     assert dialog.identities.import_file(bad, "Someone", "secret") is False
     assert "not.p12" in dialog.identities.reason.text() and "secret" not in dialog.identities.reason.text()
     assert list_identities(sqlite_engine) == []
+
+
+def test_saving_a_language_rebuilds_the_main_window_in_it(qtbot, qapp, sqlite_engine, settings):
+    from desktop.ui import translator
+    from desktop.ui.main_window import MainWindow
+
+    translator.install(qapp, "en")
+    window = MainWindow(sqlite_engine, "test", None, settings)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.file_menu.title() == "&File"
+    dialog = SettingsDialog(sqlite_engine, window)
+    qtbot.addWidget(dialog)
+    dialog.org_name.setText("Acme")
+    dialog.language.setCurrentIndex(dialog.language.findData("es"))
+    try:
+        assert dialog.save()
+        qtbot.waitUntil(lambda: window.replacement is not None)
+        spanish = window.replacement
+        qtbot.addWidget(spanish)
+        assert spanish.isVisible() and spanish.file_menu.title() == "&Archivo"
+    finally:
+        translator.install(qapp, "en")
