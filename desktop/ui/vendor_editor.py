@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QMimeData, QUrl, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QMimeData, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -756,6 +756,13 @@ class VendorEditor(QWidget):
         self.tabs.addTab(self.assessments, self.tr("Assessments"))
         self.history = HistoryView(self.engine, vendor_id, self)
         self.tabs.addTab(self.history, self.tr("History"))
+        self.tabs.currentChanged.connect(self._tab_shown)
+
+    @Slot(int)
+    def _tab_shown(self, index: int) -> None:
+        if self.history is not None and self.tabs.widget(index) is self.history:
+            # row heights depend on the column widths, known only once the table is laid out
+            QTimer.singleShot(0, self.history.table.resizeRowsToContents)
 
     def title(self) -> str:
         name = self.detail.form.name if self.detail else self.tr("New vendor")

@@ -147,3 +147,34 @@ def test_about_names_the_database_and_the_licences(qtbot, sqlite_engine, setting
     window = _window(qtbot, sqlite_engine, settings)
     text = window.about_text()
     assert "DejaVu" in text and "Beneficial Ownership Data Standard" in text and "test" in text
+
+
+def test_stale_flag_changes_on_demand_and_reassess(qtbot, qtmodeltester, sqlite_engine, settings):
+    from db.engine import unit_of_work
+    from db.models import Commitment
+    from desktop.services.demo import load_demo
+    from tests.db.test_assessments import _decide
+
+    load_demo(sqlite_engine, "tester")
+    vendor_id = _vendor(sqlite_engine, "Veridata Annotations Ltd")
+    s = A.create_assessment(sqlite_engine, vendor_id, preparer="Paula Preparer")
+    _decide(sqlite_engine, s.id, "approved")
+    with unit_of_work(sqlite_engine, "security") as session:
+        session.add(Commitment(vendor_id=vendor_id, kind="access_logging", details="12 months"))
+    assert A.refresh_staleness(sqlite_engine, vendor_id) == [s.id]
+    window = _window(qtbot, sqlite_engine, settings)
+    tab = window.open_vendor(vendor_id).assessments
+    assert tab is not None
+    qtmodeltester.check(tab.model)
+    tab.table.selectRow(0)
+    assert tab.model.index(0, 7).data() == "STALE" and tab.model.index(0, 6).data() not in (None, "—")
+    assert tab.changes_button.isEnabled() and tab.reassess_button.isEnabled() and tab.new_button.isEnabled()
+    text = tab.show_changes()
+    assert "commitment" in text
+    tab.last_dialog.close()
+    with qtbot.waitSignal(tab.open_assessment, timeout=30000) as opened:
+        qtbot.mouseClick(tab.reassess_button, Qt.MouseButton.LeftButton)
+    again = A.get_assessment(sqlite_engine, opened.args[0]).summary
+    assert again.series_version == 2 and again.previous_id == s.id and again.status == "draft"
+    assert isinstance(window.workspace.currentWidget(), AssessmentWizard)
+    assert tab.model.rowCount() == 2 and tab.model.index(0, 0).data().startswith("v2")
