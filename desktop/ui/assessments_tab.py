@@ -33,7 +33,7 @@ from db.errors import DatabaseError
 from desktop.core.errors import UserError
 from desktop.services import assessments as svc
 from desktop.services.checklists import TemplateInfo, list_templates
-from desktop.ui.operations import ChangeSet, Operation, run_operation, show_error
+from desktop.ui.operations import ChangeSet, Operation, announce, run_operation, show_error
 
 Index = QModelIndex | QPersistentModelIndex
 DECIDED = ("approved", "approved_with_conditions", "rejected")
@@ -278,7 +278,8 @@ class AssessmentsTab(QWidget):
 
         dialog = SignOffDialog(self.engine, assessment_id, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.finished.connect(lambda _r: self.reload())
+        dialog.finished.connect(lambda _r: announce(ChangeSet(vendors=True, assessments=True,
+                                                              vendor_id=self.vendor_id)))
         self.last_dialog = dialog
         dialog.open()
         return dialog
