@@ -128,3 +128,12 @@ def test_excepthook_logs_and_shows_one_sentence(qtbot, caplog):
         sys.excepthook = old
     assert shown and "log file" in shown[0] and "boom" not in shown[0]
     assert "boom in a slot" in caplog.text and "Traceback" in caplog.text
+
+
+def test_run_on_a_damaged_file_declined_exits_non_zero(qtbot, qapp, damaged, monkeypatch):
+    import sys
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run() installs its own; put it back after
+    seen = []
+    code = app_module.run(str(damaged), offer=lambda error, url: seen.append(str(error)) or False)
+    assert code == 3 and seen and "damaged" in seen[0]
