@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -67,6 +67,12 @@ class WelcomeDialog(QDialog):
         # 0: language and the two routes
         p0 = QWidget(self)
         f0 = QFormLayout(p0)
+        icon = Path(__file__).resolve().parents[2] / "resources" / "icons" / "vetta-128.png"
+        if icon.exists():
+            logo = QLabel(p0)
+            logo.setPixmap(QPixmap(str(icon)))
+            logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            f0.addRow(logo)
         self.language = QComboBox(p0)
         for value, label in (("", "System / Sistema"), ("en", "English"), ("es", "Español")):
             self.language.addItem(label, value)
