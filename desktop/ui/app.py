@@ -1,28 +1,167 @@
-"""Start the Qt application."""
+"""Start the Qt application: icon, language, the database (with the restore offer), first run, main window."""
 
 from __future__ import annotations
 
+import logging
 import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+from sqlalchemy.engine import Engine
 
 from db.errors import DatabaseError
 from desktop import __version__
-from desktop.services.database import open_database
-from desktop.ui.main_window import MainWindow
+
+log = logging.getLogger("vetta.ui")
+ICONS = Path(__file__).resolve().parents[2] / "resources" / "icons"
+
+# (error, url) -> True when a backup was restored and the database should be opened again.
+OfferRestore = Callable[[DatabaseError, str | None], bool]
+Notify = Callable[[str], None]
 
 
-def run(db_url: str | None = None, actor: str | None = None, argv: list[str] | None = None) -> int:
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+def app_icon() -> QIcon:
+    icon = QIcon()
+    for size in (16, 32, 48, 64, 128, 256, 512):
+        path = ICONS / f"vetta-{size}.png"
+        if path.exists():
+            icon.addFile(str(path))
+    return icon
+
+
+def recovery_offer(error: DatabaseError, url: str | None) -> object:
+    """The restore offer for ``error`` (None unless a damaged SQLite file): what the dialog shows."""
+    from desktop.services import recovery
+
+    return recovery.restore_offer(error, url)
+
+
+def _default_offer(error: DatabaseError, url: str | None) -> bool:
+    from desktop.ui.recovery import offer_restore
+
+    return offer_restore(None, error, url)
+
+
+def _default_notify(text: str) -> None:
+    QMessageBox.critical(None, "Vetta", text)
+
+
+def open_with_recovery(url: str | None, offer: OfferRestore | None = None) -> Engine | None:
+    """Open the database; on a damaged file offer the latest backup. None when it cannot be opened.
+
+    ``offer`` explains the problem to the user (for a damaged SQLite file: the restore dialog) and
+    returns True once a backup was restored; it is injected in tests.
+    """
+    from desktop.services.database import open_database
+
+    offer = offer or _default_offer
+    try:
+        return open_database(url)
+    except DatabaseError as exc:
+        log.warning("the database could not be opened: %s", exc)
+        if not offer(exc, url):
+            return None
+    try:
+        return open_database(url)
+    except DatabaseError as exc:  # restored but still unusable: say so once
+        log.warning("the restored database could not be opened: %s", exc)
+        _default_notify(str(exc))
+        return None
+
+
+def install_excepthook(notify: Notify | None = None) -> None:
+    """Unexpected exceptions (e.g. in a slot) go to the log file with the traceback; the user sees one sentence."""
+    show = notify or _show_unexpected
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, exc, tb)))
+        if issubclass(kind, KeyboardInterrupt):
+            QCoreApplication.quit()
+            return
+        try:
+            show(QCoreApplication.translate(
+                "App", "Something unexpected went wrong; your saved work is safe. The details are in the log "
+                       "file: {path}").format(path=str(_log_path())))
+        except Exception:  # never let the hook itself fail
+            log.exception("could not show the error message")
+
+    sys.excepthook = hook
+
+
+def _log_path() -> Path:
+    from desktop.logs import log_file
+
+    return log_file()
+
+
+def _show_unexpected(text: str) -> None:
+    if QApplication.instance() is None:
+        print(text, file=sys.stderr)
+        return
+    box = QMessageBox(QMessageBox.Icon.Warning, "Vetta", text, QMessageBox.StandardButton.Ok)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+
+
+def install_language(app: QCoreApplication, engine: Engine) -> str:
+    """Install the translator for the organisation's language setting (system language when unset)."""
+    from desktop.services.settings import get_settings
+    from desktop.ui.translator import install
+
+    try:
+        preference = get_settings(engine).language
+    except DatabaseError:
+        preference = ""
+    return install(app, preference)
+
+
+def build_window(engine: Engine, db_url: str | None) -> QWidget:
+    from desktop.ui.main_window import MainWindow
+
+    window = MainWindow(engine, engine.url.render_as_string(hide_password=True), db_url)
+    window.setWindowIcon(app_icon())
+    return window
+
+
+def run(db_url: str | None = None, actor: str | None = None, argv: list[str] | None = None, *,
+        offer: OfferRestore | None = None) -> int:
+    from desktop.logs import setup_logging
+
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(
+        argv if argv is not None else sys.argv[:1])
     app.setApplicationName("Vetta")
     app.setOrganizationName("Vetta")
     app.setApplicationVersion(__version__)
-    try:
-        engine = open_database(db_url)
-    except DatabaseError as exc:
-        QMessageBox.critical(None, "Vetta", str(exc))
+    app.setWindowIcon(app_icon())
+    setup_logging()
+    install_excepthook()
+    engine = open_with_recovery(db_url, offer)
+    if engine is None:
+        print("vetta: the database could not be opened; see the message shown.", file=sys.stderr)
         return 3
-    window = MainWindow(engine, engine.url.render_as_string(hide_password=True), db_url)
+    install_language(app, engine)
+    from desktop.services.first_run import is_first_run
+
+    outcome = None
+    if is_first_run(engine):
+        from desktop.ui.welcome import WelcomeDialog
+
+        welcome = WelcomeDialog(engine)
+        welcome.setWindowIcon(app_icon())
+        if welcome.exec() != QDialog.DialogCode.Accepted:
+            engine.dispose()
+            return 0  # nothing set up yet: the welcome flow comes back next time
+        outcome = welcome.outcome
+        install_language(app, engine)
+    window = build_window(engine, db_url)
+    if outcome == "demo":
+        window.workspace.setCurrentIndex(0)  # type: ignore[attr-defined]  # land on the dashboard
     window.show()
     code = app.exec()
     engine.dispose()

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -44,6 +44,7 @@ from desktop.core.errors import UserError
 from desktop.services.register import RATINGS, RegisterQuery, count_vendors
 from desktop.services.register_io import export_vendors
 from desktop.services.vendors import set_archived
+from desktop.ui.assessments_tab import export_report, preview_report
 from desktop.ui.dashboard import DashboardWidget
 from desktop.ui.operations import ChangeSet, Operation, announce, run_operation, show_error, signals
 from desktop.ui.vendor_editor import TabFactory, VendorEditor
@@ -165,6 +166,14 @@ class MainWindow(QMainWindow):
         self._vendor_tabs: list[tuple[TabFactory, str]] = []
         self._windows: list[MainWindow] = []
         self.last_operation: Operation | None = None
+        self.last_dialog: QWidget | None = None
+        self.replacement: MainWindow | None = None
+        from desktop.core import i18n
+
+        self._language = i18n.current_language()
+        icon = Path(__file__).resolve().parents[2] / "resources" / "icons" / "vetta-256.png"
+        if icon.exists():
+            self.setWindowIcon(QIcon(str(icon)))
         self.count_operation: Operation | None = None
 
         self.workspace = QTabWidget(self)
@@ -240,6 +249,23 @@ class MainWindow(QMainWindow):
         self.refresh_action = self._action(self.tr("&Refresh"), self.refresh, K.Refresh, fallback="F5")
         self.clear_filters_action = self._action(self.tr("C&lear filters"), self.register.clear_filters,
                                                  "Ctrl+Shift+L")
+        self.import_bods_action = self._action(self.tr("Import &BODS ownership…"), self.import_bods_clicked, "",
+                                               self.tr("Import a Beneficial Ownership Data Standard (BODS 0.4) file"))
+        self.backup_action = self._action(self.tr("&Back up database now"), self.backup_now, "",
+                                          self.tr("Copy the database file to the backups folder"))
+        self.new_assessment_action = self._action(self.tr("&New assessment for this vendor…"),
+                                                  self._new_assessment_clicked, "Ctrl+Shift+N",
+                                                  self.tr("Start the guided checklist for the current vendor"))
+        self.open_wizard_action = self._action(self.tr("&Open the assessment wizard"), self._open_wizard_clicked,
+                                               "Ctrl+Shift+O",
+                                               self.tr("Open the latest assessment of the current vendor"))
+        self.approve_action = self._action(self.tr("&Approve && sign…"), self._approve_clicked, "",
+                                           self.tr("Decide and sign the assessment in review"))
+        self.export_report_action = self._action(self.tr("&Export report…"), self._export_report_clicked, "",
+                                                 self.tr("Write the assessment report as a PDF"))
+        self.preview_report_action = self._action(self.tr("&Preview report"), self._preview_clicked, "")
+        self.verify_action = self._action(self.tr("&Verify a signed PDF…"), self.open_verify, "",
+                                          self.tr("Check the signature of a report file"))
         self.guide_action = self._action(self.tr("&User guide"), self.open_guide, K.HelpContents, fallback="F1")
         self.about_action = self._action(self.tr("&About Vetta"), self._about)
 
@@ -251,7 +277,9 @@ class MainWindow(QMainWindow):
         self.recent_menu = self.file_menu.addMenu(self.tr("Open &recent"))
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         self.file_menu.addSeparator()
-        self.file_menu.addActions([self.import_action, self.export_action])
+        self.file_menu.addActions([self.import_action, self.import_bods_action, self.export_action])
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.backup_action)
         self.file_menu.addSeparator()
         self.file_menu.addActions([self.settings_action, self.close_tab_action, self.quit_action])
         self.edit_menu = bar.addMenu(self.tr("&Edit"))
@@ -261,6 +289,9 @@ class MainWindow(QMainWindow):
                                    self.clear_filters_action])
         self.assessment_menu: QMenu = bar.addMenu(self.tr("&Assessment"))
         self.assessment_menu.setObjectName("assessment-menu")
+        self.assessment_menu.addActions([self.new_assessment_action, self.open_wizard_action, self.approve_action])
+        self.assessment_menu.addSeparator()
+        self.assessment_menu.addActions([self.preview_report_action, self.export_report_action, self.verify_action])
         self.help_menu = bar.addMenu(self.tr("&Help"))
         self.help_menu.addActions([self.guide_action, self.about_action])
 
@@ -291,9 +322,11 @@ class MainWindow(QMainWindow):
 
     def current_vendor_id(self) -> int | None:
         """The vendor of the editor in front, else the one selected in the register."""
-        widget = self.workspace.currentWidget()
+        widget: Any = self.workspace.currentWidget()
         if isinstance(widget, VendorEditor):
             return widget.vendor_id
+        if widget in self.assessment_tabs():
+            return int(widget.view.summary.vendor_id)
         return self.register.selected_vendor_id()
 
     # ------------------------------------------------------------------ QSettings
@@ -368,6 +401,7 @@ class MainWindow(QMainWindow):
     def _add_editor(self, editor: VendorEditor) -> None:
         index = self.workspace.addTab(editor, editor.title())
         editor.title_changed.connect(lambda title, e=editor: self._retitle(e, title))
+        editor.open_assessment.connect(self.open_assessment)
         self.workspace.setCurrentIndex(index)
 
     def _retitle(self, editor: VendorEditor, title: str) -> None:
@@ -441,7 +475,13 @@ class MainWindow(QMainWindow):
         self.close_tab(index)
 
     def close_tab(self, index: int) -> bool:
+        from desktop.ui.wizard import AssessmentWizard
+
         widget = self.workspace.widget(index)
+        if isinstance(widget, AssessmentWizard):  # every answer is saved as it is given
+            self.workspace.removeTab(index)
+            widget.deleteLater()
+            return True
         if not isinstance(widget, VendorEditor):
             return False
         if not widget.maybe_close():
@@ -507,6 +547,14 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ refresh
     @Slot(object)
     def _on_changed(self, changes: ChangeSet) -> None:
+        if changes.settings and self.isVisible():
+            from desktop.services.settings import get_settings
+
+            preference = get_settings(self._engine).language
+            from desktop.core import i18n
+
+            if i18n.resolve_language(preference) != self._language:
+                QTimer.singleShot(0, lambda p=preference: self.apply_language(p))
         if changes.vendors and self.isVisible():
             if changes.vendor_id is not None:
                 self.model.refresh_rows()
@@ -548,14 +596,219 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ help and closing
     @Slot()
     def open_guide(self) -> None:
-        guide = Path(__file__).resolve().parents[2] / "docs" / "user-guide-register.md"
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(guide)))
+        guide = user_guide_path()
+        if not guide.exists() or not QDesktopServices.openUrl(QUrl.fromLocalFile(str(guide))):
+            box = QMessageBox(QMessageBox.Icon.Information, self.tr("User guide"),
+                              self.tr("The user guide is the file {path}").format(path=str(guide)),
+                              QMessageBox.StandardButton.Ok, self)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()
+
+    def about_text(self) -> str:
+        from db.engine import data_dir
+        from desktop.logs import log_file
+
+        return self.tr(
+            "<h3>Vetta {version}</h3><p>Due diligence of data vendors' neutrality: ownership, people, "
+            "data protection, contracts and signed assessments.</p>"
+            "<p><b>Database:</b> {db}<br><b>Data folder:</b> {data}<br><b>Log file:</b> {log}</p>"
+            "<p>Reports use the DejaVu fonts (Bitstream Vera / DejaVu licence, free to use and embed; "
+            "see resources/fonts/LICENSE-DejaVu.txt). Ownership imports follow the Beneficial Ownership Data Standard "
+            "0.4; its schema is shipped under its own licence (resources/bods/LICENSE).</p>").format(
+            version=__version__, db=self._db_label, data=str(data_dir()), log=str(log_file()))
 
     @Slot()
     def _about(self) -> None:
-        QMessageBox.about(self, self.tr("About Vetta"),
-                          self.tr("Vetta {version}\nDue diligence of data vendors' neutrality.").format(
-                              version=__version__))
+        box = QMessageBox(QMessageBox.Icon.NoIcon, self.tr("About Vetta"), self.about_text(),
+                          QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.last_dialog = box
+        box.open()
+
+    # ------------------------------------------------------------------ assessments
+    def assessment_tabs(self) -> list[Any]:
+        from desktop.ui.wizard import AssessmentWizard
+
+        return [w for i in range(self.workspace.count())
+                if isinstance(w := self.workspace.widget(i), AssessmentWizard)]
+
+    def open_assessment(self, assessment_id: int) -> Any:
+        """Show the wizard of ``assessment_id`` in a workspace tab (read only unless a draft)."""
+        from desktop.ui.wizard import AssessmentWizard
+
+        for wizard in self.assessment_tabs():
+            if wizard.assessment_id == assessment_id:
+                self.workspace.setCurrentWidget(wizard)
+                return wizard
+        try:
+            wizard = AssessmentWizard(self._engine, assessment_id, self, lang=self._language)
+        except (UserError, DatabaseError) as exc:
+            show_error(self, exc)
+            return None
+        s = wizard.view.summary
+        index = self.workspace.addTab(wizard, self.tr("Assessment #{id} — {vendor}").format(
+            id=assessment_id, vendor=s.vendor_name))
+        wizard.submitted.connect(lambda _i, v=s.vendor_id: announce(ChangeSet(vendors=True, assessments=True,
+                                                                              vendor_id=v)))
+        self.workspace.setCurrentIndex(index)
+        return wizard
+
+    def _vendor_assessments(self) -> list[Any]:
+        from desktop.services.assessments import list_assessments
+
+        vendor_id = self.current_vendor_id()
+        if vendor_id is None:
+            return []
+        return sorted(list_assessments(self._engine, vendor_id), key=lambda a: a.series_version)
+
+    def current_assessment_id(self, status: str | None = None) -> int | None:
+        """The assessment in front, else the latest one (with ``status``) of the current vendor."""
+        from desktop.services.assessments import get_assessment
+
+        current: Any = self.workspace.currentWidget()
+        front = [int(w.assessment_id) for w in self.assessment_tabs() if w is current]
+        if front and (status is None or get_assessment(self._engine, front[0]).summary.status == status):
+            return front[0]
+        rows = [a for a in self._vendor_assessments() if status is None or a.status == status]
+        return rows[-1].id if rows else None
+
+    def _tell(self, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, "Vetta", text, QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.last_dialog = box
+        box.open()
+
+    @Slot()
+    def _new_assessment_clicked(self) -> None:
+        self.new_assessment()
+
+    def new_assessment(self, template_id: int | None = None) -> Operation | None:
+        vendor_id = self.current_vendor_id()
+        if vendor_id is None:
+            self._tell(self.tr("Select or open a vendor first."))
+            return None
+        editor = self.open_vendor(vendor_id)
+        if editor.assessments is None:
+            return None
+        editor.tabs.setCurrentWidget(editor.assessments)
+        return editor.assessments.new_assessment(template_id)
+
+    @Slot()
+    def _open_wizard_clicked(self) -> None:
+        assessment_id = self.current_assessment_id()
+        if assessment_id is None:
+            self._tell(self.tr("This vendor has no assessment yet: choose New assessment."))
+            return
+        self.open_assessment(assessment_id)
+
+    @Slot()
+    def _approve_clicked(self) -> None:
+        self.approve_current()
+
+    def approve_current(self) -> Any:
+        assessment_id = self.current_assessment_id("in_review")
+        if assessment_id is None:
+            self._tell(self.tr("There is no submitted assessment to approve here: submit the assessment from "
+                               "its wizard first."))
+            return None
+        from desktop.ui.report import SignOffDialog
+
+        dialog = SignOffDialog(self._engine, assessment_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _r: announce(ChangeSet(vendors=True, assessments=True)))
+        self.last_dialog = dialog
+        dialog.open()
+        return dialog
+
+    @Slot()
+    def _export_report_clicked(self) -> None:
+        assessment_id = self.current_assessment_id()
+        if assessment_id is None:
+            self._tell(self.tr("Select a vendor with an assessment first."))
+            return
+        name, _f = QFileDialog.getSaveFileName(self, self.tr("Export report"), f"assessment-{assessment_id}.pdf",
+                                               self.tr("PDF (*.pdf)"))
+        if name:
+            path = Path(name)
+            self.last_operation = export_report(self, self._engine, assessment_id,
+                                                path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf"))
+
+    @Slot()
+    def _preview_clicked(self) -> None:
+        assessment_id = self.current_assessment_id()
+        if assessment_id is None:
+            self._tell(self.tr("Select a vendor with an assessment first."))
+            return
+        self.last_operation = preview_report(self, self._engine, assessment_id, self)
+
+    @Slot()
+    def open_verify(self) -> Any:
+        from desktop.ui.report import VerifyDialog
+
+        dialog = VerifyDialog(self._engine, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.last_dialog = dialog
+        dialog.open()
+        return dialog
+
+    # ------------------------------------------------------------------ BODS, backups
+    @Slot()
+    def import_bods_clicked(self) -> None:
+        name, _f = QFileDialog.getOpenFileName(self, self.tr("Import BODS ownership data"), "",
+                                               self.tr("BODS files (*.json *.jsonl);;All files (*)"))
+        if name:
+            self.import_bods(Path(name))
+
+    def import_bods(self, path: Path) -> Operation:
+        from desktop.services.bods import import_bods
+
+        def work(engine: Engine, progress: Any, cancelled: Any) -> str:
+            return import_bods(engine, path).message
+
+        self.last_operation = run_operation(
+            self, self.tr("Importing ownership data…"), self._engine, work,
+            on_success=lambda message: self.statusBar().showMessage(message, 10000),
+            changes=ChangeSet(vendors=True, assessments=True))
+        return self.last_operation
+
+    @Slot()
+    def backup_now(self) -> Path | None:
+        from desktop.services.database import backup_database
+
+        try:
+            path = backup_database(self._db_url)
+        except (UserError, DatabaseError) as exc:
+            show_error(self, exc)
+            return None
+        self.statusBar().showMessage(self.tr("Backed up to {file}").format(file=str(path)), 10000)
+        return path
+
+    # ------------------------------------------------------------------ language
+    def apply_language(self, preference: str | None) -> MainWindow | None:
+        """Install ``preference`` and rebuild this window in it (when nothing unsaved is open)."""
+        from PySide6.QtCore import QCoreApplication
+
+        from desktop.ui.translator import install
+
+        app = QCoreApplication.instance()
+        if app is None:
+            return None
+        language = install(app, preference)
+        if language == self._language:
+            return None
+        if any(e.is_dirty() for e in self.editors()):
+            self._tell(self.tr("The new language applies to windows opened from now on; restart Vetta to "
+                               "see it everywhere."))
+            return None
+        self._save_state()
+        window = MainWindow(self._engine, self._db_label, self._db_url, self._settings)
+        window.setGeometry(self.geometry())
+        self.replacement = window
+        window.show()
+        self.hide()
+        self.deleteLater()
+        return window
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         for editor in self.editors():
@@ -565,3 +818,7 @@ class MainWindow(QMainWindow):
                 return
         self._save_state()
         event.accept()
+
+
+def user_guide_path() -> Path:
+    return Path(__file__).resolve().parents[2] / "docs" / "user-guide.md"

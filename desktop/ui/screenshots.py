@@ -7,16 +7,80 @@ database and settings folder, never the user's.
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+REPORT_VENDOR = "Clearlabel Cooperativa S.Coop."
+GRAPH_VENDOR = "Scalewise Data Inc."
+
+
+def _use_memory_keyring() -> None:
+    """A throwaway in-memory keyring: the screenshots' signing key never reaches the user's keyring."""
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    class _Memory(KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.store: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.store.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.store[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            self.store.pop((service, username), None)
+
+    keyring.set_keyring(_Memory())
+
+
+def _passing_answers(engine: Any, assessment_id: int) -> None:
+    """Answer every open question as a clean vendor would, with evidence where it is required."""
+    from desktop.core.checklist import load_template_file
+    from desktop.core.checklist.scoring import outcome
+    from desktop.services import assessments as A
+
+    template = load_template_file(Path(__file__).resolve().parents[2] / "resources" / "checklists"
+                                  / "ai-data-vendor-neutrality.yaml")[0]
+    for q in A.get_assessment(engine, assessment_id).questions:
+        spec = template.question(q.key)
+        if spec is None:
+            continue
+        if q.value is None:
+            candidates: Any = {
+                "yes_no_partial_na": ["no", "yes"], "single_choice": [o.value for o in spec.options],
+                "multiple_choice": [[o.value] for o in spec.options], "number": [24, 1, 100],
+                "date": ["2025-01-15"]}.get(q.answer_type, ["Documented in the vendor file."])
+            value = next(c for c in candidates if outcome(spec, c) == "pass")
+            A.answer_question(engine, assessment_id, q.key, value)
+        if q.evidence_required and not q.evidence:
+            A.attach_evidence_bytes(engine, assessment_id, q.key, f"Evidence for {q.key}".encode(),
+                                    f"{q.key}.pdf")
+
+
+def _wait(app: Any, done: Callable[[], bool], seconds: float = 60.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not done() and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.02)
+    app.processEvents()
 
 
 def render(outdir: Path) -> list[Path]:
     # Widgets are grabbed, not the screen, so the offscreen platform renders the same pixels; it also
     # works where the xcb plugin cannot load (e.g. missing X libraries under xvfb-run).
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QSettings, Qt
     from PySide6.QtWidgets import QApplication
 
     from desktop.services.database import open_database
@@ -35,15 +99,21 @@ def render(outdir: Path) -> list[Path]:
     load_demo(engine, "demo")
     window = MainWindow(engine, "demo.sqlite3", str(work / "demo.sqlite3"),
                         QSettings(str(work / "shots.ini"), QSettings.Format.IniFormat))
-    window.resize(1360, 820)
+    window.resize(1200, 780)
     window.show()
     written: list[Path] = []
 
     def shot(widget: object, name: str) -> None:
         app.processEvents()
         path = outdir / f"{name}.png"
-        widget.grab().save(str(path))  # type: ignore[attr-defined]
+        pixmap = widget.grab()  # type: ignore[attr-defined]
+        if pixmap.width() > 1200 or pixmap.height() > 800:  # keep the docs light
+            pixmap = pixmap.scaled(1200, 800, Qt.AspectRatioMode.KeepAspectRatio,
+                                   Qt.TransformationMode.SmoothTransformation)
+        pixmap.save(str(path))
         written.append(path)
+
+    _use_memory_keyring()
 
     window.workspace.setCurrentWidget(window.register)
     shot(window, "register")
@@ -66,16 +136,98 @@ def render(outdir: Path) -> list[Path]:
     assert editor.evidence is not None
     editor.tabs.setCurrentWidget(editor.evidence)
     shot(window, "vendor-evidence")
+    from desktop.services.identities import new_identity
+
+    new_identity(engine, "Ana García", email="ana.garcia@example.org")
     dialog = SettingsDialog(engine, window)
     dialog.show()
     shot(dialog, "settings")
     dialog.tabs.setCurrentIndex(2)
     dialog.competitors.setCurrentRow(0)
     shot(dialog, "settings-watchlist")
+    dialog.tabs.setCurrentWidget(dialog.identities)
+    shot(dialog, "settings-identities")
     dialog.close()
+    written += _assessment_shots(app, window, engine, work, outdir, shot)
     window.close()
     engine.dispose()
+    written += _welcome_shots(app, work, shot)
     return written
+
+
+def _vendor_id(window: Any, name: str) -> int:
+    from db.engine import read_session
+    from desktop.services.assessments import resolve_vendor
+
+    with read_session(window._engine) as s:
+        vendor_id = resolve_vendor(s, name).id
+    assert vendor_id is not None
+    return int(vendor_id)
+
+
+def _assessment_shots(app: Any, window: Any, engine: Any, work: Path, outdir: Path,
+                      shot: Callable[[object, str], None]) -> list[Path]:
+    from desktop.services import assessments as A
+    from desktop.services.signoff import approve, signed_report
+    from desktop.ui.report import SignOffDialog
+
+    written: list[Path] = []
+    # ownership graph of the seed case
+    editor = window.open_vendor(_vendor_id(window, GRAPH_VENDOR))
+    ownership = next(editor.tabs.widget(i) for i in range(editor.tabs.count())
+                     if editor.tabs.tabText(i).startswith("Ownership"))
+    editor.tabs.setCurrentWidget(ownership)
+    _wait(app, lambda: False, 1.0)
+    shot(window, "vendor-ownership")
+    # the wizard on a Scalewise assessment
+    s = A.create_assessment(engine, GRAPH_VENDOR, preparer="Marta Gil", actor="Marta Gil")
+    wizard = window.open_assessment(s.id)
+    wizard.show_section(wizard.view.sections[0]["id"])
+    shot(window, "wizard")
+    editor.tabs.setCurrentWidget(editor.assessments)
+    window.workspace.setCurrentWidget(editor)
+    editor.assessments.reload()
+    shot(window, "vendor-assessments")
+    # Clearlabel: answered, submitted, signed
+    clean = A.create_assessment(engine, REPORT_VENDOR, preparer="Marta Gil", actor="Marta Gil")
+    _passing_answers(engine, clean.id)
+    A.submit_assessment(engine, clean.id, actor="Marta Gil")
+    dialog = SignOffDialog(engine, clean.id, window)
+    dialog.approver.setText("Ana García")
+    dialog.show()
+    _wait(app, lambda: dialog.preview.page_count() > 0 and not dialog.busy())
+    _wait(app, lambda: False, 2.0)  # the PDF view paints its pages asynchronously
+    shot(dialog, "signoff")
+    dialog.close()
+    approve(engine, clean.id, identity="Ana García", approver="Ana García")
+    pdf = signed_report(engine, clean.id)
+    assert pdf is not None
+    report = work / "signed-report.pdf"
+    report.write_bytes(pdf)
+    if shutil.which("pdftoppm"):
+        subprocess.run(["pdftoppm", "-png", "-r", "68", "-f", "1", "-l", "1", "-singlefile", str(report),
+                        str(outdir / "report-page1")], check=True)
+        written.append(outdir / "report-page1.png")
+    return written
+
+
+def _welcome_shots(app: Any, work: Path, shot: Callable[[object, str], None]) -> list[Path]:
+    from desktop.services.database import open_database
+    from desktop.ui.welcome import WelcomeDialog
+
+    engine = open_database(str(work / "fresh.sqlite3"), daily_backup=False)
+    welcome = WelcomeDialog(engine, apply_language=False)
+    welcome.show()
+    shot(welcome, "welcome")
+    welcome.next_page()
+    welcome.org_name.setText("Acme Procurement SA")
+    welcome.next_page()
+    welcome.set_competitor(0, "Contoso Platforms Inc.", "Contoso Ventures LLC; Contoso Labs")
+    welcome.set_competitor(1, "Fabrikam AI Ltd", "Fabrikam Labs GmbH")
+    shot(welcome, "welcome-watchlist")
+    welcome.close()
+    engine.dispose()
+    return []
 
 
 def main(argv: list[str] | None = None) -> int:

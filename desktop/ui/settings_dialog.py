@@ -1,5 +1,5 @@
 """Settings: organisation profile and logo, competitor watchlist with affiliates, thresholds,
-review intervals per tier, language. (Signing identities are added by the report feature.)"""
+review intervals per tier, language, signing identities (desktop.ui.identities)."""
 
 from __future__ import annotations
 
@@ -137,6 +137,11 @@ class SettingsDialog(QDialog):
         right.addRow(save_comp)
         wlayout.addLayout(right, 2)
         self.tabs.addTab(wl, self.tr("Competitor watchlist"))
+
+        from desktop.ui.identities import IdentitiesPage
+
+        self.identities = IdentitiesPage(engine, self)
+        self.tabs.addTab(self.identities, self.tr("Signing identities"))
 
         self.reason = QLabel(self)
         self.reason.setStyleSheet(ERROR_STYLE)

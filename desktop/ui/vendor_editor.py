@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QMimeData, QUrl, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QMimeData, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -46,6 +46,8 @@ from desktop.core.errors import UserError, ValidationError
 from desktop.services import vendors as svc
 from desktop.services.evidence import evidence_bytes
 from desktop.services.vendors import CHILD_KINDS, FieldSpec, VendorDetail, VendorForm
+from desktop.ui.assessments_tab import AssessmentsTab
+from desktop.ui.history import HistoryView
 from desktop.ui.operations import ChangeSet, announce, run_operation, show_error, signals
 from desktop.ui.table_model import DictTableModel
 
@@ -675,51 +677,6 @@ class EvidenceTab(QWidget):
         announce(ChangeSet(evidence=True, vendors=True, vendor_id=self.vendor_id))
 
 
-# --------------------------------------------------------------------------- history
-
-
-class HistoryTab(QWidget):
-    def __init__(self, engine: Engine, vendor_id: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.engine, self.vendor_id = engine, vendor_id
-        self.model = DictTableModel([
-            ("occurred_at", self.tr("When (UTC)")), ("actor", self.tr("Who")), ("action", self.tr("Action")),
-            ("record", self.tr("Record")), ("changes", self.tr("Changes")),
-        ], self)
-        self.view = QTableView(self)
-        self.view.setModel(self.model)
-        self.view.setAccessibleName(self.tr("History of this vendor"))
-        self.view.verticalHeader().setVisible(False)
-        self.view.horizontalHeader().setStretchLastSection(True)
-        self.view.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.view)
-        self.reload()
-
-    def reload(self) -> None:
-        import json
-
-        rows = []
-        for e in svc.vendor_history(self.engine, self.vendor_id):
-            try:
-                changes = json.loads(e.changes_json)
-            except ValueError:
-                changes = {}
-            parts = []
-            if isinstance(changes, dict):
-                for key, value in changes.items():
-                    if isinstance(value, list) and len(value) == 2:
-                        parts.append(f"{key}: {_show(value[0])} → {_show(value[1])}")
-                    elif isinstance(value, dict) and ("old" in value or "new" in value):
-                        parts.append(f"{key}: {_show(value.get('old'))} → {_show(value.get('new'))}")
-                    else:
-                        parts.append(f"{key}: {_show(value)}")
-            rows.append({"occurred_at": e.occurred_at, "actor": e.actor, "action": e.action,
-                         "record": f"{e.record_type.replace('_', ' ')} #{e.record_id}", "changes": "; ".join(parts)})
-        self.model.set_rows(rows)
-        self.view.resizeColumnsToContents()
-
-
 # --------------------------------------------------------------------------- the editor
 
 
@@ -728,6 +685,7 @@ class VendorEditor(QWidget):
 
     saved = Signal(int)
     title_changed = Signal(str)
+    open_assessment = Signal(int)  # the Assessments tab asks the window to show this assessment
 
     def __init__(self, engine: Engine, vendor_id: int | None, extra_tabs: list[tuple[TabFactory, str]] | None = None,
                  parent: QWidget | None = None) -> None:
@@ -745,7 +703,8 @@ class VendorEditor(QWidget):
         self.contracts: ChildListTab | None = None
         self.guarantees: GuaranteesTab | None = None
         self.evidence: EvidenceTab | None = None
-        self.history: HistoryTab | None = None
+        self.assessments: AssessmentsTab | None = None
+        self.history: HistoryView | None = None
         self.banner = QLabel(self)
         self.banner.setStyleSheet(ERROR_STYLE)
         self.banner.setWordWrap(True)
@@ -792,8 +751,18 @@ class VendorEditor(QWidget):
         self.tabs.addTab(self.guarantees, self.tr("Security && data guarantees"))
         self.evidence = EvidenceTab(self.engine, vendor_id, self)
         self.tabs.addTab(self.evidence, self.tr("Evidence"))
-        self.history = HistoryTab(self.engine, vendor_id, self)
+        self.assessments = AssessmentsTab(self.engine, vendor_id, self)
+        self.assessments.open_assessment.connect(self.open_assessment)
+        self.tabs.addTab(self.assessments, self.tr("Assessments"))
+        self.history = HistoryView(self.engine, vendor_id, self)
         self.tabs.addTab(self.history, self.tr("History"))
+        self.tabs.currentChanged.connect(self._tab_shown)
+
+    @Slot(int)
+    def _tab_shown(self, index: int) -> None:
+        if self.history is not None and self.tabs.widget(index) is self.history:
+            # row heights depend on the column widths, known only once the table is laid out
+            QTimer.singleShot(0, self.history.table.resizeRowsToContents)
 
     def title(self) -> str:
         name = self.detail.form.name if self.detail else self.tr("New vendor")
@@ -811,7 +780,8 @@ class VendorEditor(QWidget):
 
     @Slot(object)
     def _on_changed(self, changes: ChangeSet) -> None:
-        if self.vendor_id is None or not (changes.touches_vendor(self.vendor_id) or changes.evidence):
+        if self.vendor_id is None or not (changes.touches_vendor(self.vendor_id) or changes.evidence
+                                          or changes.assessments):
             return
         if not self.isVisible():
             self._pending = changes  # refreshed when shown again
@@ -830,6 +800,8 @@ class VendorEditor(QWidget):
             self.history.reload()
         if changes.evidence and self.evidence is not None:
             self.evidence.reload()
+        if (changes.assessments or changes.touches_vendor(self.vendor_id or 0)) and self.assessments is not None:
+            self.assessments.reload()
 
     # --- saving
     @Slot()

@@ -123,7 +123,8 @@ def test_vendor_tab_extension_point_and_assessment_menu(qtbot, demo_engine):
     titles = [editor.tabs.tabText(i) for i in range(editor.tabs.count())]
     assert "Plugged" in titles and seen == [editor.vendor_id]
     assert window.current_vendor_id() == editor.vendor_id
-    assert [a.text() for a in window.assessment_menu.actions()] == ["New assessment"]
+    assert [a.text() for a in window.assessment_menu.actions()][-1] == "New assessment"
+    assert "&Verify a signed PDF…" in [a.text() for a in window.assessment_menu.actions()]
 
 
 def test_open_vendor_from_register_and_close_prompt(qtbot, demo_engine):

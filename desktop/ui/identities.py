@@ -1,0 +1,159 @@
+"""Settings page "Signing identities": the identities approvers sign with; create one or import a PKCS#12 file.
+
+Private keys go to the OS keyring only (desktop.services.identities); passphrases are passed
+straight to the service and never logged or kept.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.engine import Engine
+
+from db.errors import DatabaseError
+from desktop.core.errors import UserError
+from desktop.services import identities as svc
+from desktop.services.settings import get_settings
+
+ERROR_STYLE = "color: #b00020;"
+
+
+class IdentitiesPage(QWidget):
+    changed = Signal()
+
+    def __init__(self, engine: Engine, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.engine = engine
+        self.keyring_ok = svc.keyring_available()
+        self.table = QTableWidget(0, 5, self)
+        self.table.setHorizontalHeaderLabels([self.tr("Name"), self.tr("Email"), self.tr("Organisation"),
+                                              self.tr("Valid until"), self.tr("Key")])
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setAccessibleName(self.tr("Signing identities"))
+        self.keyring_note = QLabel(self)
+        self.keyring_note.setWordWrap(True)
+        if not self.keyring_ok:
+            self.keyring_note.setStyleSheet(ERROR_STYLE)
+            self.keyring_note.setText(self.tr(
+                "No usable OS keyring is available on this computer, so Vetta cannot keep a private key here "
+                "(it never stores one in a file or the database). Import your organisation's PKCS#12 file: its "
+                "certificate is registered, and you sign with the file and its passphrase."))
+        else:
+            self.keyring_note.setText(self.tr("Private keys are kept in this computer's keyring; the database only "
+                                              "holds the certificates."))
+
+        box = QGroupBox(self.tr("New identity"), self)
+        form = QFormLayout(box)
+        self.name = QLineEdit(box)
+        self.name.setAccessibleName(self.tr("Identity name"))
+        self.name.setPlaceholderText(self.tr("The person who signs, e.g. Ana García"))
+        self.email = QLineEdit(box)
+        self.email.setAccessibleName(self.tr("Identity email"))
+        self.organisation = QLineEdit(get_settings(engine).name, box)
+        self.organisation.setAccessibleName(self.tr("Identity organisation"))
+        form.addRow(self.tr("Name"), self.name)
+        form.addRow(self.tr("Email"), self.email)
+        form.addRow(self.tr("Organisation"), self.organisation)
+        self.create_button = QPushButton(self.tr("Create identity"), box)
+        self.create_button.setEnabled(self.keyring_ok)
+        self.create_button.clicked.connect(self._create_clicked)
+        self.import_button = QPushButton(self.tr("Import PKCS#12…"), box)
+        self.import_button.clicked.connect(self._import_clicked)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.create_button)
+        buttons.addWidget(self.import_button)
+        buttons.addStretch(1)
+        form.addRow(buttons)
+        self.reason = QLabel(self)
+        self.reason.setStyleSheet(ERROR_STYLE)
+        self.reason.setWordWrap(True)
+        self.result = QLabel(self)
+        self.result.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.keyring_note)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(box)
+        layout.addWidget(self.reason)
+        layout.addWidget(self.result)
+        self.reload()
+
+    @Slot()
+    def reload(self) -> None:
+        rows = svc.list_identities(self.engine)
+        self.table.setRowCount(len(rows))
+        for r, info in enumerate(rows):
+            key = (self.tr("in this computer's keyring") if info.key_in_keyring or info.source == "generated"
+                   else self.tr("PKCS#12 file needed to sign"))
+            for c, text in enumerate((info.name, info.email, info.organisation, info.not_after[:10], key)):
+                self.table.setItem(r, c, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+
+    def identity_names(self) -> list[str]:
+        return [item.text() for r in range(self.table.rowCount()) if (item := self.table.item(r, 0)) is not None]
+
+    @Slot()
+    def _create_clicked(self) -> None:
+        self.create_identity()
+
+    def create_identity(self) -> bool:
+        try:
+            info = svc.new_identity(self.engine, self.name.text(), email=self.email.text().strip(),
+                                    organisation=self.organisation.text().strip())
+        except (UserError, DatabaseError) as exc:
+            self.reason.setText(str(exc))
+            return False
+        self.reason.clear()
+        self.result.setText(self.tr("Identity {name} created; certificate fingerprint {fp}.").format(
+            name=info.name, fp=info.fingerprint_sha256[:23]))
+        self.name.clear()
+        self.email.clear()
+        self.reload()
+        self.changed.emit()
+        return True
+
+    @Slot()
+    def _import_clicked(self) -> None:
+        path, _f = QFileDialog.getOpenFileName(self, self.tr("Import a PKCS#12 file"), "",
+                                               self.tr("PKCS#12 files (*.p12 *.pfx);;All files (*)"))
+        if not path:
+            return
+        name, ok = QInputDialog.getText(self, self.tr("Identity name"), self.tr("Name of this signing identity:"),
+                                        QLineEdit.EchoMode.Normal, self.name.text() or Path(path).stem)
+        if not ok:
+            return
+        passphrase, ok = QInputDialog.getText(self, self.tr("Passphrase"),
+                                              self.tr("Passphrase of {file}:").format(file=Path(path).name),
+                                              QLineEdit.EchoMode.Password)
+        if ok:
+            self.import_file(Path(path), name, passphrase)
+
+    def import_file(self, path: Path, name: str, passphrase: str | None) -> bool:
+        try:
+            info = svc.import_p12(self.engine, path, name, passphrase or None)
+        except (UserError, DatabaseError) as exc:
+            self.reason.setText(str(exc))
+            return False
+        self.reason.clear()
+        self.result.setText(self.tr("Identity {name} imported.").format(name=info.name) + (
+            "" if info.key_in_keyring else " " + self.tr("Sign with the PKCS#12 file and its passphrase.")))
+        self.reload()
+        self.changed.emit()
+        return True
