@@ -80,10 +80,11 @@ def test_spanish_report(sqlite_engine: Engine) -> None:
         assert expected in full, expected
 
 
-def test_ownership_not_available_is_said(sqlite_engine: Engine) -> None:
+def test_draft_shows_the_real_ownership_analysis(sqlite_engine: Engine) -> None:
     built = make_assessment(sqlite_engine)
     full = "\n".join(_text(render_draft(sqlite_engine, built.assessment_id, "en").pdf))
-    assert "Ownership analysis not available." in full
+    assert "Ownership analysis not available." not in full
+    assert "Contoso Platforms Inc." in full and "49" in full
 
 
 def test_the_record_is_attached_as_json(sqlite_engine: Engine) -> None:
