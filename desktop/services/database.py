@@ -114,7 +114,7 @@ def backup_database(url: str | None = None, output: Path | None = None) -> Path:
 def restore_database(backup_file: Path, url: str | None = None) -> Path | None:
     """Replace the database with ``backup_file`` (checked first); returns the safety copy."""
     path = _require_sqlite_file(url)
-    known = {rev.revision for rev in migrate.script_directory().walk_revisions()}
+    known = set(migrate.known_revisions())
     return backups.restore(backup_file, path, known)
 
 
