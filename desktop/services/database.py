@@ -36,6 +36,10 @@ def open_database(url: str | None = None, *, upgrade: bool = True, daily_backup:
         path = sqlite_path(engine.url)
         if daily_backup and path is not None and path.exists():
             backups.daily_backup(path)
+        if upgrade:
+            from desktop.services.staleness import maybe_refresh_daily
+
+            maybe_refresh_daily(engine)  # certificates that expired since a decision (once a day)
     except DatabaseError as exc:
         engine.dispose()
         _reraise_with_hint(exc, url)
