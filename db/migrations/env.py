@@ -6,6 +6,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import db.models  # noqa: F401  (registers every table on SQLModel.metadata)
+from db.migrate import include_object
 
 target_metadata = SQLModel.metadata
 
@@ -20,6 +21,7 @@ def run_migrations_online() -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         compare_server_default=False,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

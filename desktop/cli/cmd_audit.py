@@ -6,7 +6,6 @@ import argparse
 from typing import Any
 
 from desktop.cli.main import EXIT_OK, EXIT_PROBLEM, Context
-from desktop.services import audit
 
 
 def register(subparsers: Any) -> None:
@@ -26,6 +25,8 @@ def register(subparsers: Any) -> None:
 
 
 def _verify(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.services import audit
+
     report = audit.verify_audit_trail(ctx.engine)
     missing = audit.missing_guards(ctx.engine)
     if args.json:
@@ -49,6 +50,8 @@ def _verify(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _log(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.services import audit
+
     entries = audit.audit_log(ctx.engine, args.vendor, args.limit)
     if args.json:
         ctx.print_json([e.to_dict() for e in entries])

@@ -7,8 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from desktop.cli.main import EXIT_OK, EXIT_PROBLEM, Context, group
-from desktop.core.checklist.scoring import RATING_LABELS
-from desktop.services import assessments, checklists
 
 
 def register(subparsers: Any) -> None:
@@ -73,6 +71,8 @@ def register(subparsers: Any) -> None:
 
 
 def _list(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.services import checklists
+
     rows = checklists.list_templates(ctx.engine)
     if args.json:
         ctx.print_json([r.__dict__ for r in rows])
@@ -85,6 +85,8 @@ def _list(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _validate(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.services import checklists
+
     t = checklists.validate_file(args.file)
     n = len(t.questions())
     ctx.print(f"{args.file.name}: template {t.id!r} version {t.version} is valid "
@@ -93,12 +95,16 @@ def _validate(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _import(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.services import checklists
+
     info = checklists.import_template(ctx.engine, args.file, actor=ctx.actor)
     ctx.print(f"Template {info.key!r} version {info.version} is stored as #{info.id} ({info.questions} questions).")
     return EXIT_OK
 
 
 def _new(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.services import assessments
+
     s = assessments.create_assessment(ctx.engine, args.vendor, args.template, preparer=args.preparer or ctx.actor,
                                       actor=ctx.actor)
     ctx.print(s.id)
@@ -106,6 +112,8 @@ def _new(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _list_assessments(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.services import assessments
+
     vendor_id = None
     if args.vendor:
         from db.engine import read_session
@@ -125,6 +133,9 @@ def _list_assessments(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _show(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.core.checklist.scoring import RATING_LABELS
+    from desktop.services import assessments
+
     v = assessments.get_assessment(ctx.engine, args.id)
     lang = args.lang
     s = v.summary
@@ -188,6 +199,8 @@ def _show(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _answer(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.services import assessments
+
     q = assessments.answer_question(ctx.engine, args.id, args.question, args.value,
                                     justification=args.justification,
                                     source="vendor" if args.vendor_answer else "preparer", actor=ctx.actor)
@@ -199,6 +212,8 @@ def _answer(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _attach(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.services import assessments
+
     e = assessments.attach_evidence(ctx.engine, args.id, args.question, args.file, actor=ctx.actor)
     ctx.print(f"Attached {e.filename} ({e.size} bytes, SHA-256 {e.sha256}) to {args.question}.")
     return EXIT_OK
@@ -223,18 +238,24 @@ def _import_answers(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _submit(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.services import assessments
+
     s = assessments.submit_assessment(ctx.engine, args.id, actor=ctx.actor)
     ctx.print(f"Assessment #{s.id} submitted for review: {assessments.rating_label(s.rating)}, score {s.score}.")
     return EXIT_OK
 
 
 def _reopen(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.services import assessments
+
     s = assessments.reopen_assessment(ctx.engine, args.id, preparer=args.preparer or ctx.actor, actor=ctx.actor)
     ctx.print(s.id)
     return EXIT_OK
 
 
 def _stale(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.services import assessments
+
     changes = assessments.staleness(ctx.engine, args.id)
     if changes:
         vendor_id = assessments.get_assessment(ctx.engine, args.id).summary.vendor_id

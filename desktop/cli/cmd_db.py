@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from desktop.cli.main import EXIT_OK, EXIT_PROBLEM, Context
-from desktop.services import database
 
 
 def register(subparsers: Any) -> None:
@@ -31,6 +30,8 @@ def register(subparsers: Any) -> None:
 
 
 def _upgrade(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.services import database
+
     before, after = database.upgrade_database(ctx.db_url)
     if before == after:
         ctx.print(f"The database schema is up to date ({after}).")
@@ -40,12 +41,16 @@ def _upgrade(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _backup(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.services import database
+
     path = database.backup_database(ctx.db_url, args.output)
     ctx.print(f"Backup written to {path}")
     return EXIT_OK
 
 
 def _restore(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.services import database
+
     safety = database.restore_database(args.file, ctx.db_url)
     ctx.print(f"Restored the database from {args.file}.")
     if safety is not None:
@@ -54,6 +59,8 @@ def _restore(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _check(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.services import database
+
     result = database.check_database(ctx.db_url)
     if args.json:
         ctx.print_json(result.to_dict())

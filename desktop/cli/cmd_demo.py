@@ -6,7 +6,6 @@ import argparse
 from typing import Any
 
 from desktop.cli.main import EXIT_OK, Context
-from desktop.services.demo import load_demo, require_demo_file
 
 
 def register(subparsers: Any) -> None:
@@ -15,6 +14,8 @@ def register(subparsers: Any) -> None:
 
 
 def _demo(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.services.demo import load_demo, require_demo_file
+
     require_demo_file()
     summary = load_demo(ctx.engine, ctx.actor)
     ctx.print(summary.message)

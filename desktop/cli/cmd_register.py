@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from desktop.cli.choices import IMPORT_FIELD_NAMES, RATINGS
 from desktop.cli.main import EXIT_OK, EXIT_PROBLEM, Context, group
 from desktop.core.errors import UserError
-from desktop.services.register import RATINGS, RegisterQuery
-from desktop.services.register_io import IMPORT_FIELDS, export_vendors, import_vendors
+
+if TYPE_CHECKING:
+    from desktop.services.register import RegisterQuery
 
 
 def add_filter_arguments(p: argparse.ArgumentParser) -> None:
@@ -26,6 +28,8 @@ def add_filter_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def query_from(args: argparse.Namespace, sort: str = "name") -> RegisterQuery:
+    from desktop.services.register import RegisterQuery
+
     if args.expiring is not None and args.expiring < 0:
         raise UserError("--expiring takes a number of days, 0 or more.")
     return RegisterQuery(search=args.search, status=args.status, tier=args.tier, rating=args.rating,
@@ -49,7 +53,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--dry-run", action="store_true", help="check every row and list rejections; write nothing")
     p.add_argument("--map", action="append", default=[], metavar="COLUMN=FIELD",
-                   help=f"map a file column to a field ({', '.join(IMPORT_FIELDS)}; 'ignore' skips it)")
+                   help=f"map a file column to a field ({', '.join(IMPORT_FIELD_NAMES)}; 'ignore' skips it)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_import)
 
@@ -61,6 +65,8 @@ def register(subparsers: Any) -> None:
 
 
 def _import(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.services.register_io import import_vendors
+
     plan = import_vendors(ctx.engine, args.file, _mapping(args.map), dry_run=True)
     if args.json:
         ctx.print_json({"file": plan.path, "mapping": plan.mapping, "accepted": plan.accepted,
@@ -83,6 +89,8 @@ def _import(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _export(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.services.register_io import export_vendors
+
     count = export_vendors(ctx.engine, args.output, query_from(args))
     ctx.print(f"Exported {count} vendor(s) to {args.output}.")
     return EXIT_OK

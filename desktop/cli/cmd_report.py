@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from db.engine import default_actor
 from desktop.cli.main import EXIT_OK, EXIT_PROBLEM, Context, group
 from desktop.core.errors import UserError
 
@@ -108,6 +107,7 @@ def _identity_list(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _approve(args: argparse.Namespace, ctx: Context) -> int:
+    from db.engine import default_actor
     from desktop.services.signoff import approve
 
     passphrase = _passphrase(f"Passphrase for {args.p12}: ") if args.p12 else None

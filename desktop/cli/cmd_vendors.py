@@ -6,10 +6,9 @@ import argparse
 from dataclasses import asdict
 from typing import Any
 
+from desktop.cli.choices import SORT_COLUMNS
 from desktop.cli.cmd_register import add_filter_arguments, query_from
 from desktop.cli.main import EXIT_OK, Context
-from desktop.services.register import FLAG_LABELS, SORT_COLUMNS, register_rows
-from desktop.services.vendors import VendorForm, create_vendor, get_vendor, set_archived
 
 
 def register(subparsers: Any) -> None:
@@ -46,6 +45,8 @@ def register(subparsers: Any) -> None:
 
 
 def _list(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.services.register import FLAG_LABELS, register_rows
+
     rows = register_rows(ctx.engine, query_from(args, args.sort))
     if args.json:
         ctx.print_json([asdict(r) for r in rows])
@@ -60,6 +61,8 @@ def _list(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _show(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.services.vendors import get_vendor
+
     detail = get_vendor(ctx.engine, args.id)
     data = {"id": detail.id, "version": detail.version, "archived": detail.archived, **asdict(detail.form)}
     if args.json:
@@ -71,6 +74,8 @@ def _show(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _add(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.services.vendors import VendorForm, create_vendor
+
     form = VendorForm(name=args.name, country=args.country, website=args.website, services=args.services,
                       tier=args.tier, status=args.status, internal_owner=args.owner, tags=args.tag, lei=args.lei,
                       vat=args.vat)
@@ -80,6 +85,8 @@ def _add(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _archive(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.services.vendors import set_archived
+
     detail = set_archived(ctx.engine, args.id, not args.restore, actor=ctx.actor)
     ctx.print(f"{'Restored' if args.restore else 'Archived'} vendor #{detail.id} {detail.form.name}.")
     return EXIT_OK

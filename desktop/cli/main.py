@@ -18,14 +18,17 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from sqlalchemy.engine import Engine
-
-from db.errors import DatabaseError
 from desktop import __version__
 from desktop.core.errors import UserError
-from desktop.logs import log_file, setup_logging
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+# Start-up speed: importing this module (and building the parser) must import nothing heavy
+# (no SQLAlchemy, no services): command modules import their services inside their handlers.
+# tests/bench/test_bench_cli_smoke.py checks it; docs/performance.md explains why.
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1
@@ -134,6 +137,9 @@ def _run_gui(args: argparse.Namespace, ctx: Context) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from db.errors import DatabaseError  # after parsing: --help and --version need no database layer
+    from desktop.logs import log_file, setup_logging
+
     setup_logging(verbose=args.verbose)
     handler: Handler = getattr(args, "handler", None) or _run_gui
     ctx = Context(db_url=args.db, actor=args.user)

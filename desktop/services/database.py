@@ -36,6 +36,10 @@ def open_database(url: str | None = None, *, upgrade: bool = True, daily_backup:
         path = sqlite_path(engine.url)
         if daily_backup and path is not None and path.exists():
             backups.daily_backup(path)
+        if upgrade:
+            from desktop.services.staleness import maybe_refresh_daily
+
+            maybe_refresh_daily(engine)  # certificates that expired since a decision (once a day)
     except DatabaseError as exc:
         engine.dispose()
         _reraise_with_hint(exc, url)
@@ -114,7 +118,7 @@ def backup_database(url: str | None = None, output: Path | None = None) -> Path:
 def restore_database(backup_file: Path, url: str | None = None) -> Path | None:
     """Replace the database with ``backup_file`` (checked first); returns the safety copy."""
     path = _require_sqlite_file(url)
-    known = {rev.revision for rev in migrate.script_directory().walk_revisions()}
+    known = set(migrate.known_revisions())
     return backups.restore(backup_file, path, known)
 
 

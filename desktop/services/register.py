@@ -6,12 +6,13 @@ rating, the last signed assessment and the flags), so the register never walks v
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, union
+from sqlalchemy import Integer, and_, exists, func, or_, text, union
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql import ColumnElement
@@ -89,9 +90,50 @@ def _today(query: RegisterQuery) -> date:
     return query.today or date.today()
 
 
-def _search_clause(text: str, dialect: str = "sqlite") -> ColumnElement[bool]:
+# Migration 0003 builds an FTS5 trigram index over the searchable text of every party on SQLite
+# (table ``register_search``: normalised name, aliases, identifiers and its vendor's tags, several
+# values separated by char(31)) and pg_trgm GIN indexes on PostgreSQL. Whether an SQLite database has
+# it is looked up once per engine.
+SEARCH_TABLE = "register_search"
+_has_search_index: weakref.WeakKeyDictionary[Engine, bool] = weakref.WeakKeyDictionary()
+
+
+def has_search_index(engine: Engine) -> bool:
+    """True when ``engine`` is SQLite with the FTS5 search index of migration 0003."""
+    if engine.dialect.name != "sqlite":
+        return False
+    found = _has_search_index.get(engine)
+    if found is None:
+        with engine.connect() as conn:
+            found = conn.execute(text("SELECT 1 FROM sqlite_master WHERE name = :n"), {"n": SEARCH_TABLE}).first() \
+                is not None
+        _has_search_index[engine] = found
+    return found
+
+
+def _fts_phrase(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
+
+
+def _fts_clause(key: str, raw: str) -> ColumnElement[bool]:
+    """Party ids whose index row contains the term: one FTS5 MATCH over the trigram index.
+
+    The normalised name is matched with the normalised term, aliases, identifiers and tags with the
+    term as typed (FTS5 folds case, also of non-ASCII letters, as PostgreSQL's ILIKE does).
+    """
+    query = f"name : {_fts_phrase(key)} OR {{aliases identifiers tags}} : {_fts_phrase(raw)}"
+    matching = text(f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :fts_query") \
+        .bindparams(fts_query=query).columns(rowid=Integer)
+    return col(Party.id).in_(matching)
+
+
+def _search_clause(text: str, dialect: str = "sqlite", fts: bool = False) -> ColumnElement[bool]:
     key = f"%{search_key(text)}%"
     raw = f"%{text.strip()}%"
+    if fts and min(len(search_key(text)), len(text.strip())) > 2 and not any(c in text for c in "%_\x1f"):
+        # LIKE wildcards typed by the user keep the plain LIKE path below, as do short terms (a
+        # trigram index needs three characters).
+        return _fts_clause(search_key(text), text.strip())
     if dialect == "sqlite":  # SQLite's LIKE ignores ASCII case already and avoids lower() per row
         alias_match = col(PartyAlias.name).like(raw)
         ident_match = col(PartyIdentifier.value).like(raw)
@@ -168,15 +210,19 @@ def _contract_expiring_clause(today: date, days: int) -> ColumnElement[bool]:
         col(Contract.end_date) >= today, col(Contract.end_date) <= today + timedelta(days=days))
 
 
-def filtered_statement(query: RegisterQuery, columns: Sequence[Any] | None = None, dialect: str = "sqlite") -> Any:
-    """The SELECT of the register for ``query`` (columns default to the vendor id), ordered."""
+def filtered_statement(query: RegisterQuery, columns: Sequence[Any] | None = None, dialect: str = "sqlite",
+                       fts: bool = False) -> Any:
+    """The SELECT of the register for ``query`` (columns default to the vendor id), ordered.
+
+    ``fts``: the database has the SQLite search index (``has_search_index(engine)``).
+    """
     today = _today(query)
     stmt = sa_select(*(columns or [col(Vendor.id)])).select_from(Vendor).join(
         Party, col(Party.id) == col(Vendor.party_id))
     if not query.include_archived:
         stmt = stmt.where(col(Vendor.archived_at).is_(None))
     if query.search.strip():
-        stmt = stmt.where(_search_clause(query.search, dialect))
+        stmt = stmt.where(_search_clause(query.search, dialect, fts))
     if query.status:
         stmt = stmt.where(col(Vendor.status) == query.status)
     if query.tier:
@@ -212,7 +258,7 @@ def filtered_statement(query: RegisterQuery, columns: Sequence[Any] | None = Non
 def vendor_ids(engine: Engine, query: RegisterQuery = RegisterQuery(), *, limit: int | None = None,
                offset: int = 0) -> list[int]:
     """The ids of the vendors matching ``query``, in display order (all filtering in SQL); a page if ``limit``."""
-    stmt = filtered_statement(query, dialect=engine.dialect.name)
+    stmt = filtered_statement(query, dialect=engine.dialect.name, fts=has_search_index(engine))
     if limit is not None:
         stmt = stmt.limit(limit).offset(offset)
     with engine.connect() as conn:
@@ -221,7 +267,7 @@ def vendor_ids(engine: Engine, query: RegisterQuery = RegisterQuery(), *, limit:
 
 def count_vendors(engine: Engine, query: RegisterQuery = RegisterQuery()) -> int:
     stmt = sa_select(func.count()).select_from(
-        filtered_statement(query, dialect=engine.dialect.name).order_by(None).subquery())
+        filtered_statement(query, dialect=engine.dialect.name, fts=has_search_index(engine)).order_by(None).subquery())
     with engine.connect() as conn:
         return int(conn.execute(stmt).scalar_one())
 

@@ -1,8 +1,9 @@
-"""Register benchmarks: opening the main window over a large register, search keystrokes, memory.
+"""Register benchmarks: starting the program over a large register, search keystrokes, memory.
 
-Targets (issue 6): with 100,000 vendors, opening the main window < 4x a bare PySide6 QMainWindow
-measured in the same run; a search keystroke updates the view in < 30 ms (median); resident
-memory < 300 MB. ``run(smoke=True)`` uses a tiny register so the test suite can check it works.
+Targets (issue 6): with 100,000 vendors, starting Vetta until the register shows its first rows
+< 4x starting a bare PySide6 QMainWindow, both as fresh processes measured in the same run (what a
+user waits for after double-clicking); a search keystroke updates the view in < 30 ms (median);
+resident memory < 300 MB. ``run(smoke=True)`` uses a tiny register so the test suite can check it.
 """
 
 from __future__ import annotations
@@ -10,11 +11,62 @@ from __future__ import annotations
 import os
 import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from tests.bench.common import Result, median_time
+from tests.bench.common import Result
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# The real program (`vetta --db URL`, i.e. desktop.cli.main -> desktop.ui.app.run), in a fresh
+# process that quits as soon as the main window is visible and its register shows rows.
+VETTA_PROCESS = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+app = QApplication(sys.argv[:1])
+
+def shown():
+    for w in app.topLevelWidgets():
+        table = getattr(w, "table", None)
+        if type(w).__name__ == "MainWindow" and w.isVisible() and table is not None \\
+                and table.model() is not None and table.model().rowCount() > 0:
+            app.quit()
+            return
+    QTimer.singleShot(2, shown)
+
+QTimer.singleShot(0, shown)
+from desktop.cli.main import main
+sys.exit(main(["--db", sys.argv[1]]))
+"""
+
+BARE_PROCESS = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+app = QApplication(sys.argv[:1])
+w = QMainWindow()
+w.resize(1200, 760)
+w.show()
+QTimer.singleShot(0, app.quit)
+sys.exit(app.exec())
+"""
+
+
+def _process_median(code: str, args: list[str], env: dict[str, str], repeat: int) -> float:
+    samples = []
+    for i in range(repeat + 1):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, env=env, check=True, timeout=300,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if i:  # the first run warms the file cache (and takes the day's backup)
+            samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
 
 
 def _populate(engine: object, n: int) -> None:
@@ -60,7 +112,7 @@ def _rss_mb() -> float:
 def run(smoke: bool = False) -> list[Result]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication, QMainWindow
+    from PySide6.QtWidgets import QApplication
 
     from desktop.services.database import open_database
     from desktop.ui.main_window import MainWindow
@@ -76,25 +128,11 @@ def run(smoke: bool = False) -> list[Result]:
     _populate(engine, n)
     settings = QSettings(str(folder / "bench.ini"), QSettings.Format.IniFormat)
 
-    def bare() -> None:
-        w = QMainWindow()
-        w.resize(1200, 760)
-        w.show()
-        app.processEvents()
-        w.close()
-        w.deleteLater()
-        app.processEvents()
-
-    def vetta() -> None:
-        w = MainWindow(engine, "bench", None, settings)
-        w.show()
-        app.processEvents()
-        w.close()
-        w.deleteLater()
-        app.processEvents()
-
-    bare_s = median_time(bare, repeat=repeat)
-    open_s = median_time(vetta, repeat=repeat)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "VETTA_DATA_DIR": str(folder),
+           "XDG_CONFIG_HOME": str(folder / "config"), "PYTHONPATH": str(ROOT)}
+    url = str(folder / "bench.sqlite3")
+    bare_s = _process_median(BARE_PROCESS, [], env, repeat)
+    open_s = _process_median(VETTA_PROCESS, [url], env, repeat)
 
     window = MainWindow(engine, "bench", None, settings)
     window.show()
@@ -118,7 +156,9 @@ def run(smoke: bool = False) -> list[Result]:
     engine.dispose()
     size = f"{n:,} vendors"
     return [
-        Result(f"open main window ({size})", open_s, "bare QMainWindow", bare_s, "< 4x baseline"),
+        Result(f"start program until the register shows rows ({size})", open_s,
+               "bare PySide6 QMainWindow process", bare_s, "< 4x baseline",
+               note=f"median of {repeat} fresh processes each"),
         Result(f"search keystroke ({size})", keystroke, target="< 0.030 s",
                note=f"median of {len(samples)} keystrokes, SQL search + view repaint"),
         Result(f"resident memory ({size}, window open)", rss, unit="MB", target="< 300 MB"),

@@ -27,7 +27,8 @@ def test_upgrade_from_nothing_and_models_agree_with_migrations(db_url):
         assert migrate.upgrade(engine) is True
         assert migrate.current_revision(engine) == migrate.head_revision()
         with engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}),
+            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True,
+                                                                    "include_object": migrate.include_object}),
                                     SQLModel.metadata)
         assert diff == [], f"models and migrations disagree: {diff}"
         assert migrate.upgrade(engine) is False  # idempotent
