@@ -194,3 +194,16 @@ def test_ownership_findings_follow_the_language(demo_engine, lang):
     english = analyze(demo_engine, "Scalewise Data Inc.", date(2025, 9, 1))
     assert [f["code"] for f in result["findings"]] == [f["code"] for f in english["findings"]]
     assert result["competitor_groups"] == english["competitor_groups"]
+
+
+def test_the_spanish_report_shows_the_ownership_findings_in_spanish(demo_engine):
+    from desktop.services.assessments import create_assessment
+    from desktop.services.reports import build_report_model
+
+    summary = create_assessment(demo_engine, "Scalewise Data Inc.", as_of=date(2025, 9, 1))
+    spanish = build_report_model(demo_engine, summary.id, "es")
+    english = build_report_model(demo_engine, summary.id, "en")
+    es_text = " ".join(f.message for f in spanish.ownership.findings) + " ".join(spanish.ownership.people_ties)
+    en_text = " ".join(f.message for f in english.ownership.findings) + " ".join(english.ownership.people_ties)
+    assert "intercambio de personal directivo" in es_text and "exchange of managerial personnel" not in es_text
+    assert "exchange of managerial personnel" in en_text

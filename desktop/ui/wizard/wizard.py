@@ -142,7 +142,7 @@ class QuestionEditor(QFrame):
             need = self.tr(" (required)") if state.evidence_required else ""
             parts.append(self.tr("Evidence{0}: {1}").format(need, files))
         if state.outcome in ("fail", "partial"):
-            parts.append(self.tr("Finding ({0})").format(state.severity))
+            parts.append(self.tr("Finding ({0})").format(self.tr(state.severity)))
         self.status.setText(" · ".join(parts))
         self.status.setVisible(bool(parts))
         self.error.hide()
