@@ -115,6 +115,16 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "details": ("Details", "Detalles"),
     "no_certifications": ("No certifications recorded.", "No hay certificaciones registradas."),
     "no_commitments": ("No commitments recorded.", "No hay compromisos registrados."),
+    "cm_logical_segregation": ("logical segregation", "segregación lógica"),
+    "cm_staff_segregation": ("staff segregation", "segregación del personal"),
+    "cm_information_barrier": ("information barrier", "barrera de información"),
+    "cm_encryption_at_rest": ("encryption at rest", "cifrado en reposo"),
+    "cm_encryption_in_transit": ("encryption in transit", "cifrado en tránsito"),
+    "cm_data_residency": ("data residency", "residencia de los datos"),
+    "cm_no_training_on_customer_data": ("no training on customer data", "sin entrenamiento con datos del cliente"),
+    "cm_access_logging": ("access logging", "registro de accesos"),
+    "cm_non_preference": ("non-preference", "no preferencia"),
+    "cm_other": ("other", "otro"),
     # subprocessors
     "service": ("Service", "Servicio"),
     "customer_data": ("Customer data", "Datos del cliente"),
@@ -202,6 +212,10 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "tier_high": ("high", "alto"),
     "tier_medium": ("medium", "medio"),
     "tier_low": ("low", "bajo"),
+    "vst_prospect": ("prospect", "potencial"),
+    "vst_active": ("active", "activo"),
+    "vst_suspended": ("suspended", "suspendido"),
+    "vst_offboarded": ("offboarded", "dado de baja"),
 }
 
 

@@ -207,3 +207,13 @@ def test_the_spanish_report_shows_the_ownership_findings_in_spanish(demo_engine)
     en_text = " ".join(f.message for f in english.ownership.findings) + " ".join(english.ownership.people_ties)
     assert "intercambio de personal directivo" in es_text and "exchange of managerial personnel" not in es_text
     assert "exchange of managerial personnel" in en_text
+
+
+def test_report_strings_are_complete_in_spanish():
+    from desktop.report import i18n as report_i18n
+
+    for key, (english, spanish) in report_i18n._STRINGS.items():
+        assert spanish.strip() and _fields(spanish) == _fields(english), key
+    for kind in CommitmentKind:
+        assert report_i18n.has(f"cm_{kind.value}"), kind
+    assert report_i18n.tr("es", "cm_encryption_at_rest") == "cifrado en reposo"
