@@ -19,17 +19,17 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "rating": ("Rating", "Calificación"),
     "score": ("Score", "Puntuación"),
     "status": ("Status", "Estado"),
-    "assessment_id": ("Assessment id", "Id. de evaluación"),
+    "assessment_id": ("Assessment id", "N.º de evaluación"),
     "assessment_version": ("Assessment version", "Versión de la evaluación"),
     "template": ("Checklist template", "Plantilla de cuestionario"),
     "template_version": ("Template version", "Versión de la plantilla"),
-    "as_of": ("Facts as of", "Hechos a fecha de"),
+    "as_of": ("Facts as of", "Datos a fecha de"),
     "submitted_at": ("Submitted for review", "Enviada a revisión"),
     "decided_at": ("Decided", "Decidida"),
     "next_review_due": ("Next review due", "Próxima revisión"),
     "generated_at": ("Report generated", "Informe generado"),
-    "preparer": ("Preparer", "Preparador"),
-    "approver": ("Approver", "Aprobador"),
+    "preparer": ("Preparer", "Responsable de la preparación"),
+    "approver": ("Approver", "Aprobador/a"),
     "pending": ("pending", "pendiente"),
     "none": ("None.", "Ninguno."),
     "not_recorded": ("not recorded", "no registrado"),
@@ -42,7 +42,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "sec_people": ("People ties", "Vínculos personales"),
     "sec_contracts": ("Contracts and key clauses", "Contratos y cláusulas clave"),
     "sec_security": ("Security and data guarantees", "Garantías de seguridad y de datos"),
-    "sec_subprocessors": ("Subprocessors", "Subencargados"),
+    "sec_subprocessors": ("Subprocessors", "Subencargados del tratamiento"),
     "sec_answers": ("Checklist answers", "Respuestas del cuestionario"),
     "sec_evidence": ("Evidence index", "Índice de evidencias"),
     "sec_changes": ("Changes since the previous assessment", "Cambios desde la evaluación anterior"),
@@ -63,7 +63,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "tier": ("Criticality tier", "Nivel de criticidad"),
     "internal_owner": ("Internal owner", "Responsable interno"),
     "website": ("Website", "Sitio web"),
-    "data_locations": ("Data locations", "Ubicación de los datos"),
+    "data_locations": ("Data locations", "Ubicaciones de los datos"),
     "tags": ("Tags", "Etiquetas"),
     # ownership
     "ownership_unavailable": ("Ownership analysis not available.", "Análisis de propiedad no disponible."),
@@ -115,10 +115,20 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "details": ("Details", "Detalles"),
     "no_certifications": ("No certifications recorded.", "No hay certificaciones registradas."),
     "no_commitments": ("No commitments recorded.", "No hay compromisos registrados."),
+    "cm_logical_segregation": ("logical segregation", "segregación lógica"),
+    "cm_staff_segregation": ("staff segregation", "segregación del personal"),
+    "cm_information_barrier": ("information barrier", "barrera de información"),
+    "cm_encryption_at_rest": ("encryption at rest", "cifrado en reposo"),
+    "cm_encryption_in_transit": ("encryption in transit", "cifrado en tránsito"),
+    "cm_data_residency": ("data residency", "residencia de los datos"),
+    "cm_no_training_on_customer_data": ("no training on customer data", "sin entrenamiento con datos del cliente"),
+    "cm_access_logging": ("access logging", "registro de accesos"),
+    "cm_non_preference": ("non-preference", "no preferencia"),
+    "cm_other": ("other", "otro"),
     # subprocessors
     "service": ("Service", "Servicio"),
     "customer_data": ("Customer data", "Datos del cliente"),
-    "no_subprocessors": ("No subprocessors recorded.", "No hay subencargados registrados."),
+    "no_subprocessors": ("No subprocessors recorded.", "No hay subencargados del tratamiento registrados."),
     # answers
     "question": ("Question", "Pregunta"),
     "answer": ("Answer", "Respuesta"),
@@ -128,16 +138,16 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "severity": ("Severity", "Gravedad"),
     "unanswered": ("unanswered", "sin respuesta"),
     "src_rule": ("rule", "regla"),
-    "src_preparer": ("preparer", "preparador"),
+    "src_preparer": ("preparer", "preparador/a"),
     "src_vendor": ("vendor", "proveedor"),
     "ans_yes": ("Yes", "Sí"),
     "ans_no": ("No", "No"),
     "ans_partial": ("Partial", "Parcial"),
     "ans_na": ("Not applicable", "No aplica"),
     "sev_blocker": ("blocker", "bloqueante"),
-    "sev_major": ("major", "mayor"),
-    "sev_minor": ("minor", "menor"),
-    "sev_info": ("info", "informativa"),
+    "sev_major": ("major", "grave"),
+    "sev_minor": ("minor", "leve"),
+    "sev_info": ("info", "informativo"),
     "sev_high": ("high", "alta"),
     "sev_medium": ("medium", "media"),
     "sev_low": ("low", "baja"),
@@ -161,7 +171,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "or who appoints the board, controls the vendor. A finding's severity sets its weight; a blocker "
         "prevents a neutral rating.",
         "Cada pregunta del cuestionario la responde una regla calculada a partir de los hechos registrados, "
-        "el preparador o el proveedor, con justificación y evidencias cuando se exigen. La propiedad se "
+        "la persona responsable de la preparación o el proveedor, con justificación y evidencias cuando se exigen. La propiedad se "
         "sigue por todas las cadenas de tenencia: las participaciones se multiplican a lo largo de una "
         "cadena y se suman entre cadenas (económicas y de voto por separado, los rangos se mantienen como "
         "rangos). Controla al proveedor quien alcanza el umbral de control o nombra al consejo. La gravedad "
@@ -170,13 +180,13 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "bo_threshold": ("Beneficial ownership threshold", "Umbral de titularidad real"),
     "influence_threshold": ("Significant influence threshold", "Umbral de influencia significativa"),
     "control_threshold": ("Control threshold", "Umbral de control"),
-    "lookback": ("People look-back period", "Periodo de revisión de personas"),
+    "lookback": ("People look-back period", "Periodo de revisión de cargos anteriores"),
     "months": ("{n} months", "{n} meses"),
     "review_interval": ("Review interval ({tier})", "Intervalo de revisión ({tier})"),
     # sign-off
     "signature": ("Signature", "Firma"),
     "signature_pending": ("Signature field: the approver signs here when the decision is taken.",
-                          "Campo de firma: el aprobador firma aquí al tomar la decisión."),
+                          "Campo de firma: quien apruebe firma aquí al tomar la decisión."),
     "signed_note": (
         "This report is signed with a PAdES digital signature. Any change to the file after signing "
         "breaks the signature; verify it with `vetta verify`, Adobe Reader or any PDF signature validator.",
@@ -186,9 +196,9 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "attachment_note": ("The complete assessment record is attached to this PDF as assessment.json.",
                         "El registro completo de la evaluación va adjunto a este PDF como assessment.json."),
     # decisions / ratings / status
-    "dec_approved": ("Approved", "Aprobado"),
-    "dec_approved_with_conditions": ("Approved with conditions", "Aprobado con condiciones"),
-    "dec_rejected": ("Rejected", "Rechazado"),
+    "dec_approved": ("Approved", "Aprobada"),
+    "dec_approved_with_conditions": ("Approved with conditions", "Aprobada con condiciones"),
+    "dec_rejected": ("Rejected", "Rechazada"),
     "dec_pending": ("Pending decision", "Pendiente de decisión"),
     "rat_neutral": ("Neutral", "Neutral"),
     "rat_conditionally_neutral": ("Conditionally neutral", "Neutral con condiciones"),
@@ -202,6 +212,10 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "tier_high": ("high", "alto"),
     "tier_medium": ("medium", "medio"),
     "tier_low": ("low", "bajo"),
+    "vst_prospect": ("prospect", "potencial"),
+    "vst_active": ("active", "activo"),
+    "vst_suspended": ("suspended", "suspendido"),
+    "vst_offboarded": ("offboarded", "dado de baja"),
 }
 
 

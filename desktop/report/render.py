@@ -40,7 +40,7 @@ from reportlab.platypus import (
 )
 
 from desktop.report.chart import ownership_drawing
-from desktop.report.i18n import tr
+from desktop.report.i18n import has, tr
 from desktop.report.model import Finding, ReportModel
 from desktop.resources import resource
 
@@ -408,7 +408,7 @@ def render(model: ReportModel, *, draft: bool) -> Rendered:
         (tr(lang, "identifiers"), ", ".join(v.identifiers) or "—"),
         (tr(lang, "services"), v.services or "—"),
         (tr(lang, "tier"), tr(lang, f"tier_{v.tier}") if v.tier else "—"),
-        (tr(lang, "status"), v.status or "—"),
+        (tr(lang, "status"), tr(lang, f"vst_{v.status}") if v.status else "—"),
         (tr(lang, "internal_owner"), v.internal_owner or "—"),
         (tr(lang, "website"), v.website or "—"),
         (tr(lang, "data_locations"), ", ".join(v.data_locations) or "—"),
@@ -429,7 +429,7 @@ def render(model: ReportModel, *, draft: bool) -> Rendered:
                                               tr(lang, "voting"), tr(lang, "controls"), tr(lang, "competitor")], s)]
         for party in own.parties:
             rows.append([_p(party.name, s["cell"]), _p(tr(lang, party.kind), s["cell"]),
-                         _p(_range(party.economic), s["cell"]), _p(_range(party.voting), s["cell"]),
+                         _p(_range(party.economic, lang), s["cell"]), _p(_range(party.voting, lang), s["cell"]),
                          _p(tr(lang, "yes") if party.controls else "—", s["cell"]),
                          _p(party.competitor or "—", s["cell"])])
         story += _chunked(rows, [width * f for f in (0.32, 0.1, 0.15, 0.15, 0.1, 0.18)], size=25)
@@ -478,7 +478,7 @@ def render(model: ReportModel, *, draft: bool) -> Rendered:
     if model.commitments:
         rows = [_header_row([tr(lang, "kind"), tr(lang, "details"), tr(lang, "valid"), tr(lang, "validity")], s)]
         for cm in model.commitments:
-            rows.append([_p(cm.kind.replace("_", " "), s["cellb"]), _p(cm.details, s["cell"]),
+            rows.append([_p(tr(lang, f"cm_{cm.kind}") if has(f"cm_{cm.kind}") else cm.kind.replace("_", " "), s["cellb"]), _p(cm.details, s["cell"]),
                          _p(cm.valid_until or "—", s["cell"]), _validity(lang, cm.days_left, s)])
         story.append(_table(rows, [width * f for f in (0.22, 0.48, 0.15, 0.15)]))
     else:
@@ -647,11 +647,12 @@ def _validity(lang: str, days_left: int | None, s: dict[str, ParagraphStyle]) ->
     return _p(tr(lang, "valid_ok"), s["cell"])
 
 
-def _range(r: tuple[float, float] | None) -> str:
+def _range(r: tuple[float, float] | None, lang: str = "en") -> str:
     if r is None:
         return "—"
     lo, hi = r
-    return f"{lo:.4g}%" if abs(hi - lo) < 1e-9 else f"{lo:.4g}–{hi:.4g}%"
+    text = f"{lo:.4g}%" if abs(hi - lo) < 1e-9 else f"{lo:.4g}–{hi:.4g}%"
+    return text.replace(".", ",") if lang == "es" else text  # decimal comma in Spanish
 
 
 def _size(n: int) -> str:

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col
 
 from db.models import Assessment, AssessmentStatus, Certification, Contract, Party, Vendor
+from desktop.core.i18n import N_
 from desktop.services.register import latest_rating_expr
 
 HORIZONS = (30, 60, 90)
@@ -64,7 +65,7 @@ def dashboard(engine: Engine, today: date | None = None, review_horizon: int = 3
                 base.add_columns(col(Vendor.next_review_due)).where(
                     live, col(Vendor.next_review_due).is_not(None), col(Vendor.next_review_due) <= horizon)
                 .order_by(col(Vendor.next_review_due)).limit(limit)):
-            out.reviews.append(DashboardItem("review", "vendor", _i(vid), _i(vid), name, "Vendor review", due, _days(due, day)))
+            out.reviews.append(DashboardItem("review", "vendor", _i(vid), _i(vid), name, N_("Vendor review"), due, _days(due, day)))
         decided = [AssessmentStatus.APPROVED.value, AssessmentStatus.APPROVED_WITH_CONDITIONS.value,
                    AssessmentStatus.REJECTED.value]
         for vid, name, aid, due in conn.execute(
@@ -74,7 +75,7 @@ def dashboard(engine: Engine, today: date | None = None, review_horizon: int = 3
                        col(Assessment.next_review_due) <= horizon)
                 .order_by(col(Assessment.next_review_due)).limit(limit)):
             out.reviews.append(DashboardItem("assessment_review", "assessment", _i(aid), _i(vid), name,
-                                             "Assessment review", due, _days(due, day)))
+                                             N_("Assessment review"), due, _days(due, day)))
         out.reviews.sort(key=lambda i: (i.due or day, i.vendor_name))
         end = day + timedelta(days=max(HORIZONS))
         for cid, vid, name, standard, due in conn.execute(

@@ -115,14 +115,17 @@ def resolve_party_id(session: Session, subject: int | str) -> int:
     return int(party.id)
 
 
-def analyze(engine: Engine, subject: int | str, as_of: date | None = None) -> dict[str, Any]:
-    """The ownership and influence analysis of ``subject`` as of ``as_of`` (default today)."""
+def analyze(engine: Engine, subject: int | str, as_of: date | None = None, lang: str = "en") -> dict[str, Any]:
+    """The ownership and influence analysis of ``subject`` as of ``as_of`` (default today).
+
+    ``lang`` ('en' or 'es') is the language of the findings' messages; the codes and figures are the same.
+    """
     as_of = as_of or date.today()
     with read_session(engine) as session:
         party_id = resolve_party_id(session, subject)
         graph = load_graph(session)
         thresholds = load_thresholds(session)
-    return analyze_graph(graph, party_id, as_of, thresholds)
+    return analyze_graph(graph, party_id, as_of, thresholds, lang=lang)
 
 
 def _controllers(graph: Graph, subject_id: int, day: date, threshold: float) -> set[int]:

@@ -204,11 +204,11 @@ def _ownership(session: Session, vendor_party: Party, ownership: dict[str, Any] 
     return result
 
 
-def _load_ownership(engine: Engine, party_id: int, as_of: date) -> dict[str, Any] | None:
-    """The ownership analysis of the vendor as of the assessment date."""
+def _load_ownership(engine: Engine, party_id: int, as_of: date, lang: str = "en") -> dict[str, Any] | None:
+    """The ownership analysis of the vendor as of the assessment date (findings in ``lang``)."""
     from desktop.services.ownership import analyze
 
-    return analyze(engine, party_id, as_of)
+    return analyze(engine, party_id, as_of, lang=lang)
 
 
 def build_report_model(engine: Engine, assessment_id: int, lang: str = "en", *,
@@ -223,7 +223,7 @@ def build_report_model(engine: Engine, assessment_id: int, lang: str = "en", *,
             v = s.get(Vendor, a.vendor_id)
             assert v is not None
             party_id, as_of = v.party_id, a.as_of or date.today()
-        ownership = _load_ownership(engine, party_id, as_of)
+        ownership = _load_ownership(engine, party_id, as_of, lang)
     with read_session(engine) as s:
         return build_from_session(s, assessment_id, lang, ownership=ownership)
 

@@ -64,7 +64,7 @@ def approve(engine: Engine, assessment_id: int, *, identity: str, approver: str,
     # the key first: no keyring or a wrong passphrase stops here, before anything is written
     material = signing_material(engine, identity, p12=p12, p12_passphrase=p12_passphrase)
     if ownership is None:
-        ownership = _load_ownership(engine, party_id, as_of)
+        ownership = _load_ownership(engine, party_id, as_of, lang)
     with unit_of_work(engine, approver) as s:
         a = s.get(Assessment, assessment_id, with_for_update=True)
         if a is None:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.engine import Engine
 
+from desktop.core.i18n import format_date
 from desktop.services.dashboard import HORIZONS, DashboardItem, dashboard
 from desktop.ui.operations import ChangeSet, signals
 
@@ -86,15 +87,15 @@ class DashboardWidget(QWidget):
         if item.days is None:
             return ""
         if item.kind == "stale":
-            return self.tr("stale since {date}").format(date=item.due.isoformat() if item.due else "")
+            return self.tr("stale since {date}").format(date=format_date(item.due))
         if item.days < 0:
             return self.tr("overdue by {n} days").format(n=-item.days)
         if item.days == 0:
             return self.tr("due today")
-        return self.tr("in {n} days ({date})").format(n=item.days, date=item.due.isoformat() if item.due else "")
+        return self.tr("in {n} days ({date})").format(n=item.days, date=format_date(item.due))
 
     def _add(self, widget: QListWidget, item: DashboardItem) -> None:
-        text = f"{item.vendor_name} — {item.label}  ·  {self._when(item)}"
+        text = f"{item.vendor_name} — {self.tr(item.label)}  ·  {self._when(item)}"
         entry = QListWidgetItem(text, widget)
         entry.setData(ItemRole, (item.record_type, item.record_id, item.vendor_id))
         if item.days is not None and item.days < 0 and item.kind != "stale":

@@ -22,14 +22,15 @@ from sqlalchemy.engine import Engine
 
 from db.errors import DatabaseError
 from desktop.core.errors import UserError
+from desktop.core.i18n import N_
 from desktop.core.tabular import read_table
 from desktop.services.register_io import IMPORT_FIELDS, ImportPlan, auto_mapping, import_vendors, plan_import
 from desktop.ui.operations import ChangeSet, Operation, run_operation
 
 FIELD_LABELS = {
-    "name": "Legal name", "country": "Country", "website": "Website", "services": "Services", "tier": "Tier",
-    "status": "Status", "internal_owner": "Internal owner", "tags": "Tags", "notes": "Notes", "lei": "LEI",
-    "vat": "EU VAT number", "next_review_due": "Next review due",
+    "name": N_("Legal name"), "country": N_("Country"), "website": N_("Website"), "services": N_("Services"),
+    "tier": N_("Tier"), "status": N_("Status"), "internal_owner": N_("Internal owner"), "tags": N_("Tags"),
+    "notes": N_("Notes"), "lei": N_("LEI"), "vat": N_("EU VAT number"), "next_review_due": N_("Next review due"),
 }
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from desktop.core.i18n import format_date
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 RecordRole = Qt.ItemDataRole.UserRole
@@ -56,6 +59,8 @@ def _default_format(_key: str, value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "✓" if value else ""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return format_date(value)
     if hasattr(value, "isoformat"):
         return str(value.isoformat()).replace("T", " ")[:19]
     return str(value)

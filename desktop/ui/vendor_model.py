@@ -9,6 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 from sqlalchemy.engine import Engine
 
+from desktop.core.i18n import N_, format_date
 from desktop.services.register import (
     DEFAULT_EXPIRY_DAYS,
     FLAG_CERT_EXPIRING,
@@ -23,14 +24,14 @@ from desktop.services.register import (
 )
 
 COLUMNS: tuple[tuple[str, str], ...] = (
-    ("name", "Name"),
-    ("country", "Country"),
-    ("services", "Services"),
-    ("tier", "Tier"),
-    ("latest_rating", "Latest rating"),
-    ("last_signed", "Last signed assessment"),
-    ("next_review_due", "Next review due"),
-    ("flags", "Flags"),
+    ("name", N_("Name")),
+    ("country", N_("Country")),
+    ("services", N_("Services")),
+    ("tier", N_("Tier")),
+    ("latest_rating", N_("Latest rating")),
+    ("last_signed", N_("Last signed assessment")),
+    ("next_review_due", N_("Next review due")),
+    ("flags", N_("Flags")),
 )
 PAGE = 60  # display rows fetched from the database at once (about two screens)
 CHUNK = 2000  # ids fetched at once (canFetchMore / fetchMore page through the register in SQL)
@@ -120,9 +121,9 @@ class VendorTableModel(QAbstractTableModel):
         if key == "flags":
             return ", ".join(self._labels.get(f, f) for f in value)
         if key == "last_signed":
-            return value.date().isoformat() if value else ""
+            return format_date(value.date()) if value else ""
         if isinstance(value, date):
-            return value.isoformat()
+            return format_date(value)
         if value is None:
             return ""
         return self._labels.get(value, str(value)) if key in ("tier", "latest_rating") else str(value)

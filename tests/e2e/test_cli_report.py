@@ -77,7 +77,7 @@ def test_approve_report_and_verify_through_the_pkcs12_route(vetta: Run, db: tupl
     r = vetta("--db", url, "report", str(aid), "-o", str(out))
     assert r.returncode == 0 and "signed report" in r.stdout
     text = "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(out.read_bytes())).pages)
-    assert "Aprobado con condiciones" in text and "Quarterly audit." in text and "BORRADOR" not in text
+    assert "Aprobada con condiciones" in text and "Quarterly audit." in text and "BORRADOR" not in text
     r = vetta("--db", url, "verify", str(out), "--json")
     assert r.returncode == 0, r.stdout + r.stderr
     verdict = json.loads(r.stdout)

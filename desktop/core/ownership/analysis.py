@@ -32,7 +32,7 @@ DEFAULT_THRESHOLDS = Thresholds()
 SEVERITY_ORDER = {"blocker": 0, "major": 1, "minor": 2, "info": 3}
 _MAJORITY = re.compile(r"\b(majority|mayor[ií]a)\b", re.IGNORECASE)
 
-# User-visible text, keyed by language (a later task adds Spanish).
+# User-visible text, keyed by language. Fragments (lower-case keys) are pieces of the findings.
 MESSAGES: dict[str, dict[str, str]] = {
     "en": {
         "COMPETITOR_CONTROL": "{group} controls {subject}: {path} = {econ} economic, {votes} votes "
@@ -53,13 +53,82 @@ MESSAGES: dict[str, dict[str, str]] = {
                             "(beneficial ownership threshold {threshold}){note}.",
         "RECENT_OWNERSHIP_CHANGE": "{holder} {verb} a {type} interest of {share} in {entity} on {day}, "
                                    "within the last {months} months.",
-    }
+        "is": "is",
+        "was": "was",
+        "gap_one": ", {days} day apart",
+        "gap_many": ", {days} days apart",
+        "gap_none": ", at the same time",
+        "more_one": " ({others} more role pair listed in the people ties)",
+        "more_many": " ({others} more role pairs listed in the people ties)",
+        "acquired": "acquired",
+        "gave_up": "gave up",
+        "note_range": " (possibly: the share is only known as a range)",
+        "note_entity": "; it is an entity, so look through it to the natural persons behind it",
+        "role_at": "{role} at {entity}",
+        "owner_of": "owner of {share}",
+    },
+    "es": {
+        "COMPETITOR_CONTROL": "{group} controla {subject}: {path} = {econ} de participación económica, {votes} de "
+                              "los votos (hay control con más del {threshold} de los votos o con el derecho a "
+                              "nombrar a la mayoría del consejo).",
+        "COMPETITOR_ECONOMIC_STAKE": "{group} tiene una participación económica del {econ} en {subject}: "
+                                     "{path} = {econ} de participación económica, {votes} de los votos.",
+        "COMPETITOR_VOTING_STAKE": "{group} tiene el {votes} de los derechos de voto en {subject}: "
+                                   "{path} = {econ} de participación económica, {votes} de los votos.",
+        "COMPETITOR_BOARD_SEAT": "{person} forma parte del consejo de {subject} ({role}) y pertenece al grupo "
+                                 "{group} ({group_role}).",
+        "PEOPLE_TIE_COMPETITOR": "{person} {was} {vendor_role} en {vendor_entity} y {when} {competitor_role} en "
+                                 "{competitor_entity} (grupo {group}){gap}: intercambio de personal directivo.",
+        "UNKNOWN_SHARE": "No consta el porcentaje de {holder} en {subject} ({type}); se computa como 0-100%.",
+        "POSSIBLE_COMPETITOR_MATCH": "{party} se parece a {watch}, de la lista de vigilancia de competidores "
+                                     "(similitud del {score:.0f}%); confirme o rechace la coincidencia.",
+        "BENEFICIAL_OWNER": "{party} tiene un {econ} de participación económica y un {votes} de los votos en {subject} "
+                            "(umbral de titularidad real: {threshold}){note}.",
+        "RECENT_OWNERSHIP_CHANGE": "{holder} {verb} un vínculo de tipo «{type}» del {share} en {entity} el {day}, "
+                                   "dentro de los últimos {months} meses.",
+        "is": "es",
+        "was": "fue",
+        "gap_one": ", con {days} día de diferencia",
+        "gap_many": ", con {days} días de diferencia",
+        "gap_none": ", al mismo tiempo",
+        "more_one": " (hay {others} par de cargos más en la lista de vínculos personales)",
+        "more_many": " (hay {others} pares de cargos más en la lista de vínculos personales)",
+        "acquired": "adquirió",
+        "gave_up": "dejó",
+        "note_range": " (posiblemente: el porcentaje solo se conoce como un intervalo)",
+        "note_entity": "; es una entidad, así que hay que identificar a las personas físicas que hay detrás",
+        "role_at": "{role} en {entity}",
+        "owner_of": "propietario del {share}",
+    },
+}
+
+# Interest types as shown in findings (the data keeps the type code).
+TYPE_LABELS: dict[str, dict[str, str]] = {
+    "en": {},
+    "es": {
+        "shareholding": "participación accionarial", "voting_rights": "derechos de voto",
+        "board_member": "miembro del consejo", "board_chair": "presidencia del consejo",
+        "appointment_of_board": "nombramiento del consejo", "senior_managing_official": "alto directivo",
+        "other_influence_or_control": "otra influencia o control", "rights_by_contract": "derechos por contrato",
+        "trust_role": "función en un fideicomiso", "nominee": "testaferro (nominee)", "unknown": "desconocido",
+    },
 }
 
 
-def tr(key: str, lang: str = "en", **kwargs: Any) -> str:
+_DECIMAL_POINT = re.compile(r"(\d)\.(\d+)(?=%|-\d)")  # 19.8% -> 19,8% (only in percentages and ranges)
+
+
+def localized(key: str, lang: str = "en", **kwargs: Any) -> str:
+    """The message ``key`` in ``lang`` (English when missing) with the placeholders filled."""
     table = MESSAGES.get(lang) or MESSAGES["en"]
+    if lang == "es":
+        kwargs = {k: _DECIMAL_POINT.sub(r"\1,\2", v) if isinstance(v, str) else v for k, v in kwargs.items()}
     return (table.get(key) or MESSAGES["en"][key]).format(**kwargs)
+
+
+def type_label(kind: str, lang: str = "en") -> str:
+    """An interest type for a reader: 'voting_rights' -> 'voting rights' / 'derechos de voto'."""
+    return TYPE_LABELS.get(lang, {}).get(kind) or kind.replace("_", " ")
 
 
 def fmt_pct(value: float) -> str:
@@ -253,6 +322,15 @@ def _role_label(i: InterestInfo) -> str:
     if i.type == "shareholding":
         return f"owner of {fmt_range(i.share_range)}"
     return i.type.replace("_", " ")
+
+
+def _role_text(i: InterestInfo, lang: str) -> str:
+    """``_role_label`` in the reader's language (for messages; the data keeps the English label)."""
+    if i.role_title:
+        return i.role_title
+    if i.type == "shareholding":
+        return localized("owner_of", lang, share=fmt_range(i.share_range))
+    return type_label(i.type, lang)
 
 
 def _gap_days(a: InterestInfo, b: InterestInfo) -> int:
@@ -476,11 +554,12 @@ def _analyze(graph: Graph, subject_id: int, as_of: date, thresholds: Thresholds,
         ties.sort(key=lambda t: (name[t[2].holder], t[0], t[1], _role_label(t[2]), _role_label(t[3])))
         reported: set[int] = set()
         for _rank, gap, vr, cr in ties:
-            gap_text = f", {gap} day{'s' if gap != 1 else ''} apart" if gap else ", at the same time"
-            message = tr("PEOPLE_TIE_COMPETITOR", lang, person=name[vr.holder],
-                         was="is" if vr.active_on(as_of) else "was", vendor_role=_role_label(vr),
-                         vendor_entity=name[vr.subject], when="is" if cr.active_on(as_of) else "was",
-                         competitor_role=_role_label(cr), competitor_entity=name[cr.subject], group=c.name,
+            gap_text = localized("gap_one" if gap == 1 else "gap_many", lang, days=gap) if gap \
+                else localized("gap_none", lang)
+            message = localized("PEOPLE_TIE_COMPETITOR", lang, person=name[vr.holder],
+                         was=localized("is" if vr.active_on(as_of) else "was", lang), vendor_role=_role_text(vr, lang),
+                         vendor_entity=name[vr.subject], when=localized("is" if cr.active_on(as_of) else "was", lang),
+                         competitor_role=_role_text(cr, lang), competitor_entity=name[cr.subject], group=c.name,
                          gap=gap_text)
             people_ties.append({"person": name[vr.holder], "vendor_role": _role_label(vr),
                                 "competitor": c.name, "competitor_role": _role_label(cr),
@@ -489,8 +568,7 @@ def _analyze(graph: Graph, subject_id: int, as_of: date, thresholds: Thresholds,
             if vr.holder not in reported:  # one finding per person: the most senior role, smallest gap
                 reported.add(vr.holder)
                 others = len([t for t in ties if t[2].holder == vr.holder]) - 1
-                extra = f" ({others} more role pair{'s' if others != 1 else ''} listed in the people ties)" \
-                    if others else ""
+                extra = localized("more_one" if others == 1 else "more_many", lang, others=others) if others else ""
                 finding("major", "PEOPLE_TIE_COMPETITOR", message + extra, [name[vr.holder], c.name],
                         float(thresholds.people_lookback_months))
         e_lo, e_hi = group_stake(frozenset(members), subject_id, econ_hold, econ_by)
@@ -512,57 +590,57 @@ def _analyze(graph: Graph, subject_id: int, as_of: date, thresholds: Thresholds,
         who = [c.name, *[name[m] for m in in_web if name[m] != c.name]]
         if controls:
             finding("blocker", "COMPETITOR_CONTROL",
-                    tr("COMPETITOR_CONTROL", lang, threshold=fmt_pct(thresholds.control), **kw),
+                    localized("COMPETITOR_CONTROL", lang, threshold=fmt_pct(thresholds.control), **kw),
                     who, float(thresholds.control))
         else:
             if econ_r[1] > 0:
                 sev = "major" if econ_r[1] >= thresholds.significant_influence else "minor"
-                finding(sev, "COMPETITOR_ECONOMIC_STAKE", tr("COMPETITOR_ECONOMIC_STAKE", lang, **kw), who,
+                finding(sev, "COMPETITOR_ECONOMIC_STAKE", localized("COMPETITOR_ECONOMIC_STAKE", lang, **kw), who,
                         float(thresholds.significant_influence))
             if vote_r[1] > 0:
                 sev = "major" if vote_r[1] >= thresholds.significant_influence else "minor"
-                finding(sev, "COMPETITOR_VOTING_STAKE", tr("COMPETITOR_VOTING_STAKE", lang, **kw), who,
+                finding(sev, "COMPETITOR_VOTING_STAKE", localized("COMPETITOR_VOTING_STAKE", lang, **kw), who,
                         float(thresholds.significant_influence))
         for seat, link in seat_people:
             finding("major", "COMPETITOR_BOARD_SEAT",
-                    tr("COMPETITOR_BOARD_SEAT", lang, person=name[seat.holder], subject=subject.name,
-                       role=_role_label(seat), group=c.name,
-                       group_role=f"{_role_label(link)} at {name[link.subject]}"),
+                    localized("COMPETITOR_BOARD_SEAT", lang, person=name[seat.holder], subject=subject.name,
+                       role=_role_text(seat, lang), group=c.name,
+                       group_role=localized("role_at", lang, role=_role_text(link, lang), entity=name[link.subject])),
                     [name[seat.holder], c.name], None)
 
     # ---- unknown shares, possible matches, beneficial owners, recent changes
     for i in web.unknown:
         if i.subject in chain_entities and i.holder in parties:
             finding("minor", "UNKNOWN_SHARE",
-                    tr("UNKNOWN_SHARE", lang, holder=name[i.holder], subject=name[i.subject],
-                       type=i.type.replace("_", " ")), [name[i.holder], name[i.subject]], None)
+                    localized("UNKNOWN_SHARE", lang, holder=name[i.holder], subject=name[i.subject],
+                       type=type_label(i.type, lang)), [name[i.holder], name[i.subject]], None)
     for pid, found in sorted(matches.items()):
         for match in found:
             if match.method == "possible" and pid in (web_nodes | {subject_id}):
                 finding("info", "POSSIBLE_COMPETITOR_MATCH",
-                        tr("POSSIBLE_COMPETITOR_MATCH", lang, party=name[pid], watch=match.watch_name,
+                        localized("POSSIBLE_COMPETITOR_MATCH", lang, party=name[pid], watch=match.watch_name,
                            score=match.score), [name[pid], match.competitor], None)
     for row in party_rows:
         e, v = row["economic"], row["voting"]
         if max(e[1], v[1]) >= thresholds.beneficial_ownership:
             note = ""
             if max(e[0], v[0]) < thresholds.beneficial_ownership:
-                note = " (possibly: the share is only known as a range)"
+                note = localized("note_range", lang)
             elif row["kind"] == "entity":
-                note = "; it is an entity, so look through it to the natural persons behind it"
+                note = localized("note_entity", lang)
             finding("info", "BENEFICIAL_OWNER",
-                    tr("BENEFICIAL_OWNER", lang, party=row["name"], econ=fmt_range((e[0], e[1])),
+                    localized("BENEFICIAL_OWNER", lang, party=row["name"], econ=fmt_range((e[0], e[1])),
                        votes=fmt_range((v[0], v[1])), subject=subject.name,
                        threshold=fmt_pct(thresholds.beneficial_ownership), note=note),
                     [row["name"]], float(thresholds.beneficial_ownership))
     for i in graph.interests:
         if i.type not in OWNERSHIP_TYPES or i.subject not in chain_entities or i.holder not in parties:
             continue
-        for verb, when in (("acquired", i.start), ("gave up", i.end)):
+        for verb, when in ((localized("acquired", lang), i.start), (localized("gave_up", lang), i.end)):
             if when is not None and lookback_start < when <= as_of:
                 finding("minor", "RECENT_OWNERSHIP_CHANGE",
-                        tr("RECENT_OWNERSHIP_CHANGE", lang, holder=name[i.holder], verb=verb,
-                           type=i.type.replace("_", " "), share=fmt_range(i.share_range), entity=name[i.subject],
+                        localized("RECENT_OWNERSHIP_CHANGE", lang, holder=name[i.holder], verb=verb,
+                           type=type_label(i.type, lang), share=fmt_range(i.share_range), entity=name[i.subject],
                            day=when.isoformat(), months=thresholds.people_lookback_months),
                         [name[i.holder], name[i.subject]], float(thresholds.people_lookback_months))
     findings.sort(key=lambda f: (SEVERITY_ORDER[f["severity"]], f["code"], f["message"]))

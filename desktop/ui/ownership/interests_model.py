@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 from sqlalchemy.engine import Engine
 
+from desktop.core.i18n import N_
 from desktop.services.ownership import InterestRow, interest_rows, web_interest_ids
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -17,7 +18,7 @@ def _t(text: str) -> str:
 
 
 class InterestTableModel(QAbstractTableModel):
-    COLUMNS = ("Holder", "Type", "Share", "Role", "Start", "End", "Subject")
+    COLUMNS = (N_("Holder"), N_("Type"), N_("Share"), N_("Role"), N_("Start"), N_("End"), N_("Subject"))
 
     def __init__(self, engine: Engine, party_id: int, parent: Any = None) -> None:
         super().__init__(parent)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.engine import Engine
 
 from db.models import InterestType
+from desktop.core import i18n
 from desktop.core.errors import UserError, ValidationError
 from desktop.core.ownership.analysis import fmt_range
 from desktop.core.ownership.model import validate_interest_fields
@@ -128,7 +129,7 @@ class OwnershipTab(QWidget):
         self.start = QLineEdit(box)
         self.end = QLineEdit(box)
         for w in (self.start, self.end):
-            w.setPlaceholderText("YYYY-MM-DD")
+            w.setPlaceholderText(self.tr("YYYY-MM-DD"))
         self.share_exact.setPlaceholderText(self.tr("e.g. 49"))
         fields = [("holder", self.tr("Holder"), self.holder), ("subject", self.tr("In entity"), self.subject),
                   ("type", self.tr("Type"), self.type), ("share_exact", self.tr("Exact share %"), self.share_exact),
@@ -292,7 +293,7 @@ class OwnershipTab(QWidget):
     def refresh(self) -> None:
         """Re-run the analysis for the chosen date and redraw the graph and findings."""
         day = self.as_of_date()
-        self.result = analyze(self._engine, self.party_id, day)
+        self.result = analyze(self._engine, self.party_id, day, lang=i18n.current_language())
         pairs: dict[tuple[int, int], dict[str, tuple[float, float]]] = {}
         for r in range(self.model.rowCount()):
             row = self.model.row_at(r)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.engine import Engine
 
 from db.engine import default_actor
+from desktop.core import i18n
 from desktop.core.errors import UserError
 from desktop.services.identities import keyring_available, list_identities
 from desktop.services.reports import build_report_model, render_draft
@@ -60,8 +61,9 @@ class SignOffDialog(QDialog):
         for info in list_identities(engine):
             self.identity.addItem(f"{info.name} ({info.fingerprint_sha256[:12]}…)", info.name)
         self.lang = QComboBox(self)
-        self.lang.addItem("English", "en")
-        self.lang.addItem("Español", "es")
+        self.lang.addItem("English", "en")  # i18n: ignore - language names are shown in their own language
+        self.lang.addItem("Español", "es")  # i18n: ignore
+        self.lang.setCurrentIndex(max(0, self.lang.findData(i18n.current_language())))
         self.p12_path = QLineEdit(self)
         self.p12_path.setPlaceholderText(self.tr("Only when the key is not in this computer's keyring"))
         browse = QPushButton(self.tr("Browse…"), self)
@@ -136,8 +138,8 @@ class SignOffDialog(QDialog):
             return str(exc)
         return (self.tr("<b>%1</b> — assessment %2 v%3, status %4, rating %5, prepared by %6")
                 .replace("%1", model.vendor.name).replace("%2", str(model.assessment_id))
-                .replace("%3", str(model.assessment_version)).replace("%4", model.status.replace("_", " "))
-                .replace("%5", (model.rating or "—").replace("_", " ")).replace("%6", model.signoff.preparer or "—"))
+                .replace("%3", str(model.assessment_version)).replace("%4", self.tr(model.status.replace("_", " ")))
+                .replace("%5", self.tr((model.rating or "—").replace("_", " "))).replace("%6", model.signoff.preparer or "—"))
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
@@ -219,7 +221,7 @@ class SignOffDialog(QDialog):
         self._end()
         self.message.setStyleSheet("color: #1E7B34;")
         self.message.setText(self.tr("Signed. Decision: %1. Report SHA-256: %2")
-                             .replace("%1", str(result["decision"]).replace("_", " "))
+                             .replace("%1", self.tr(str(result["decision"]).replace("_", " ")))
                              .replace("%2", str(result["report_sha256"])))
         pdf = signed_report(self._engine, self.assessment_id)
         if pdf is not None:

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.engine import Engine
 
 from db.errors import DatabaseError
+from desktop.core import i18n
 from desktop.core.errors import UserError
 from desktop.services import assessments
 from desktop.services.assessments import AssessmentView, QuestionState
@@ -141,7 +142,7 @@ class QuestionEditor(QFrame):
             need = self.tr(" (required)") if state.evidence_required else ""
             parts.append(self.tr("Evidence{0}: {1}").format(need, files))
         if state.outcome in ("fail", "partial"):
-            parts.append(self.tr("Finding ({0})").format(state.severity))
+            parts.append(self.tr("Finding ({0})").format(self.tr(state.severity)))
         self.status.setText(" · ".join(parts))
         self.status.setVisible(bool(parts))
         self.error.hide()
@@ -217,12 +218,12 @@ class AssessmentWizard(QWidget):
     saved = Signal(str)  # question key, after every successful save
     submitted = Signal(int)
 
-    def __init__(self, engine: Engine, assessment_id: int, parent: QWidget | None = None, *, lang: str = "en",
+    def __init__(self, engine: Engine, assessment_id: int, parent: QWidget | None = None, *, lang: str | None = None,
                  actor: str | None = None, analyze_fn: Any = None) -> None:
         super().__init__(parent)
         self.engine = engine
         self.assessment_id = assessment_id
-        self.lang = lang
+        self.lang = lang = lang or i18n.current_language()
         self.actor = actor
         self.analyze_fn = analyze_fn
         self.view: AssessmentView = assessments.get_assessment(engine, assessment_id)
@@ -396,7 +397,7 @@ class AssessmentWizard(QWidget):
         lang = self.lang
         self.header.setText(self.tr("{0} — {1}, version {2} · status: {3}").format(
             s.vendor_name, view.title_es if lang == "es" else view.title_en, s.series_version,
-            s.status.replace("_", " ")))
+            self.tr(s.status.replace("_", " "))))
         required = [q for q in view.questions if q.required]
         self.progress.setMaximum(max(len(required), 1))
         self.progress.setValue(sum(1 for q in required if q.outcome != "unanswered"))
@@ -417,7 +418,7 @@ class AssessmentWizard(QWidget):
         self.findings.clear()
         for f in result.findings:
             text = f.text_es if lang == "es" else f.text_en
-            QListWidgetItem(f"[{f.severity}] {f.question}: {text}", self.findings)
+            QListWidgetItem(f"[{self.tr(f.severity)}] {f.question}: {text}", self.findings)
         for c in result.conditions:
             QListWidgetItem(self.tr("Condition {0}: {1}").format(c["question"], c[lang]), self.findings)
         if view.missing:
@@ -432,7 +433,7 @@ class AssessmentWizard(QWidget):
             editor.set_read_only(not editable)
         if not editable:
             self.banner.setText(self.tr("This assessment is {0}; it can no longer be changed.").format(
-                s.status.replace("_", " ")))
+                self.tr(s.status.replace("_", " "))))
             self.banner.show()
         elif s.previous_id is not None:
             self.banner.setText(self.tr("Re-assessment: questions marked “changed” differ from version {0}.")
