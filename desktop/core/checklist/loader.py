@@ -74,8 +74,24 @@ def _nearest_line(lines: dict[PathKey, int], path: PathKey) -> int | None:
     return None
 
 
+def _refuse_aliases(text: str, file: str) -> None:
+    """Aliases (``*name``) are refused: nested ones expand exponentially (the "billion laughs")."""
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                line = event.start_mark.line + 1 if event.start_mark is not None else None
+                raise TemplateError(f"{file}, line {line}: YAML aliases (*{event.anchor}) are not allowed in "
+                                    "templates; write the value out.", file=file, line=line)
+    except yaml.YAMLError:
+        return  # safe_load reports it with its line
+
+
 def load_template_text(text: str, file: str = "<template>") -> Template:
     """Parse and validate a template; raises ``TemplateError`` naming file, line and field."""
+    if len(text) > MAX_TEMPLATE_BYTES:
+        raise TemplateError(f"{file} has {len(text)} characters, over the {MAX_TEMPLATE_BYTES} limit for templates.",
+                            file=file)
+    _refuse_aliases(text, file)
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
