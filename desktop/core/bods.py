@@ -124,9 +124,30 @@ def parse_bytes(data: bytes, filename: str) -> list[dict[str, Any]]:
         raise UserError(f"The file {filename!r} is nested too deeply to be a BODS file.") from exc
     if not isinstance(statements, list):
         raise UserError(f"The file {filename!r} must hold a JSON array of statements or JSON Lines.")
+    _check_depth_and_nul(statements, filename)
     if len(statements) > MAX_STATEMENTS:
         raise UserError(f"The file {filename!r} holds {len(statements)} statements; the limit is {MAX_STATEMENTS}.")
     return statements
+
+
+MAX_DEPTH = 64  # BODS statements nest about 6 levels; deeper input would exhaust recursion further on
+
+
+def _check_depth_and_nul(statements: list[Any], filename: str) -> None:
+    """Refuse absurd nesting and NUL characters (PostgreSQL cannot store them), without recursion."""
+    stack: list[tuple[Any, int, int]] = [(st, 1, n) for n, st in enumerate(statements)]
+    while stack:
+        value, depth, index = stack.pop()
+        if depth > MAX_DEPTH:
+            raise UserError(f"The file {filename!r} is nested too deeply to be a BODS file (statement {index}).")
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1, index) for v in value.values())
+            stack.extend((k, depth + 1, index) for k in value)
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1, index) for v in value)
+        elif isinstance(value, str) and "\x00" in value:
+            raise UserError(f"The file {filename!r} cannot be imported: statement {index} contains the control "
+                            "character U+0000 (NUL).")
 
 
 def _json_path(parts: Iterable[Any]) -> str:

@@ -19,6 +19,10 @@ from desktop.core.errors import UserError
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_ROWS = 1_000_000
+MAX_FILE_BYTES = 200 * 1024 * 1024  # checked before reading: a huge file is refused, never loaded
+MAX_XLSX_UNCOMPRESSED = 256 * 1024 * 1024  # what the parts of a workbook may expand to (zip bombs)
+MAX_XLSX_RATIO = 200  # expansion ratio refused above 10 MB expanded
+MAX_XLSX_PARTS = 1000
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,10 @@ def read_table(path: Path) -> Table:
     """The header and rows of a CSV (any common encoding and delimiter) or XLSX file (first sheet)."""
     name = str(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES and not path.is_dir():
+            raise UserError(f"The file {name!r} is {size / 1_048_576:.0f} MB, over the "
+                            f"{MAX_FILE_BYTES // 1_048_576} MB limit for imports; split it.")
         data = path.read_bytes()
     except FileNotFoundError as exc:
         raise UserError(f"The file {name!r} does not exist.") from exc
@@ -131,12 +139,33 @@ def _read_xlsx(data: bytes, name: str) -> Table:
     from openpyxl import load_workbook
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise UserError(f"The file {name!r} is not a readable XLSX workbook ({exc}).") from exc
+    expanded = sum(p.file_size for p in parts)  # zipfile refuses to inflate a part beyond its declared size
+    packed = sum(p.compress_size for p in parts) or 1
+    if len(parts) > MAX_XLSX_PARTS or expanded > MAX_XLSX_UNCOMPRESSED or (
+            expanded > 10 * 1024 * 1024 and expanded / packed > MAX_XLSX_RATIO):
+        raise UserError(f"The file {name!r} expands to {expanded / 1_048_576:.0f} MB in {len(parts)} parts; it is "
+                        "refused as a possible zip bomb.")
+    try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise UserError(f"The file {name!r} is not a readable XLSX workbook ({exc}).") from exc
+    except Exception as exc:  # openpyxl raises many kinds (XML parse errors, ...) on malformed parts
+        raise UserError(f"The file {name!r} is not a readable XLSX workbook ({type(exc).__name__}).") from exc
     try:
+        if not workbook.worksheets:
+            raise UserError(f"The file {name!r} has no worksheet.")
         sheet = workbook.worksheets[0]
-        return _table(sheet.iter_rows(values_only=True), name, "xlsx")
+        try:
+            return _table(sheet.iter_rows(values_only=True), name, "xlsx")
+        except UserError:
+            raise
+        except Exception as exc:  # a damaged sheet is only found while reading it
+            raise UserError(f"The file {name!r} is not a readable XLSX workbook: its first sheet is damaged "
+                            f"({type(exc).__name__}).") from exc
     finally:
         workbook.close()
 

@@ -21,6 +21,7 @@ LINKABLE = frozenset({
     "assessment", "answer", "competitor",
 })
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+HARD_MAX_BYTES = 512 * 1024 * 1024  # never read a bigger file into memory, whatever the organisation's limit
 
 
 @dataclass(frozen=True)
@@ -81,8 +82,14 @@ def store_bytes(session: Session, data: bytes, filename: str, *, actor: str = ""
     return record
 
 
-def read_file(path: Path) -> bytes:
+def read_file(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of ``path``; a file over ``limit`` (or ``HARD_MAX_BYTES``) is refused before it is read."""
+    cap = min(limit, HARD_MAX_BYTES) if limit is not None else HARD_MAX_BYTES
     try:
+        size = path.stat().st_size
+        if size > cap and not path.is_dir():
+            raise UserError(f"The file {str(path)!r} is {size / 1_048_576:.1f} MB, over the {cap / 1_048_576:.0f} MB "
+                            "limit for evidence files; attach a smaller file or a link to it.")
         return path.read_bytes()
     except FileNotFoundError as exc:
         raise UserError(f"The file {str(path)!r} does not exist.") from exc
@@ -106,7 +113,9 @@ def link(session: Session, evidence_id: int, record_type: str, record_id: int) -
 def add_evidence(engine: Engine, path: Path, *, record_type: str | None = None, record_id: int | None = None,
                  actor: str | None = None, description: str = "") -> EvidenceInfo:
     """One user action: store the file at ``path`` and link it to a record, all or nothing."""
-    data = read_file(path)
+    with read_session(engine) as session:
+        limit = max_bytes(session)
+    data = read_file(path, limit)
     with unit_of_work(engine, actor) as session:
         record = store_bytes(session, data, path.name, actor=session.info["actor"], description=description)
         if record_type is not None and record_id is not None:

@@ -27,6 +27,7 @@ from desktop.report.signing import KeyMaterial, material_from_p12, material_from
 
 KEYRING_SERVICE = "Vetta signing"
 CERT_YEARS = 5
+MAX_P12_BYTES = 1024 * 1024  # a key with its certificate chain is a few kilobytes
 log = logging.getLogger("vetta.identities")
 
 
@@ -199,6 +200,10 @@ def import_p12(engine: Engine, path: Path, name: str, passphrase: str | None, *,
     """
     name = _check_name(engine, name)
     try:
+        size = path.stat().st_size
+        if size > MAX_P12_BYTES and not path.is_dir():
+            raise UserError(f"The file {str(path)!r} is {size} bytes, too large to be a PKCS#12 key file "
+                            f"(the limit is {MAX_P12_BYTES} bytes).")
         data = path.read_bytes()
     except OSError as exc:
         raise UserError(f"The file {str(path)!r} cannot be read: {exc.strerror}.") from exc

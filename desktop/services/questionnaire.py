@@ -264,6 +264,11 @@ def read_questionnaire(path: Path, assessment_id: int, expected_key: str, expect
             more = f" ({len(errors) - 1} more invalid answer{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
             raise UserError(f"{errors[0].rstrip('.')}{more}; nothing was imported.")
         return rows
+    except UserError:
+        raise
+    except Exception as exc:  # a damaged sheet is only found while reading it (XML errors, bad zip data...)
+        raise UserError(f"{file} cannot be read as an Excel workbook ({type(exc).__name__}: a damaged sheet); "
+                        "export the questionnaire again; nothing was imported.") from None
     finally:
         wb.close()
 

@@ -45,6 +45,9 @@ EXPORT_HEADERS = ("Name", "Country", "Services", "Tier", "Status", "Internal own
                   "Last signed assessment", "Next review due", "Flags")
 
 
+_CONTROL = frozenset(chr(c) for c in (*range(32), 127))
+
+
 @dataclass(frozen=True)
 class Rejection:
     row: int  # row number in the file (header is row 1)
@@ -152,6 +155,10 @@ def _check(engine: Engine, path: Path, overrides: Mapping[str, str] | None,
         if len(plan.preview) < 20:
             plan.preview.append(values)
         form, errors = _form(values)
+        for fld, value in values.items():  # NUL and other control characters (PostgreSQL refuses NUL)
+            bad = next((ch for ch in value if ch in _CONTROL and not (fld == "notes" and ch in "\t\n\r")), None)
+            if bad is not None:
+                errors.setdefault(fld, f"the value contains the control character U+{ord(bad):04X}; remove it.")
         key = search_key(form.name)
         if form.name and key in existing:
             errors.setdefault("name", f"A vendor named {form.name!r} is already in the register.")

@@ -8,15 +8,34 @@ Scenarios:
 - ``autosave``: each unit of work changes one answer of an assessment and records the counter in the
   assessment's ``facts_json`` (an autosave's shape): both must land together or not at all.
 
-The real importers and autosave (later round) are added to the harness as commands of their own.
+- ``import``: the real vendor importer (``desktop.services.register_io.import_vendors``), again and
+  again, each time a new CSV of ``IMPORT_ROWS`` rows (names ``imp-SEED-BATCH-ROW``) written beside
+  the database: one transaction per file, so a batch is in the database whole or not at all;
+- ``answer``: the real answer autosave (``desktop.services.assessments.answer_question``) on the
+  assessment of ``setup_answer_assessment``, one question after the other, each save's justification
+  carrying its counter (``autosave N``).
+
+The real ``vetta import vendors`` program is also killed directly by the harness (no driver).
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
+from typing import Any
 
 AUTOSAVE_ANSWERS = 5
+IMPORT_ROWS = 100
+ANSWER_ACTOR = "crash-autosave"
+IMPORT_ACTOR = "crash-import"
+
+
+def write_vendor_csv(path: Path, prefix: str, rows: int) -> None:
+    """A vendor CSV of ``rows`` rows named ``PREFIX-ROW``, every column filled."""
+    lines = ["Name,Country,Services,Tier,Status,Tags,Notes"]
+    lines += [f"{prefix}-{r},ES,labelling,high,active,\"bulk,crash\",row {r} " + "n" * 200 for r in range(rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _vendors(engine: object, seed: int) -> None:
@@ -60,13 +79,81 @@ def _autosave(engine: object, seed: int) -> None:
         print(f"committed autosave {counter}", flush=True)
 
 
+def _import(engine: Any, seed: int, db: Path) -> None:
+    from desktop.services.register_io import import_vendors
+
+    folder = db.parent / f"import-{seed}"
+    folder.mkdir(exist_ok=True)
+    batch = 0
+    while True:
+        path = folder / f"batch-{batch}.csv"
+        write_vendor_csv(path, f"imp-{seed}-{batch}", IMPORT_ROWS)
+        plan = import_vendors(engine, path, actor=IMPORT_ACTOR)
+        print(f"committed import imp-{seed}-{batch} {plan.imported}", flush=True)
+        batch += 1
+
+
+def setup_answer_assessment(db: Path) -> int:
+    """A vendor and a draft assessment on the shipped template; returns its id."""
+    from desktop.services.assessments import create_assessment
+    from desktop.services.database import open_database
+    from tests.support.records import make_vendor
+
+    engine = open_database(str(db))
+    try:
+        make_vendor(engine, "Autosave Real Vendor")
+        return create_assessment(engine, "Autosave Real Vendor", preparer=ANSWER_ACTOR, actor=ANSWER_ACTOR).id
+    finally:
+        engine.dispose()
+
+
+def answer_plan(engine: Any) -> tuple[int, list[tuple[str, list[str]]]]:
+    """The driver's assessment and its yes/no questions with their allowed values."""
+    from sqlmodel import select
+
+    from db.engine import read_session
+    from db.models import Assessment
+    from desktop.services import checklists
+
+    with read_session(engine) as s:
+        a = s.exec(select(Assessment).where(Assessment.preparer == ANSWER_ACTOR)).one()
+        assert a.id is not None
+        model = checklists.template_model(s, a.template_id)
+        return a.id, [(q.id, q.allowed_values()) for _s, q in model.questions()
+                      if q.answer_type == "yes_no_partial_na"]
+
+
+def _answer(engine: Any, seed: int, db: Path) -> None:
+    from sqlmodel import col, select
+
+    from db.engine import read_session
+    from db.models import Answer
+    from desktop.services.assessments import answer_question
+
+    assessment_id, questions = answer_plan(engine)
+    with read_session(engine) as s:
+        done = list(s.exec(select(Answer.justification).where(
+            Answer.assessment_id == assessment_id, col(Answer.justification).like("autosave %"))))
+    counter = max((int(j.split()[1]) for j in done), default=0)
+    while True:
+        counter += 1
+        qid, allowed = questions[counter % len(questions)]
+        value = allowed[(counter // len(questions) + seed) % len(allowed)]
+        answer_question(engine, assessment_id, qid, value, justification=f"autosave {counter}",
+                        actor=ANSWER_ACTOR)
+        print(f"committed answer {counter} {qid} {value}", flush=True)
+
+
 def main(argv: list[str]) -> None:
     from db.engine import make_engine
 
     path, scenario, seed = argv[0], argv[1], int(argv[2])
     engine = make_engine(path)
     print("started", flush=True)
-    {"vendors": _vendors, "autosave": _autosave}[scenario](engine, seed)
+    if scenario in ("import", "answer"):
+        {"import": _import, "answer": _answer}[scenario](engine, seed, Path(path))
+    else:
+        {"vendors": _vendors, "autosave": _autosave}[scenario](engine, seed)
 
 
 if __name__ == "__main__":

@@ -74,8 +74,45 @@ def _nearest_line(lines: dict[PathKey, int], path: PathKey) -> int | None:
     return None
 
 
+def _refuse_aliases(text: str, file: str) -> None:
+    """Aliases (``*name``) are refused: nested ones expand exponentially (the "billion laughs")."""
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                line = event.start_mark.line + 1 if event.start_mark is not None else None
+                raise TemplateError(f"{file}, line {line}: YAML aliases (*{event.anchor}) are not allowed in "
+                                    "templates; write the value out.", file=file, line=line)
+    except yaml.YAMLError:
+        return  # safe_load reports it with its line
+
+
+_CONTROL = frozenset(chr(c) for c in (*range(32), 127)) - {"\t", "\n", "\r"}
+
+
+def _control_character(data: object) -> tuple[PathKey, str] | None:
+    """The first string (key or value) holding a control character such as NUL, and that character."""
+    stack: list[tuple[object, PathKey]] = [(data, ())]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            ch = next((c for c in value if c in _CONTROL), None)
+            if ch is not None:
+                return path, ch
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                stack.append((v, (*path, str(k))))
+                stack.append((k, path))
+        elif isinstance(value, list):
+            stack.extend((v, (*path, i)) for i, v in enumerate(value))
+    return None
+
+
 def load_template_text(text: str, file: str = "<template>") -> Template:
     """Parse and validate a template; raises ``TemplateError`` naming file, line and field."""
+    if len(text) > MAX_TEMPLATE_BYTES:
+        raise TemplateError(f"{file} has {len(text)} characters, over the {MAX_TEMPLATE_BYTES} limit for templates.",
+                            file=file)
+    _refuse_aliases(text, file)
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -88,6 +125,12 @@ def load_template_text(text: str, file: str = "<template>") -> Template:
         raise TemplateError(f"{file}, line 1: a template must be a mapping with id, version, title and sections.",
                             file=file, line=1)
     lines = _line_map(text)
+    bad = _control_character(data)
+    if bad is not None:
+        path, ch = bad
+        line = _nearest_line(lines, path)
+        raise TemplateError(f"{file}, line {line}, {_field_name(path)}: the text contains the control character "
+                            f"U+{ord(ch):04X}; remove it.", file=file, line=line, field=_field_name(path))
     try:
         template = Template.model_validate(data)
     except PydanticError as exc:
