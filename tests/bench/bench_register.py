@@ -73,13 +73,15 @@ def _populate(engine: object, n: int) -> None:
     """Bulk insert ``n`` vendors with parties, tags and identifiers (SQL core, one transaction)."""
     from sqlalchemy import insert
 
-    from db.models import Certification, Party, PartyIdentifier, Vendor, VendorTag
+    from db.models import Certification, Organisation, Party, PartyIdentifier, Vendor, VendorTag
 
     words = ["data", "label", "speech", "vision", "corpus", "annot", "synth", "rlhf", "eval", "text"]
     tiers = ["critical", "high", "medium", "low"]
     statuses = ["prospect", "active", "suspended", "offboarded"]
     batch = 10_000
     with engine.begin() as conn:  # type: ignore[attr-defined]
+        # A named organisation: the program opens on the register, not on the first-run welcome.
+        conn.execute(insert(Organisation), [{"name": "Benchmark Analytics S.L.", "version": 1}])
         for start in range(0, n, batch):
             ids = range(start + 1, min(n, start + batch) + 1)
             conn.execute(insert(Party), [{

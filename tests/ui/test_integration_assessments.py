@@ -161,7 +161,8 @@ def test_stale_flag_changes_on_demand_and_reassess(qtbot, qtmodeltester, sqlite_
     _decide(sqlite_engine, s.id, "approved")
     with unit_of_work(sqlite_engine, "security") as session:
         session.add(Commitment(vendor_id=vendor_id, kind="access_logging", details="12 months"))
-    assert A.refresh_staleness(sqlite_engine, vendor_id) == [s.id]
+    # The material change marked the decided assessment stale by itself, in the same transaction.
+    assert A.get_assessment(sqlite_engine, s.id).summary.stale_since is not None
     window = _window(qtbot, sqlite_engine, settings)
     tab = window.open_vendor(vendor_id).assessments
     assert tab is not None
