@@ -10,7 +10,7 @@ from desktop.cli.main import EXIT_OK, EXIT_PROBLEM, Context, group
 
 
 def register(subparsers: Any) -> None:
-    chk = group(subparsers, "checklist", help="checklist templates: list, validate, import")
+    chk = group(subparsers, "checklist", help="checklist templates: list, validate, import, export, edit, duplicate")
     p = chk.add_parser("list", help="list stored templates and their versions")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_list)
@@ -20,6 +20,20 @@ def register(subparsers: Any) -> None:
     p = chk.add_parser("import", help="validate and store a template file as a new template version")
     p.add_argument("file", type=Path, metavar="FILE")
     p.set_defaults(handler=_import)
+    p = chk.add_parser("export", help="write a stored template's YAML (to edit it, or to share it)")
+    p.add_argument("template", metavar="TEMPLATE", help="template id, id@version or number")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", required=True)
+    p.set_defaults(handler=_export_template)
+    p = chk.add_parser("edit", help="store an edited template file as the next version of TEMPLATE")
+    p.add_argument("template", metavar="TEMPLATE", help="template id, id@version or number")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.set_defaults(handler=_edit)
+    p = chk.add_parser("duplicate", help="copy a template under a new id (version 1) to adapt it")
+    p.add_argument("template", metavar="TEMPLATE", help="template id, id@version or number")
+    p.add_argument("new_id", metavar="NEW_ID")
+    p.add_argument("--title-en", required=True, metavar="TITLE")
+    p.add_argument("--title-es", required=True, metavar="TITLE")
+    p.set_defaults(handler=_duplicate)
 
     asm = group(subparsers, "assessment", help="assessments")
     p = asm.add_parser("new", help="start an assessment of a vendor (prints its id)")
@@ -98,6 +112,46 @@ def _import(args: argparse.Namespace, ctx: Context) -> int:
     from desktop.services import checklists
 
     info = checklists.import_template(ctx.engine, args.file, actor=ctx.actor)
+    ctx.print(f"Template {info.key!r} version {info.version} is stored as #{info.id} ({info.questions} questions).")
+    return EXIT_OK
+
+
+def _template_ref(value: str) -> str | int:
+    return int(value) if value.isdigit() else value
+
+
+def _export_template(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.core.errors import UserError
+    from desktop.services import checklists
+
+    text = checklists.template_source(ctx.engine, _template_ref(args.template))
+    try:
+        args.output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"The file {str(args.output)!r} cannot be written: {exc.strerror}.") from exc
+    ctx.print(f"Wrote template {args.template!r} to {args.output}")
+    return EXIT_OK
+
+
+def _edit(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.core.errors import UserError
+    from desktop.services import checklists
+
+    try:
+        text = args.file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"The file {str(args.file)!r} cannot be read as UTF-8 text: {exc}.") from exc
+    info = checklists.save_edited(ctx.engine, _template_ref(args.template), text, actor=ctx.actor)
+    ctx.print(f"Template {info.key!r} version {info.version} is stored as #{info.id} ({info.questions} questions); "
+              "assessments already started keep the version they started with.")
+    return EXIT_OK
+
+
+def _duplicate(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.services import checklists
+
+    info = checklists.duplicate_template(ctx.engine, _template_ref(args.template), args.new_id, args.title_en,
+                                         args.title_es, actor=ctx.actor)
     ctx.print(f"Template {info.key!r} version {info.version} is stored as #{info.id} ({info.questions} questions).")
     return EXIT_OK
 

@@ -131,3 +131,28 @@ def test_cli_errors_are_one_sentence(cli, tmp_path: Path):
     assert r.returncode == 2 and "does not exist" in r.stderr
     r = cli("assessment", "new", "Kestrel Red-Teaming Ltd", ok=False)
     assert r.returncode == 2 and "already has assessment" in r.stderr
+
+
+def test_checklist_export_edit_and_duplicate(vetta, sqlite_url, tmp_path):
+    """Users duplicate and edit templates; an edit is stored as the next version."""
+    assert vetta("--db", sqlite_url, "checklist", "list").returncode == 0
+    exported = tmp_path / "t.yaml"
+    r = vetta("--db", sqlite_url, "checklist", "export", "ai-data-vendor-neutrality", "-o", str(exported))
+    assert r.returncode == 0, r.stderr
+    text = exported.read_text(encoding="utf-8")
+    assert "OWN-01" in text
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(text.replace("AI data vendor neutrality", "AI data vendor neutrality (2027)", 1),
+                      encoding="utf-8")
+    r = vetta("--db", sqlite_url, "checklist", "edit", "ai-data-vendor-neutrality", str(edited))
+    assert r.returncode == 0, r.stderr
+    assert "version 2" in r.stdout
+    r = vetta("--db", sqlite_url, "checklist", "duplicate", "ai-data-vendor-neutrality", "team-copy",
+              "--title-en", "Our copy", "--title-es", "Nuestra copia")
+    assert r.returncode == 0, r.stderr
+    listing = vetta("--db", sqlite_url, "checklist", "list").stdout
+    assert "team-copy" in listing
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(text.replace("severity: blocker", "severity: catastrophic", 1), encoding="utf-8")
+    r = vetta("--db", sqlite_url, "checklist", "edit", "ai-data-vendor-neutrality", str(broken))
+    assert r.returncode == 2 and "severity" in r.stderr and "Traceback" not in r.stderr
