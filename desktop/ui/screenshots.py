@@ -193,7 +193,7 @@ def _assessment_shots(app: Any, window: Any, engine: Any, work: Path, outdir: Pa
     _passing_answers(engine, clean.id)
     A.submit_assessment(engine, clean.id, actor="Marta Gil")
     dialog = SignOffDialog(engine, clean.id, window)
-    dialog.approver.setText("Ana García")
+    dialog.approver.setText("Ana García")  # i18n: ignore
     dialog.show()
     _wait(app, lambda: dialog.preview.page_count() > 0 and not dialog.busy())
     _wait(app, lambda: False, 2.0)  # the PDF view paints its pages asynchronously
@@ -220,7 +220,7 @@ def _welcome_shots(app: Any, work: Path, shot: Callable[[object, str], None]) ->
     welcome.show()
     shot(welcome, "welcome")
     welcome.next_page()
-    welcome.org_name.setText("Acme Procurement SA")
+    welcome.org_name.setText("Acme Procurement SA")  # i18n: ignore
     welcome.next_page()
     welcome.set_competitor(0, "Contoso Platforms Inc.", "Contoso Ventures LLC; Contoso Labs")
     welcome.set_competitor(1, "Fabrikam AI Ltd", "Fabrikam Labs GmbH")
