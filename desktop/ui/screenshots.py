@@ -174,8 +174,10 @@ def _assessment_shots(app: Any, window: Any, engine: Any, work: Path, outdir: Pa
     written: list[Path] = []
     # ownership graph of the seed case
     editor = window.open_vendor(_vendor_id(window, GRAPH_VENDOR))
+    from desktop.ui.ownership import OwnershipTab
+
     ownership = next(editor.tabs.widget(i) for i in range(editor.tabs.count())
-                     if editor.tabs.tabText(i).startswith("Ownership"))
+                     if isinstance(editor.tabs.widget(i), OwnershipTab))  # any interface language
     editor.tabs.setCurrentWidget(ownership)
     _wait(app, lambda: False, 1.0)
     shot(window, "vendor-ownership")
