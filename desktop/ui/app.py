@@ -48,7 +48,7 @@ def _default_offer(error: DatabaseError, url: str | None) -> bool:
 
 
 def _default_notify(text: str) -> None:
-    QMessageBox.critical(None, "Vetta", text)
+    QMessageBox.critical(None, "Vetta", text)  # i18n: ignore
 
 
 def open_with_recovery(url: str | None, offer: OfferRestore | None = None) -> Engine | None:

@@ -123,7 +123,7 @@ class Operation(QObject):
         self.dialog: QProgressDialog | None = None
         if show_progress:
             self.dialog = QProgressDialog(label, self.tr("Cancel"), 0, 0, parent)
-            self.dialog.setWindowTitle("Vetta")
+            self.dialog.setWindowTitle("Vetta")  # i18n: ignore
             self.dialog.setMinimumDuration(400)
             self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
             self.dialog.setAutoClose(False)

@@ -71,7 +71,7 @@ def offer_restore(parent: QWidget | None, error: DatabaseError, url: str | None)
     """
     offer = recovery.restore_offer(error, url)
     if offer is None:
-        QMessageBox.critical(parent, "Vetta", str(error))
+        QMessageBox.critical(parent, "Vetta", str(error))  # i18n: ignore
         return False
     dialog = RestoreDialog(parent, offer, url)
     return dialog.exec() == QDialog.DialogCode.Accepted

@@ -174,8 +174,10 @@ def _assessment_shots(app: Any, window: Any, engine: Any, work: Path, outdir: Pa
     written: list[Path] = []
     # ownership graph of the seed case
     editor = window.open_vendor(_vendor_id(window, GRAPH_VENDOR))
+    from desktop.ui.ownership import OwnershipTab
+
     ownership = next(editor.tabs.widget(i) for i in range(editor.tabs.count())
-                     if editor.tabs.tabText(i).startswith("Ownership"))
+                     if isinstance(editor.tabs.widget(i), OwnershipTab))  # any interface language
     editor.tabs.setCurrentWidget(ownership)
     _wait(app, lambda: False, 1.0)
     shot(window, "vendor-ownership")
@@ -193,7 +195,7 @@ def _assessment_shots(app: Any, window: Any, engine: Any, work: Path, outdir: Pa
     _passing_answers(engine, clean.id)
     A.submit_assessment(engine, clean.id, actor="Marta Gil")
     dialog = SignOffDialog(engine, clean.id, window)
-    dialog.approver.setText("Ana García")
+    dialog.approver.setText("Ana García")  # i18n: ignore
     dialog.show()
     _wait(app, lambda: dialog.preview.page_count() > 0 and not dialog.busy())
     _wait(app, lambda: False, 2.0)  # the PDF view paints its pages asynchronously
@@ -220,7 +222,7 @@ def _welcome_shots(app: Any, work: Path, shot: Callable[[object, str], None]) ->
     welcome.show()
     shot(welcome, "welcome")
     welcome.next_page()
-    welcome.org_name.setText("Acme Procurement SA")
+    welcome.org_name.setText("Acme Procurement SA")  # i18n: ignore
     welcome.next_page()
     welcome.set_competitor(0, "Contoso Platforms Inc.", "Contoso Ventures LLC; Contoso Labs")
     welcome.set_competitor(1, "Fabrikam AI Ltd", "Fabrikam Labs GmbH")

@@ -81,12 +81,12 @@ class ProfileTab(QWidget):
         self._loaded = VendorForm()
         self.name = QLineEdit(self)
         self.lei = QLineEdit(self)
-        self.lei.setPlaceholderText("e.g. 5493001KJTIIGC8Y1R12")
+        self.lei.setPlaceholderText(self.tr("e.g. 5493001KJTIIGC8Y1R12"))
         self.vat = QLineEdit(self)
         self.vat.setPlaceholderText(self.tr("country code + number, e.g. ESA58818501"))
         self.country = QLineEdit(self)
         self.country.setMaxLength(2)
-        self.country.setPlaceholderText("ES")
+        self.country.setPlaceholderText("ES")  # i18n: ignore
         self.website = QLineEdit(self)
         self.services = QLineEdit(self)
         self.tier = QComboBox(self)
@@ -101,7 +101,7 @@ class ProfileTab(QWidget):
         self.tags = QLineEdit(self)
         self.tags.setPlaceholderText(self.tr("comma-separated, e.g. speech, EU-only"))
         self.next_review_due = QLineEdit(self)
-        self.next_review_due.setPlaceholderText("YYYY-MM-DD")
+        self.next_review_due.setPlaceholderText(self.tr("YYYY-MM-DD"))
         self.notes = QPlainTextEdit(self)
         self.notes.setTabChangesFocus(True)
 
@@ -287,8 +287,8 @@ class ChildDialog(QDialog):
         super().__init__(parent)
         self.kind = kind
         self.record = values or {}
-        self.setWindowTitle(self.tr("Edit {kind}").format(kind=kind.replace("_", " ")) if values
-                            else self.tr("New {kind}").format(kind=kind.replace("_", " ")))
+        self.setWindowTitle(self.tr("Edit {kind}").format(kind=self.tr(kind.replace("_", " "))) if values
+                            else self.tr("New {kind}").format(kind=self.tr(kind.replace("_", " "))))
         self.inputs: dict[str, QWidget] = {}
         self.reason = _reason_label(self)
         layout = QVBoxLayout(self)
@@ -314,7 +314,7 @@ class ChildDialog(QDialog):
         if spec.kind == "choice":
             combo = QComboBox(self)
             for choice in spec.choices:
-                combo.addItem(choice.replace("_", " "), choice)
+                combo.addItem(self.tr(choice.replace("_", " ")), choice)
             if value is not None:
                 combo.setCurrentIndex(max(0, combo.findData(value)))
             return combo
@@ -332,7 +332,7 @@ class ChildDialog(QDialog):
             return text
         line = QLineEdit(self)
         if spec.kind == "date":
-            line.setPlaceholderText("YYYY-MM-DD")
+            line.setPlaceholderText(self.tr("YYYY-MM-DD"))
         line.setText(_show(value))
         return line
 
@@ -391,7 +391,7 @@ def _cell_text(key: str, value: Any) -> str:
     if isinstance(value, bool):
         return "✓" if value else ""
     if key in ("kind", "purpose") and isinstance(value, str):
-        return value.replace("_", " ")
+        return QCoreApplication.translate("VendorEditor", value.replace("_", " "))
     return _show(value).replace("\n", " ")
 
 
