@@ -42,9 +42,7 @@ from db.errors import DatabaseError
 from desktop import __version__
 from desktop.core.errors import UserError
 from desktop.services.register import RATINGS, RegisterQuery, count_vendors
-from desktop.services.register_io import export_vendors
 from desktop.services.vendors import set_archived
-from desktop.ui.assessments_tab import export_report, preview_report
 from desktop.ui.dashboard import DashboardWidget
 from desktop.ui.operations import ChangeSet, Operation, announce, run_operation, show_error, signals
 from desktop.ui.vendor_editor import TabFactory, VendorEditor
@@ -52,6 +50,13 @@ from desktop.ui.vendor_model import VendorTableModel
 
 log = logging.getLogger("vetta.ui")
 MAX_RECENT = 8
+
+
+def _ownership_tab(engine: Engine, vendor_id: int) -> QWidget:
+    """The Ownership & people tab (its graph and analysis modules load when a vendor is first opened)."""
+    from desktop.ui.ownership import OwnershipTab
+
+    return OwnershipTab(engine, vendor_id)
 
 
 class RegisterWidget(QWidget):
@@ -90,8 +95,9 @@ class RegisterWidget(QWidget):
 
         self.table = QTableView(self)
         self.table.setModel(self.model)
+        # The model starts in name order: say so before enabling sorting, so the view asks for nothing more.
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
@@ -316,9 +322,7 @@ class MainWindow(QMainWindow):
         self._vendor_tabs.append((factory, title))
 
     def _install_plugins(self) -> None:
-        from desktop.ui.ownership import OwnershipTab
-
-        self.add_vendor_tab(OwnershipTab, self.tr("Ownership && people"))
+        self.add_vendor_tab(_ownership_tab, self.tr("Ownership && people"))
 
     def current_vendor_id(self) -> int | None:
         """The vendor of the editor in front, else the one selected in the register."""
@@ -528,6 +532,8 @@ class MainWindow(QMainWindow):
         query = self.register.query()
 
         def work(engine: Engine, progress: Any, cancelled: Any) -> int:
+            from desktop.services.register_io import export_vendors
+
             return export_vendors(engine, path, query, progress=progress, cancelled=cancelled)
 
         self.last_operation = run_operation(
@@ -730,6 +736,8 @@ class MainWindow(QMainWindow):
         name, _f = QFileDialog.getSaveFileName(self, self.tr("Export report"), f"assessment-{assessment_id}.pdf",
                                                self.tr("PDF (*.pdf)"))
         if name:
+            from desktop.ui.assessments_tab import export_report
+
             path = Path(name)
             self.last_operation = export_report(self, self._engine, assessment_id,
                                                 path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf"))
@@ -740,6 +748,8 @@ class MainWindow(QMainWindow):
         if assessment_id is None:
             self._tell(self.tr("Select a vendor with an assessment first."))
             return
+        from desktop.ui.assessments_tab import preview_report
+
         self.last_operation = preview_report(self, self._engine, assessment_id, self)
 
     @Slot()
