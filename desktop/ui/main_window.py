@@ -270,6 +270,12 @@ class MainWindow(QMainWindow):
         self.export_report_action = self._action(self.tr("&Export report…"), self._export_report_clicked, "",
                                                  self.tr("Write the assessment report as a PDF"))
         self.preview_report_action = self._action(self.tr("&Preview report"), self._preview_clicked, "")
+        self.send_questionnaire_action = self._action(
+            self.tr("Send vendor &questionnaire…"), self._send_questionnaire_clicked, "",
+            self.tr("Write the vendor-facing questions of the current assessment to an Excel workbook"))
+        self.import_answers_action = self._action(
+            self.tr("Import vendor ans&wers…"), self._import_answers_clicked, "",
+            self.tr("Import a filled questionnaire as the vendor's answers (all or nothing)"))
         self.verify_action = self._action(self.tr("&Verify a signed PDF…"), self.open_verify, "",
                                           self.tr("Check the signature of a report file"))
         self.guide_action = self._action(self.tr("&User guide"), self.open_guide, K.HelpContents, fallback="F1")
@@ -296,6 +302,8 @@ class MainWindow(QMainWindow):
         self.assessment_menu: QMenu = bar.addMenu(self.tr("&Assessment"))
         self.assessment_menu.setObjectName("assessment-menu")
         self.assessment_menu.addActions([self.new_assessment_action, self.open_wizard_action, self.approve_action])
+        self.assessment_menu.addSeparator()
+        self.assessment_menu.addActions([self.send_questionnaire_action, self.import_answers_action])
         self.assessment_menu.addSeparator()
         self.assessment_menu.addActions([self.preview_report_action, self.export_report_action, self.verify_action])
         self.help_menu = bar.addMenu(self.tr("&Help"))
@@ -741,6 +749,50 @@ class MainWindow(QMainWindow):
             path = Path(name)
             self.last_operation = export_report(self, self._engine, assessment_id,
                                                 path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf"))
+
+    @Slot()
+    def _send_questionnaire_clicked(self) -> None:
+        from desktop.ui import questionnaire
+
+        assessment_id = self.current_assessment_id()
+        if assessment_id is None:
+            self._tell(self.tr("Select a vendor with an assessment first."))
+            return
+        path = questionnaire.ask_export_path(self, assessment_id)
+        if path is not None:
+            self.send_questionnaire(assessment_id, path)
+
+    def send_questionnaire(self, assessment_id: int, path: Path) -> Operation:
+        from desktop.ui import questionnaire
+
+        self.last_operation = questionnaire.export_to(self, self._engine, assessment_id, path)
+        return self.last_operation
+
+    @Slot()
+    def _import_answers_clicked(self) -> None:
+        from desktop.ui import questionnaire
+
+        assessment_id = self.current_assessment_id(status="draft")
+        if assessment_id is None:
+            self._tell(self.tr("Vendor answers go into a draft assessment: select a vendor with one first."))
+            return
+        path = questionnaire.ask_import_path(self)
+        if path is not None:
+            self.import_answers(assessment_id, path)
+
+    def import_answers(self, assessment_id: int, path: Path) -> Operation:
+        from desktop.ui import questionnaire
+
+        operation = questionnaire.import_from(self, self._engine, assessment_id, path, owner=self)
+
+        def reload_wizards(_result: Any, exc: BaseException | None) -> None:
+            for wizard in self.assessment_tabs():
+                if exc is None and int(wizard.assessment_id) == assessment_id:
+                    wizard.reload()
+
+        operation.done.connect(reload_wizards)
+        self.last_operation = operation
+        return operation
 
     @Slot()
     def _preview_clicked(self) -> None:
