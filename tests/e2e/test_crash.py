@@ -15,6 +15,9 @@ then gives the process a random extra moment (``Popen.wait(timeout=...)``, drawn
 before SIGKILL, so the kill lands before, inside or during the commit of a transaction.
 No assertion depends on timing: whatever moment the kill lands at, the checks must hold.
 
+Every scenario runs on an SQLite file and on a PostgreSQL database of the test server (a killed
+client there must leave no committed change lost and no transaction half applied either).
+
 Environment: ``VETTA_CRASH_SEED`` (default 20261126) and ``VETTA_CRASH_SCALE`` (default 1.0,
 multiplies the kill counts).
 """
@@ -31,6 +34,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 import pytest
 from sqlalchemy import create_engine
@@ -53,32 +57,68 @@ SCALE = float(os.environ.get("VETTA_CRASH_SCALE", "1.0"))
 MAX_LINES_BEFORE_KILL = 15
 
 
+class Conn(Protocol):
+    """What the checks need of a connection: sqlite3's, or a PostgreSQL one adapted below."""
+
+    def execute(self, sql: str, params: tuple[Any, ...] = ..., /) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Target:
+    """The database a scenario runs against: its URL (for the processes) and a folder for files."""
+
+    url: str
+    folder: Path
+
+    @property
+    def sqlite_file(self) -> Path | None:
+        return Path(self.url.removeprefix("sqlite:///")) if self.url.startswith("sqlite:///") else None
+
+
+class _PgConn:
+    """A psycopg connection that takes the checks' ``?`` placeholders."""
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        self._conn = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True)
+
+    def execute(self, sql: str, params: tuple[Any, ...] = (), /) -> Any:
+        if not params:
+            return self._conn.execute(sql)  # no placeholders: a literal % (LIKE 'crash-%') stays as it is
+        return self._conn.execute(sql.replace("%", "%%").replace("?", "%s"), params)
+
+    def close(self) -> None:
+        self._conn.close()
+
+
 @dataclass(frozen=True)
 class Scenario:
     name: str
     kills: int
-    setup: Callable[[Path], None]
-    command: Callable[[Path, int], list[str]]  # (database, run seed) -> argv
-    check: Callable[[sqlite3.Connection, list[str]], None]  # after each kill: every committed line so far
+    setup: Callable[[Target], None]
+    command: Callable[[Target, int], list[str]]  # (database, run seed) -> argv
+    check: Callable[[Conn, list[str]], None]  # after each kill: every committed line so far
     max_lines: int = MAX_LINES_BEFORE_KILL  # committed lines read before the kill: 0..max_lines
     max_delay: float = 0.0  # then an extra moment, 0..max_delay seconds, before the kill
     handshake: bool = True  # the process prints "started" first (the driver does; the real CLI does not)
-    on_exit: Callable[[Path, int, str], list[str]] | None = None  # committed lines of a run that ended by itself
+    on_exit: Callable[[Target, int, str], list[str]] | None = None  # committed lines of a run that ended by itself
 
 
-def _driver(scenario: str) -> Callable[[Path, int], list[str]]:
-    return lambda db, seed: [sys.executable, "-m", "tests.support.crash_driver", str(db), scenario, str(seed)]
+def _driver(scenario: str) -> Callable[[Target, int], list[str]]:
+    return lambda t, seed: [sys.executable, "-m", "tests.support.crash_driver", t.url, scenario, str(seed),
+                            str(t.folder)]
 
 
 # --------------------------------------------------------------------------- checks
 
 
-def check_integrity(conn: sqlite3.Connection) -> None:
+def check_integrity(conn: Conn) -> None:
     assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
-def check_vendors(conn: sqlite3.Connection, committed: list[str]) -> None:
+def check_vendors(conn: Conn, committed: list[str]) -> None:
     printed = {int(line.split()[2]): line.split()[3] for line in committed}
     rows = conn.execute("SELECT v.id, p.name, v.notes, (SELECT count(*) FROM vendor_tag t WHERE t.vendor_id = v.id)"
                         " FROM vendor v JOIN party p ON p.id = v.party_id WHERE p.name LIKE 'crash-%'").fetchall()
@@ -97,7 +137,7 @@ def check_vendors(conn: sqlite3.Connection, committed: list[str]) -> None:
     assert audited == len(rows)  # the audit events landed with their changes, in the same transaction
 
 
-def check_autosave(conn: sqlite3.Connection, committed: list[str]) -> None:
+def check_autosave(conn: Conn, committed: list[str]) -> None:
     last_printed = max((int(line.split()[2]) for line in committed), default=0)
     facts = conn.execute("SELECT facts_json FROM assessment WHERE preparer = 'crash-driver'").fetchone()[0]
     counter = int(json.loads(facts).get("counter", 0))
@@ -115,7 +155,7 @@ def check_autosave(conn: sqlite3.Connection, committed: list[str]) -> None:
     assert saves == counter
 
 
-def _import_batches(conn: sqlite3.Connection, pattern: str) -> dict[str, int]:
+def _import_batches(conn: Conn, pattern: str) -> dict[str, int]:
     batches: dict[str, int] = {}
     for (name,) in conn.execute("SELECT p.name FROM vendor v JOIN party p ON p.id = v.party_id "
                                 "WHERE p.name LIKE ?", (pattern,)):
@@ -124,7 +164,7 @@ def _import_batches(conn: sqlite3.Connection, pattern: str) -> dict[str, int]:
     return batches
 
 
-def check_import(conn: sqlite3.Connection, committed: list[str]) -> None:
+def check_import(conn: Conn, committed: list[str]) -> None:
     batches = _import_batches(conn, "imp-%")
     for line in committed:  # "committed import PREFIX ROWS"
         _c, _k, prefix, rows = line.split()
@@ -142,7 +182,7 @@ def check_import(conn: sqlite3.Connection, committed: list[str]) -> None:
 CLI_ROWS = 3000
 
 
-def check_cli_import(conn: sqlite3.Connection, committed: list[str]) -> None:
+def check_cli_import(conn: Conn, committed: list[str]) -> None:
     batches = _import_batches(conn, "cli-%")
     for line in committed:  # "committed cli PREFIX ROWS": the program said "Imported ..." and exited 0
         _c, _k, prefix, rows = line.split()
@@ -154,7 +194,7 @@ def check_cli_import(conn: sqlite3.Connection, committed: list[str]) -> None:
     assert audited == sum(batches.values())
 
 
-def check_answers(conn: sqlite3.Connection, committed: list[str]) -> None:
+def check_answers(conn: Conn, committed: list[str]) -> None:
     printed: dict[str, tuple[int, str]] = {}
     for line in committed:  # "committed answer N QID VALUE"
         _c, _k, n, qid, value = line.split()
@@ -179,8 +219,8 @@ def check_answers(conn: sqlite3.Connection, committed: list[str]) -> None:
     assert events == newest  # one audit event per save, in the same transaction as the save
 
 
-def check_chain(db: Path) -> None:
-    engine = create_engine(f"sqlite:///{db}")
+def check_chain(target: Target) -> None:
+    engine = create_engine(target.url)
     try:
         with engine.connect() as conn:
             report = verify_chain(conn)
@@ -192,15 +232,15 @@ def check_chain(db: Path) -> None:
 # --------------------------------------------------------------------------- setups
 
 
-def setup_empty(db: Path) -> None:
-    open_database(str(db)).dispose()
+def setup_empty(target: Target) -> None:
+    open_database(target.url).dispose()
 
 
-def setup_assessment(db: Path) -> None:
+def setup_assessment(target: Target) -> None:
     from db.models import Answer, Assessment, ChecklistTemplate
     from tests.support.records import make_vendor
 
-    engine = open_database(str(db))
+    engine = open_database(target.url)
     try:
         vendor_id = make_vendor(engine, "Autosave Vendor")
         with unit_of_work(engine, "setup") as s:
@@ -216,14 +256,14 @@ def setup_assessment(db: Path) -> None:
         engine.dispose()
 
 
-def _cli_import(db: Path, seed: int) -> list[str]:
-    csv = db.parent / f"cli-{seed}.csv"
+def _cli_import(target: Target, seed: int) -> list[str]:
+    csv = target.folder / f"cli-{seed}.csv"
     write_vendor_csv(csv, f"cli-{seed}", CLI_ROWS)
-    return [sys.executable, "-m", "desktop", "--db", f"sqlite:///{db}", "--user", "crash-cli", "import", "vendors",
+    return [sys.executable, "-m", "desktop", "--db", target.url, "--user", "crash-cli", "import", "vendors",
             str(csv)]
 
 
-def _cli_finished(db: Path, seed: int, stdout: str) -> list[str]:
+def _cli_finished(target: Target, seed: int, stdout: str) -> list[str]:
     assert f"Imported {CLI_ROWS} vendor(s)" in stdout, stdout
     return [f"committed cli cli-{seed} {CLI_ROWS}"]
 
@@ -239,7 +279,7 @@ SCENARIOS = [
              max_lines=1, max_delay=2.0),
     Scenario("vetta import vendors (3000 rows)", _n(6), setup_empty, _cli_import, check_cli_import,
              max_lines=0, max_delay=30.0, handshake=False, on_exit=_cli_finished),
-    Scenario("answer autosave (answer_question)", _n(35), lambda db: setup_answer_assessment(db) and None,
+    Scenario("answer autosave (answer_question)", _n(35), lambda t: setup_answer_assessment(t.url) and None,
              _driver("answer"), check_answers, max_lines=6, max_delay=0.3),
 ]
 
@@ -247,26 +287,30 @@ SCENARIOS = [
 # --------------------------------------------------------------------------- harness
 
 
-def run_scenario(scenario: Scenario, db: Path, seed: int) -> dict[str, int]:
+def _connect(target: Target) -> Any:
+    return sqlite3.connect(target.sqlite_file) if target.sqlite_file else _PgConn(target.url)
+
+
+def run_scenario(scenario: Scenario, target: Target, seed: int) -> dict[str, int]:
     rng = random.Random(seed)
-    scenario.setup(db)
+    scenario.setup(target)
     committed: list[str] = []
     survived = 0
     mid_run = 0
     finished = 0
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     for kill in range(scenario.kills):
-        proc = subprocess.Popen(scenario.command(db, seed * 1000 + kill), stdout=subprocess.PIPE,
+        proc = subprocess.Popen(scenario.command(target, seed * 1000 + kill), stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env)
         assert proc.stdout is not None
         try:
-            target = rng.randint(0, scenario.max_lines)
+            wanted = rng.randint(0, scenario.max_lines)
             delay = rng.uniform(0, scenario.max_delay)
             if scenario.handshake:
                 started = proc.stdout.readline()
                 assert started == "started\n", (started, proc.stderr.read() if proc.stderr else "")
             seen = 0
-            while seen < target:
+            while seen < wanted:
                 line = proc.stdout.readline()
                 assert line.startswith("committed "), (line, proc.stderr.read() if proc.stderr else "")
                 committed.append(line.strip())
@@ -283,20 +327,21 @@ def run_scenario(scenario: Scenario, db: Path, seed: int) -> dict[str, int]:
                 proc.kill()
                 proc.wait(timeout=60)
         if proc.returncode == 0 and scenario.on_exit is not None:
-            committed.extend(scenario.on_exit(db, seed * 1000 + kill, rest))  # finished before the kill
+            committed.extend(scenario.on_exit(target, seed * 1000 + kill, rest))  # finished before the kill
             finished += 1
         else:
             assert proc.returncode == -signal.SIGKILL, f"the writer ended by itself: {err}"
         committed.extend(line for line in rest.splitlines() if line.startswith("committed "))
-        mid_run += bool(target)
-        conn = sqlite3.connect(db)
+        mid_run += bool(wanted)
+        conn = _connect(target)
         try:
-            check_integrity(conn)
+            if target.sqlite_file:
+                check_integrity(conn)  # PostgreSQL: the server's own business (WAL); constraints hold there
             scenario.check(conn, committed)
         finally:
             conn.close()
         survived += 1
-    check_chain(db)
+    check_chain(target)
     return {"kills": scenario.kills - finished, "survived": survived - finished, "commits": len(committed),
             "after_writes": mid_run, "finished_first": finished}
 
@@ -304,8 +349,20 @@ def run_scenario(scenario: Scenario, db: Path, seed: int) -> dict[str, int]:
 @pytest.mark.slow
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
 def test_sigkill_at_random_moments_loses_nothing_committed(scenario, tmp_path, record_property):
-    db = tmp_path / "crash.sqlite3"
-    figures = run_scenario(scenario, db, SEED + SCENARIOS.index(scenario))
+    target = Target(f"sqlite:///{tmp_path / 'crash.sqlite3'}", tmp_path)
+    figures = run_scenario(scenario, target, SEED + SCENARIOS.index(scenario))
+    _assert_figures(scenario, figures, record_property)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
+def test_sigkill_on_postgresql_loses_nothing_committed(scenario, pg_url, tmp_path, record_property):
+    """The same kills against a real PostgreSQL server: the server aborts what the dead client left open."""
+    figures = run_scenario(scenario, Target(pg_url, tmp_path), SEED + 100 + SCENARIOS.index(scenario))
+    _assert_figures(scenario, figures, record_property)
+
+
+def _assert_figures(scenario: Scenario, figures: dict[str, int], record_property: Any) -> None:
     record_property("crash_figures", figures)
     print(f"\ncrash harness: {scenario.name}: {figures}")
     assert figures["survived"] == figures["kills"]

@@ -79,10 +79,10 @@ def _autosave(engine: object, seed: int) -> None:
         print(f"committed autosave {counter}", flush=True)
 
 
-def _import(engine: Any, seed: int, db: Path) -> None:
+def _import(engine: Any, seed: int, work: Path) -> None:
     from desktop.services.register_io import import_vendors
 
-    folder = db.parent / f"import-{seed}"
+    folder = work / f"import-{seed}"
     folder.mkdir(exist_ok=True)
     batch = 0
     while True:
@@ -93,8 +93,8 @@ def _import(engine: Any, seed: int, db: Path) -> None:
         batch += 1
 
 
-def setup_answer_assessment(db: Path) -> int:
-    """A vendor and a draft assessment on the shipped template; returns its id."""
+def setup_answer_assessment(db: Path | str) -> int:
+    """A vendor and a draft assessment on the shipped template; returns its id (``db``: a file or URL)."""
     from desktop.services.assessments import create_assessment
     from desktop.services.database import open_database
     from tests.support.records import make_vendor
@@ -123,7 +123,7 @@ def answer_plan(engine: Any) -> tuple[int, list[tuple[str, list[str]]]]:
                       if q.answer_type == "yes_no_partial_na"]
 
 
-def _answer(engine: Any, seed: int, db: Path) -> None:
+def _answer(engine: Any, seed: int, work: Path) -> None:
     from sqlmodel import col, select
 
     from db.engine import read_session
@@ -147,11 +147,12 @@ def _answer(engine: Any, seed: int, db: Path) -> None:
 def main(argv: list[str]) -> None:
     from db.engine import make_engine
 
-    path, scenario, seed = argv[0], argv[1], int(argv[2])
-    engine = make_engine(path)
+    url, scenario, seed = argv[0], argv[1], int(argv[2])
+    folder = Path(argv[3]) if len(argv) > 3 else Path(url.removeprefix("sqlite:///")).parent  # for files
+    engine = make_engine(url)
     print("started", flush=True)
     if scenario in ("import", "answer"):
-        {"import": _import, "answer": _answer}[scenario](engine, seed, Path(path))
+        {"import": _import, "answer": _answer}[scenario](engine, seed, folder)
     else:
         {"vendors": _vendors, "autosave": _autosave}[scenario](engine, seed)
 
