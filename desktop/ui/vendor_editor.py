@@ -190,7 +190,7 @@ class ProfileTab(QWidget):
 
     def validate(self) -> dict[str, str]:
         """Show the reason beside every invalid field; returns field -> reason."""
-        errors = {k: self.tr(v) for k, v in svc.validate_form(self.form()).items()}
+        errors = svc.validate_form(self.form())  # already in the interface language
         _due, date_error = self._date()
         if date_error:
             errors["next_review_due"] = date_error
@@ -621,7 +621,8 @@ class EvidenceTab(QWidget):
         try:
             target.write_bytes(data)
         except OSError as exc:
-            raise UserError(f"The file {str(target)!r} cannot be written: {exc.strerror}.") from exc
+            raise UserError(self.tr("The file {path} cannot be written: {strerror}.").format(
+                path=repr(str(target)), strerror=exc.strerror)) from exc
 
     @Slot()
     def open_selected(self) -> None:
