@@ -44,7 +44,7 @@ from db.models import (
 from db.repo import get_for_update
 from db.types import utcnow
 from desktop.core.errors import NotFound, ValidationError
-from desktop.core.i18n import tr
+from desktop.core.i18n import N_, tr
 from desktop.services.evidence import add_evidence, link, read_file, store_bytes
 
 PROFILE_FIELDS = ("name", "country", "website", "services", "tier", "status", "internal_owner", "tags", "notes",
@@ -72,6 +72,15 @@ class VendorForm:
         """(field, mine, theirs) for every field that differs."""
         return [(f.name, getattr(self, f.name), getattr(other, f.name)) for f in fields(self)
                 if getattr(self, f.name) != getattr(other, f.name)]
+
+
+# What the user calls each field of VendorForm (the Profile tab's labels), e.g. in the conflict dialog.
+FORM_LABELS: dict[str, str] = {
+    "name": N_("Legal name"), "country": N_("Country"), "website": N_("Website"), "services": N_("Services"),
+    "tier": N_("Criticality tier"), "status": N_("Status"), "internal_owner": N_("Internal owner"),
+    "tags": N_("Tags"), "notes": N_("Notes"), "lei": N_("LEI"), "vat": N_("EU VAT number"),
+    "next_review_due": N_("Next review due"),
+}
 
 
 @dataclass(frozen=True)

@@ -230,7 +230,10 @@ class ConflictDialog(QDialog):
         for name, yours, saved in mine.differences(theirs):
             row = self.table.rowCount()
             self.table.insertRow(row)
-            for c, value in enumerate((name.replace("_", " "), _show(yours), _show(saved))):
+            label = self.tr(svc.FORM_LABELS.get(name, name.replace("_", " ")))
+            if name in ("tier", "status"):  # choices, shown translated as in the Profile tab
+                yours, saved = (self.tr(str(v).replace("_", " ")) for v in (yours, saved))
+            for c, value in enumerate((label, _show(yours), _show(saved))):
                 self.table.setItem(row, c, QTableWidgetItem(value))
         layout.addWidget(self.table)
         buttons = QDialogButtonBox(self)
