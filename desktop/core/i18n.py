@@ -18,8 +18,6 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-import yaml
-
 from desktop.resources import resource
 
 LANGUAGES = ("en", "es")
@@ -62,6 +60,8 @@ def catalogue(language: str) -> dict[str, str]:
     """The translations for ``language`` (empty for English, the source language)."""
     if language == "en":
         return {}
+    import yaml  # on first use: the CLI's parser imports this module and must stay light
+
     path = resource("translations", f"{language}.yaml")
     if not path.is_file():
         return {}
@@ -92,7 +92,7 @@ def _babel_locale(language: str | None) -> str:
 
 
 def format_date(value: date | datetime | None, language: str | None = None, fmt: str = "medium") -> str:
-    from babel import dates as babel_dates  # Babel is imported on first use: the CLI starts faster
+    from babel import dates as babel_dates  # on first use, like yaml: the CLI starts faster
 
     if value is None:
         return ""
