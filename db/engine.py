@@ -15,37 +15,23 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm.exc import StaleDataError
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import QueuePool
 from sqlmodel import Session, create_engine
 
+from db import audit as _audit  # noqa: F401  (installs the audit-trail hook on every session)
 from db.errors import ConflictError, DatabaseError, ImmutableRecord, immutable_message
+from db.location import APP_NAME as APP_NAME  # re-exported: the names' old home
+from db.location import ENV_DATA_DIR as ENV_DATA_DIR
+from db.location import ENV_URL as ENV_URL
+from db.location import data_dir as data_dir
+from db.location import default_url as default_url
+from db.location import resolve_url as resolve_url
 
-ENV_URL = "VETTA_DATABASE_URL"
-ENV_DATA_DIR = "VETTA_DATA_DIR"
-APP_NAME = "Vetta"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
-
-
-def data_dir() -> Path:
-    """The per-user data directory (``VETTA_DATA_DIR`` overrides it, e.g. for tests)."""
-    override = os.environ.get(ENV_DATA_DIR)
-    if override:
-        return Path(override)
-    return Path(platformdirs.user_data_dir(APP_NAME, APP_NAME))
-
-
-def default_url() -> str:
-    return f"sqlite:///{data_dir() / 'vetta.sqlite3'}"
-
-
-def resolve_url(explicit: str | None = None) -> str:
-    """``--db`` beats ``VETTA_DATABASE_URL`` beats the SQLite default."""
-    return explicit or os.environ.get(ENV_URL) or default_url()
 
 
 def parse_url(url: str) -> URL:
@@ -112,8 +98,13 @@ def make_engine(url: str | None = None, *, create_dir: bool = True, echo: bool =
                 raise DatabaseError(
                     f"The folder {str(path.parent)!r} for the database cannot be created: {exc.strerror}."
                 ) from exc
-        kwargs["poolclass"] = NullPool
-        kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        # A small pool: opening an SQLite connection re-reads the schema (about a millisecond), which
+        # a search keystroke would pay two or three times. Pooled connections are used by one thread
+        # at a time; ``engine.dispose()`` closes them before a file is restored or removed.
+        kwargs["poolclass"] = QueuePool
+        kwargs["pool_size"] = 4
+        kwargs["max_overflow"] = 16
+        kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
     elif parsed.get_backend_name() == "postgresql":
         kwargs["pool_pre_ping"] = True
         kwargs["connect_args"] = {"connect_timeout": 10}

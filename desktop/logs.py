@@ -6,7 +6,7 @@ import logging
 import logging.handlers
 from pathlib import Path
 
-from db.engine import data_dir
+from db.location import data_dir
 
 _configured = False
 

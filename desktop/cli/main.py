@@ -61,6 +61,7 @@ class Context:
     out: TextIO = field(default_factory=lambda: sys.stdout)
     err: TextIO = field(default_factory=lambda: sys.stderr)
     _engine: Engine | None = None
+    early_check: Any = None  # db.filecheck.QuickCheck started before the heavy imports (the window's start)
 
     @property
     def engine(self) -> Engine:
@@ -107,7 +108,30 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def build_parser() -> argparse.ArgumentParser:
+_GLOBAL_WITH_VALUE = ("--db", "--user")
+_GLOBAL_FLAGS = ("-v", "--verbose")
+
+
+def opens_the_window(argv: Sequence[str]) -> bool:
+    """True when ``argv`` holds only global options: the window opens and no command module is needed.
+
+    ``vetta`` and ``vetta --db FILE`` then start without importing the sub-command modules.
+    """
+    tokens = list(argv)
+    while tokens:
+        token = tokens.pop(0)
+        if token in _GLOBAL_WITH_VALUE:
+            if not tokens:
+                return False  # let the full parser say what is missing
+            tokens.pop(0)
+        elif token in _GLOBAL_FLAGS or token.startswith(tuple(f"{o}=" for o in _GLOBAL_WITH_VALUE)):
+            continue
+        else:
+            return False
+    return True
+
+
+def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="vetta",
         description="Vetta: is this data vendor really neutral? Run without a command to open the app.",
@@ -121,6 +145,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--user", metavar="NAME", help="who is acting, for the audit trail (default: login name)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to the terminal as well")
+    if not commands:
+        parser.set_defaults(command=None)
+        return parser
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     gui = subparsers.add_parser("gui", help="open the application window (the default)")
     gui.set_defaults(handler=_run_gui)
@@ -132,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _run_gui(args: argparse.Namespace, ctx: Context) -> int:
     from desktop.ui.app import run  # the only import of the Qt UI from the CLI
 
-    return run(db_url=ctx.db_url, actor=ctx.actor)
+    return run(db_url=ctx.db_url, actor=ctx.actor, early_check=ctx.early_check)
 
 
 def _set_language() -> None:
@@ -148,15 +175,22 @@ def _set_language() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(commands=not opens_the_window(arguments))
+    args = parser.parse_args(arguments)
+    early_check = None
+    if getattr(args, "handler", None) in (None, _run_gui):
+        # The window opens: check the database file in a thread while the heavy modules load.
+        from db.filecheck import QuickCheck
+
+        early_check = QuickCheck(args.db)
     from db.errors import DatabaseError  # after parsing: --help and --version need no database layer
     from desktop.logs import log_file, setup_logging
 
     setup_logging(verbose=args.verbose)
     _set_language()
     handler: Handler = getattr(args, "handler", None) or _run_gui
-    ctx = Context(db_url=args.db, actor=args.user)
+    ctx = Context(db_url=args.db, actor=args.user, early_check=early_check)
     try:
         return handler(args, ctx)
     except UserError as exc:

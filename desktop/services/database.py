@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, NoReturn
@@ -14,17 +15,20 @@ from db.engine import make_engine, parse_url, resolve_url, sqlite_path
 from db.errors import DatabaseError, explain
 
 
-def open_database(url: str | None = None, *, upgrade: bool = True, daily_backup: bool = True) -> Engine:
+def open_database(url: str | None = None, *, upgrade: bool = True, daily_backup: bool = True,
+                  checked: Callable[[], None] | None = None) -> Engine:
     """Open the database at ``url`` and bring its schema up to date (backing it up first).
 
     Raises DatabaseError with a user-facing sentence on any problem; for a damaged SQLite file, a
     ``DamagedDatabase`` whose sentence names the latest backup and the command that restores it
-    (see desktop/services/recovery.py). An SQLite file is checked (PRAGMA quick_check) first.
+    (see desktop/services/recovery.py). An SQLite file is checked (PRAGMA quick_check) first;
+    ``checked`` replaces that check when the caller already made it (the window's start-up overlaps
+    it with loading the program: ``db.filecheck.QuickCheck`` and ``desktop.ui.app``).
     """
     from desktop.services import recovery
 
     try:
-        recovery.probe(url)
+        (checked or (lambda: recovery.probe(url)))()
     except DatabaseError as exc:
         _reraise_with_hint(exc, url)
     engine = make_engine(url)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 
 from desktop.core.errors import ValidationError
 from desktop.core.i18n import tr
 from desktop.services import settings as settings_svc
-from desktop.services.identities import IdentityInfo, new_identity
+
+if TYPE_CHECKING:  # signing (pyHanko) loads only when an identity is made, not at every start
+    from desktop.services.identities import IdentityInfo
 
 
 @dataclass
@@ -78,6 +81,8 @@ def complete_setup(engine: Engine, choices: SetupChoices, actor: str | None = No
         added += 1
     identity = None
     if choices.identity_name.strip():
+        from desktop.services.identities import new_identity
+
         identity = new_identity(engine, choices.identity_name.strip(), email=choices.identity_email.strip(),
                                 organisation=choices.organisation.strip(), actor=actor)
     current = settings_svc.get_settings(engine)

@@ -10,6 +10,7 @@ import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Integer, and_, exists, func, or_, text, union
@@ -127,12 +128,31 @@ def _fts_clause(key: str, raw: str) -> ColumnElement[bool]:
     return col(Party.id).in_(matching)
 
 
-def _search_clause(text: str, dialect: str = "sqlite", fts: bool = False) -> ColumnElement[bool]:
+def _other_fts_clause(raw: str) -> ColumnElement[bool]:
+    """Party ids whose aliases, identifiers or tags contain the term (the FTS5 index, without names)."""
+    matching = text(f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :fts_other") \
+        .bindparams(fts_other=f"{{aliases identifiers tags}} : {_fts_phrase(raw)}").columns(rowid=Integer)
+    return col(Party.id).in_(matching)
+
+
+def fts_usable(text: str) -> bool:
+    """Whether the trigram index can answer a search for ``text`` (three characters, no LIKE wildcards)."""
+    return min(len(search_key(text)), len(text.strip())) > 2 and not any(c in text for c in "%_\x1f")
+
+
+# A search matching more parties than this is "dense": the register then walks the name index and
+# tests each row (stopping at the page's LIMIT) instead of sorting every match by name.
+DENSE_MATCHES = 2000
+
+
+def _search_clause(text: str, dialect: str = "sqlite", fts: bool = False, dense: bool = False) -> ColumnElement[bool]:
     key = f"%{search_key(text)}%"
     raw = f"%{text.strip()}%"
-    if fts and min(len(search_key(text)), len(text.strip())) > 2 and not any(c in text for c in "%_\x1f"):
+    if fts and fts_usable(text):
         # LIKE wildcards typed by the user keep the plain LIKE path below, as do short terms (a
         # trigram index needs three characters).
+        if dense:
+            return or_(col(Party.name_normalised).like(key), _other_fts_clause(text.strip()))
         return _fts_clause(search_key(text), text.strip())
     if dialect == "sqlite":  # SQLite's LIKE ignores ASCII case already and avoids lower() per row
         alias_match = col(PartyAlias.name).like(raw)
@@ -164,8 +184,12 @@ def _search_clause(text: str, dialect: str = "sqlite", fts: bool = False) -> Col
     return col(Party.id).in_(sa_select(matching.subquery().c[0]))
 
 
+@cache
 def latest_rating_expr() -> Any:
-    """The rating of the vendor's most recently decided assessment (correlated scalar subquery)."""
+    """The rating of the vendor's most recently decided assessment (correlated scalar subquery).
+
+    Built once: SQLAlchemy expressions are immutable, and building the alias costs a millisecond.
+    """
     a = Assessment.__table__.alias("a_latest")  # type: ignore[attr-defined]
     return (
         sa_select(a.c.rating)
@@ -177,6 +201,7 @@ def latest_rating_expr() -> Any:
     )
 
 
+@cache
 def last_signed_expr() -> Any:
     """When the vendor's last signed decision was made (signoff rows of its assessments)."""
     a = Assessment.__table__.alias("a_signed")  # type: ignore[attr-defined]
@@ -211,10 +236,11 @@ def _contract_expiring_clause(today: date, days: int) -> ColumnElement[bool]:
 
 
 def filtered_statement(query: RegisterQuery, columns: Sequence[Any] | None = None, dialect: str = "sqlite",
-                       fts: bool = False) -> Any:
+                       fts: bool = False, dense: bool = False) -> Any:
     """The SELECT of the register for ``query`` (columns default to the vendor id), ordered.
 
-    ``fts``: the database has the SQLite search index (``has_search_index(engine)``).
+    ``fts``: the database has the SQLite search index (``has_search_index(engine)``); ``dense``: the
+    search term matches many parties (``is_dense_search``), so names are tested row by row in name order.
     """
     today = _today(query)
     stmt = sa_select(*(columns or [col(Vendor.id)])).select_from(Vendor).join(
@@ -222,7 +248,7 @@ def filtered_statement(query: RegisterQuery, columns: Sequence[Any] | None = Non
     if not query.include_archived:
         stmt = stmt.where(col(Vendor.archived_at).is_(None))
     if query.search.strip():
-        stmt = stmt.where(_search_clause(query.search, dialect, fts))
+        stmt = stmt.where(_search_clause(query.search, dialect, fts, dense))
     if query.status:
         stmt = stmt.where(col(Vendor.status) == query.status)
     if query.tier:
@@ -255,13 +281,32 @@ def filtered_statement(query: RegisterQuery, columns: Sequence[Any] | None = Non
     return stmt.order_by(order, tie)
 
 
+def is_dense_search(conn: Any, query: RegisterQuery) -> bool:
+    """True when ``query`` is a page in name order whose search term matches over DENSE_MATCHES parties.
+
+    Sorting every match by name costs time in proportion to the matches (tens of milliseconds for a
+    three-letter term in 100,000 vendors); walking the name index and stopping at the page's LIMIT
+    costs little when matches are dense. The trigram index tells which case this is cheaply: it
+    returns at most DENSE_MATCHES + 1 rowids.
+    """
+    if query.sort not in ("name", "") or not fts_usable(query.search):
+        return False
+    phrase_key, phrase_raw = _fts_phrase(search_key(query.search)), _fts_phrase(query.search.strip())
+    probe = text(f"SELECT count(*) FROM (SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :q LIMIT :n)")
+    found = conn.execute(probe, {"q": f"name : {phrase_key} OR {{aliases identifiers tags}} : {phrase_raw}",
+                                 "n": DENSE_MATCHES + 1}).scalar_one()
+    return int(found) > DENSE_MATCHES
+
+
 def vendor_ids(engine: Engine, query: RegisterQuery = RegisterQuery(), *, limit: int | None = None,
                offset: int = 0) -> list[int]:
     """The ids of the vendors matching ``query``, in display order (all filtering in SQL); a page if ``limit``."""
-    stmt = filtered_statement(query, dialect=engine.dialect.name, fts=has_search_index(engine))
-    if limit is not None:
-        stmt = stmt.limit(limit).offset(offset)
+    fts = has_search_index(engine)
     with engine.connect() as conn:
+        dense = fts and limit is not None and bool(query.search.strip()) and is_dense_search(conn, query)
+        stmt = filtered_statement(query, dialect=engine.dialect.name, fts=fts, dense=dense)
+        if limit is not None:
+            stmt = stmt.limit(limit).offset(offset)
         return [int(r[0]) for r in conn.execute(stmt) if r[0] is not None]
 
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from sqlalchemy.engine import Engine
 
 from db.errors import DatabaseError
+from db.filecheck import QuickCheck
 from desktop import __version__
 
 log = logging.getLogger("vetta.ui")
@@ -51,17 +52,19 @@ def _default_notify(text: str) -> None:
     QMessageBox.critical(None, "Vetta", text)  # i18n: ignore
 
 
-def open_with_recovery(url: str | None, offer: OfferRestore | None = None) -> Engine | None:
+def open_with_recovery(url: str | None, offer: OfferRestore | None = None,
+                       checked: Callable[[], None] | None = None) -> Engine | None:
     """Open the database; on a damaged file offer the latest backup. None when it cannot be opened.
 
     ``offer`` explains the problem to the user (for a damaged SQLite file: the restore dialog) and
-    returns True once a backup was restored; it is injected in tests.
+    returns True once a backup was restored; it is injected in tests. ``checked``: the file check,
+    already started in the background (see ``run``).
     """
     from desktop.services.database import open_database
 
     offer = offer or _default_offer
     try:
-        return open_database(url)
+        return open_database(url, checked=checked)
     except DatabaseError as exc:
         log.warning("the database could not be opened: %s", exc)
         if not offer(exc, url):
@@ -72,6 +75,18 @@ def open_with_recovery(url: str | None, offer: OfferRestore | None = None) -> En
         log.warning("the restored database could not be opened: %s", exc)
         _default_notify(str(exc))
         return None
+
+
+def _after_check(check: QuickCheck, url: str | None) -> Callable[[], None]:
+    """What ``open_database`` runs as its file check: nothing more when the early check passed."""
+
+    def checked() -> None:
+        if not check.passed():
+            from desktop.services.recovery import probe
+
+            probe(url)  # unsure or damaged: the usual check, which explains the problem
+
+    return checked
 
 
 def install_excepthook(notify: Notify | None = None) -> None:
@@ -129,7 +144,7 @@ def build_window(engine: Engine, db_url: str | None) -> QWidget:
 
 
 def run(db_url: str | None = None, actor: str | None = None, argv: list[str] | None = None, *,
-        offer: OfferRestore | None = None) -> int:
+        offer: OfferRestore | None = None, early_check: QuickCheck | None = None) -> int:
     from desktop.logs import setup_logging
 
     existing = QApplication.instance()
@@ -141,7 +156,12 @@ def run(db_url: str | None = None, actor: str | None = None, argv: list[str] | N
     app.setWindowIcon(app_icon())
     setup_logging()
     install_excepthook()
-    engine = open_with_recovery(db_url, offer)
+    # Start-up: the database file's check reads the whole file; it runs in a thread (started by the
+    # command line before SQLAlchemy loads) while the main window's modules load here.
+    check = early_check or QuickCheck(db_url)
+    import desktop.ui.main_window  # noqa: F401
+
+    engine = open_with_recovery(db_url, offer, checked=_after_check(check, db_url))
     if engine is None:
         print("vetta: the database could not be opened; see the message shown.", file=sys.stderr)
         return 3

@@ -42,9 +42,7 @@ from db.errors import DatabaseError
 from desktop import __version__
 from desktop.core.errors import UserError
 from desktop.services.register import RATINGS, RegisterQuery, count_vendors
-from desktop.services.register_io import export_vendors
 from desktop.services.vendors import set_archived
-from desktop.ui.assessments_tab import export_report, preview_report
 from desktop.ui.dashboard import DashboardWidget
 from desktop.ui.operations import ChangeSet, Operation, announce, run_operation, show_error, signals
 from desktop.ui.vendor_editor import TabFactory, VendorEditor
@@ -52,6 +50,13 @@ from desktop.ui.vendor_model import VendorTableModel
 
 log = logging.getLogger("vetta.ui")
 MAX_RECENT = 8
+
+
+def _ownership_tab(engine: Engine, vendor_id: int) -> QWidget:
+    """The Ownership & people tab (its graph and analysis modules load when a vendor is first opened)."""
+    from desktop.ui.ownership import OwnershipTab
+
+    return OwnershipTab(engine, vendor_id)
 
 
 class RegisterWidget(QWidget):
@@ -90,8 +95,9 @@ class RegisterWidget(QWidget):
 
         self.table = QTableView(self)
         self.table.setModel(self.model)
+        # The model starts in name order: say so before enabling sorting, so the view asks for nothing more.
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
@@ -264,6 +270,12 @@ class MainWindow(QMainWindow):
         self.export_report_action = self._action(self.tr("&Export report…"), self._export_report_clicked, "",
                                                  self.tr("Write the assessment report as a PDF"))
         self.preview_report_action = self._action(self.tr("&Preview report"), self._preview_clicked, "")
+        self.send_questionnaire_action = self._action(
+            self.tr("Send vendor &questionnaire…"), self._send_questionnaire_clicked, "",
+            self.tr("Write the vendor-facing questions of the current assessment to an Excel workbook"))
+        self.import_answers_action = self._action(
+            self.tr("Import vendor ans&wers…"), self._import_answers_clicked, "",
+            self.tr("Import a filled questionnaire as the vendor's answers (all or nothing)"))
         self.verify_action = self._action(self.tr("&Verify a signed PDF…"), self.open_verify, "",
                                           self.tr("Check the signature of a report file"))
         self.guide_action = self._action(self.tr("&User guide"), self.open_guide, K.HelpContents, fallback="F1")
@@ -291,6 +303,8 @@ class MainWindow(QMainWindow):
         self.assessment_menu.setObjectName("assessment-menu")
         self.assessment_menu.addActions([self.new_assessment_action, self.open_wizard_action, self.approve_action])
         self.assessment_menu.addSeparator()
+        self.assessment_menu.addActions([self.send_questionnaire_action, self.import_answers_action])
+        self.assessment_menu.addSeparator()
         self.assessment_menu.addActions([self.preview_report_action, self.export_report_action, self.verify_action])
         self.help_menu = bar.addMenu(self.tr("&Help"))
         self.help_menu.addActions([self.guide_action, self.about_action])
@@ -316,9 +330,7 @@ class MainWindow(QMainWindow):
         self._vendor_tabs.append((factory, title))
 
     def _install_plugins(self) -> None:
-        from desktop.ui.ownership import OwnershipTab
-
-        self.add_vendor_tab(OwnershipTab, self.tr("Ownership && people"))
+        self.add_vendor_tab(_ownership_tab, self.tr("Ownership && people"))
 
     def current_vendor_id(self) -> int | None:
         """The vendor of the editor in front, else the one selected in the register."""
@@ -528,6 +540,8 @@ class MainWindow(QMainWindow):
         query = self.register.query()
 
         def work(engine: Engine, progress: Any, cancelled: Any) -> int:
+            from desktop.services.register_io import export_vendors
+
             return export_vendors(engine, path, query, progress=progress, cancelled=cancelled)
 
         self.last_operation = run_operation(
@@ -730,9 +744,55 @@ class MainWindow(QMainWindow):
         name, _f = QFileDialog.getSaveFileName(self, self.tr("Export report"), f"assessment-{assessment_id}.pdf",
                                                self.tr("PDF (*.pdf)"))
         if name:
+            from desktop.ui.assessments_tab import export_report
+
             path = Path(name)
             self.last_operation = export_report(self, self._engine, assessment_id,
                                                 path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf"))
+
+    @Slot()
+    def _send_questionnaire_clicked(self) -> None:
+        from desktop.ui import questionnaire
+
+        assessment_id = self.current_assessment_id()
+        if assessment_id is None:
+            self._tell(self.tr("Select a vendor with an assessment first."))
+            return
+        path = questionnaire.ask_export_path(self, assessment_id)
+        if path is not None:
+            self.send_questionnaire(assessment_id, path)
+
+    def send_questionnaire(self, assessment_id: int, path: Path) -> Operation:
+        from desktop.ui import questionnaire
+
+        self.last_operation = questionnaire.export_to(self, self._engine, assessment_id, path)
+        return self.last_operation
+
+    @Slot()
+    def _import_answers_clicked(self) -> None:
+        from desktop.ui import questionnaire
+
+        assessment_id = self.current_assessment_id(status="draft")
+        if assessment_id is None:
+            self._tell(self.tr("Vendor answers go into a draft assessment: select a vendor with one first."))
+            return
+        path = questionnaire.ask_import_path(self)
+        if path is not None:
+            self.import_answers(assessment_id, path)
+
+    def import_answers(self, assessment_id: int, path: Path) -> Operation:
+        from desktop.ui import questionnaire
+
+        operation = questionnaire.import_from(self, self._engine, assessment_id, path, owner=self)
+
+        def reload_wizards(_result: Any, exc: BaseException | None) -> None:
+            for wizard in self.assessment_tabs():
+                if exc is None and int(wizard.assessment_id) == assessment_id:
+                    wizard.reload()
+
+        operation.done.connect(reload_wizards)
+        self.last_operation = operation
+        return operation
 
     @Slot()
     def _preview_clicked(self) -> None:
@@ -740,6 +800,8 @@ class MainWindow(QMainWindow):
         if assessment_id is None:
             self._tell(self.tr("Select a vendor with an assessment first."))
             return
+        from desktop.ui.assessments_tab import preview_report
+
         self.last_operation = preview_report(self, self._engine, assessment_id, self)
 
     @Slot()

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import fields, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QMimeData, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QShowEvent
@@ -46,10 +46,12 @@ from desktop.core.errors import UserError, ValidationError
 from desktop.services import vendors as svc
 from desktop.services.evidence import evidence_bytes
 from desktop.services.vendors import CHILD_KINDS, FieldSpec, VendorDetail, VendorForm
-from desktop.ui.assessments_tab import AssessmentsTab
 from desktop.ui.history import HistoryView
 from desktop.ui.operations import ChangeSet, announce, run_operation, show_error, signals
 from desktop.ui.table_model import DictTableModel
+
+if TYPE_CHECKING:
+    from desktop.ui.assessments_tab import AssessmentsTab
 
 TabFactory = Callable[[Engine, int], QWidget]
 
@@ -755,6 +757,8 @@ class VendorEditor(QWidget):
         self.tabs.addTab(self.guarantees, self.tr("Security && data guarantees"))
         self.evidence = EvidenceTab(self.engine, vendor_id, self)
         self.tabs.addTab(self.evidence, self.tr("Evidence"))
+        from desktop.ui.assessments_tab import AssessmentsTab  # the checklist engine loads on first use
+
         self.assessments = AssessmentsTab(self.engine, vendor_id, self)
         self.assessments.open_assessment.connect(self.open_assessment)
         self.tabs.addTab(self.assessments, self.tr("Assessments"))

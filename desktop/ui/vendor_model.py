@@ -34,10 +34,12 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("flags", N_("Flags")),
 )
 PAGE = 60  # display rows fetched from the database at once (about two screens)
-CHUNK = 2000  # ids fetched at once (canFetchMore / fetchMore page through the register in SQL)
+CHUNK = 500  # ids fetched at once (about 15 screens; canFetchMore / fetchMore page on in SQL)
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 VendorIdRole = Qt.ItemDataRole.UserRole
+_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole,
+                    VendorIdRole})
 
 
 class VendorTableModel(QAbstractTableModel):
@@ -160,12 +162,11 @@ class VendorTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._ids)):
+        # The view asks for a dozen roles per cell while painting: answer the unused ones first.
+        if role not in _ROLES or not index.isValid() or not (0 <= index.row() < len(self._ids)):
             return None
         if role == VendorIdRole:
             return self._ids[index.row()]
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole):
-            return None
         row = self._row(index.row())
         if row is None:
             return None
@@ -184,8 +185,11 @@ class VendorTableModel(QAbstractTableModel):
         key = COLUMNS[column][0]
         if key == "flags":
             key = "next_review_due"
+        query = self._query.with_(sort=key, descending=order == Qt.SortOrder.DescendingOrder)
+        if query == self._query:
+            return  # already in this order (the view asks again when sorting is enabled or restored)
         self.layoutAboutToBeChanged.emit()
-        self._query = self._query.with_(sort=key, descending=order == Qt.SortOrder.DescendingOrder)
+        self._query = query
         self._ids = vendor_ids(self._engine, self._query, limit=max(len(self._ids), CHUNK))
         self._cache.clear()
         self.layoutChanged.emit()

@@ -132,6 +132,9 @@ def run(smoke: bool = False) -> list[Result]:
 
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "VETTA_DATA_DIR": str(folder),
            "XDG_CONFIG_HOME": str(folder / "config"), "PYTHONPATH": str(ROOT)}
+    # An installed program has its bytecode cached (pip writes it; so does the first start): the
+    # warm-up run writes it here too, whatever the calling shell says.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     url = str(folder / "bench.sqlite3")
     bare_s = _process_median(BARE_PROCESS, [], env, repeat)
     open_s = _process_median(VETTA_PROCESS, [url], env, repeat)

@@ -125,3 +125,23 @@ def _assert_index_matches_tables(engine: Engine) -> None:
 def test_index_gives_the_plain_search_results(demo_engine: Engine, term: str) -> None:
     assert _found(demo_engine, term) == _plain(demo_engine, term)
     assert _found(demo_engine, term, include_archived=True) == _plain(demo_engine, term, include_archived=True)
+
+
+@pytest.mark.parametrize("term", ["data", "tessera", "ltd", "gmbh", "Contoso", "speech", "no such vendor"])
+def test_dense_searches_walk_the_name_order_and_give_the_same_pages(demo_engine: Engine, term: str,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A term matching more than DENSE_MATCHES parties takes the name-index walk; pages stay identical."""
+    if not has_search_index(demo_engine):
+        pytest.skip("the trigram index is SQLite's")
+    plain = _plain(demo_engine, term)
+    monkeypatch.setattr(register, "DENSE_MATCHES", 1)
+    with demo_engine.connect() as conn:
+        dense = register.is_dense_search(conn, RegisterQuery(search=term))
+    if len(plain) > 1:
+        assert dense  # more matching vendors than DENSE_MATCHES: the walk is taken
+    for limit, offset in ((2, 0), (2, 2), (50, 0)):
+        got = vendor_ids(demo_engine, RegisterQuery(search=term), limit=limit, offset=offset)
+        assert got == plain[offset:offset + limit]
+    # Another sort order never takes the walk (it would not be in that order).
+    with demo_engine.connect() as conn:
+        assert not register.is_dense_search(conn, RegisterQuery(search=term, sort="country"))

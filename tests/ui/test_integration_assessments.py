@@ -179,3 +179,48 @@ def test_stale_flag_changes_on_demand_and_reassess(qtbot, qtmodeltester, sqlite_
     assert again.series_version == 2 and again.previous_id == s.id and again.status == "draft"
     assert isinstance(window.workspace.currentWidget(), AssessmentWizard)
     assert tab.model.rowCount() == 2 and tab.model.index(0, 0).data().startswith("v2")
+
+
+def test_questionnaire_round_trip_from_the_assessment_menu(qtbot, demo_engine, settings, tmp_path: Path,
+                                                           monkeypatch):
+    """Send the questionnaire, import the vendor's filled workbook; a wrong workbook changes nothing."""
+    from desktop.ui import operations, questionnaire
+    from tests.db.test_questionnaire import _fill, _snapshot
+
+    vendor_id = _vendor(demo_engine, "Lumen RLHF Partners LLC")
+    s = A.create_assessment(demo_engine, vendor_id)
+    window = _window(qtbot, demo_engine, settings)
+    window.open_vendor(vendor_id)
+    assert window.current_assessment_id(status="draft") == s.id
+    assert window.send_questionnaire_action in window.assessment_menu.actions()
+    wizard = window.open_assessment(s.id)
+
+    path = tmp_path / "lumen questionnaire.xlsx"
+    monkeypatch.setattr(questionnaire.QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+    window.send_questionnaire_action.trigger()
+    with qtbot.waitSignal(window.last_operation.done, timeout=60000) as sent:
+        pass
+    assert sent.args[1] is None and path.exists()
+    assert "questions written to" in window.statusBar().currentMessage()
+
+    _fill(path, {"GOV-03": "no", "SEC-05": 24})
+    monkeypatch.setattr(questionnaire.QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    window.import_answers_action.trigger()
+    with qtbot.waitSignal(window.last_operation.done, timeout=60000) as imported:
+        pass
+    assert imported.args[1] is None
+    assert "2 vendor answers imported" in window.last_dialog.text()
+    view = A.get_assessment(demo_engine, s.id)
+    assert (view.question("SEC-05").value, view.question("SEC-05").source) == (24, "vendor")
+    assert wizard.view.question("SEC-05").value == 24  # the open wizard shows the imported answer
+
+    # A workbook of another kind is refused whole, with its name in the one sentence shown.
+    shown: list[str] = []
+    monkeypatch.setattr(operations, "show_error", lambda parent, exc: shown.append(str(exc)))
+    bad = tmp_path / "notes.xlsx"
+    bad.write_text("not a workbook", encoding="utf-8")
+    before = _snapshot(demo_engine, s.id)
+    with qtbot.waitSignal(window.import_answers(s.id, bad).done, timeout=60000) as refused:
+        pass
+    assert refused.args[1] is not None and shown and "notes.xlsx" in shown[0]
+    assert _snapshot(demo_engine, s.id) == before

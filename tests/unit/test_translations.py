@@ -115,7 +115,8 @@ def test_menu_accelerators_do_not_clash():
         "Edit": ["&Save", "&Find", "&Archive vendor"],
         "View": ["&Home", "Vendor &register", "&Refresh", "C&lear filters"],
         "Assessment": ["&New assessment for this vendor…", "&Open the assessment wizard", "&Approve && sign…",
-                       "&Preview report", "&Export report…", "&Verify a signed PDF…"],
+                       "Send vendor &questionnaire…", "Import vendor ans&wers…", "&Preview report", "&Export report…",
+                       "&Verify a signed PDF…"],
         "Help": ["&User guide", "&About Vetta"],
         # buttons of the Assessments tab, and the welcome wizard's buttons (one window each)
         "Assessments tab": ["&New assessment…", "&Open", "Re-&assess", "Approve && &sign…", "&Preview",

@@ -380,6 +380,10 @@ class AssessmentWizard(QWidget):
         self.saved.emit(key)
         self._reload()
 
+    def reload(self) -> None:
+        """Show what the database holds now (e.g. after the vendor's answers were imported)."""
+        self._reload()
+
     def _reload(self) -> None:
         self.view = assessments.get_assessment(self.engine, self.assessment_id)
         for state in self.view.questions:
