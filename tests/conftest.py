@@ -38,6 +38,12 @@ def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     monkeypatch.setenv("VETTA_DATA_DIR", str(path))
     monkeypatch.delenv("VETTA_DATABASE_URL", raising=False)
     monkeypatch.setenv("VETTA_USER", "tester")
+    # Messages are asserted in English: never follow the machine's locale, and forget a language set
+    # by an earlier test (the GUI and the CLI set it process-wide).
+    from desktop.core import i18n
+
+    monkeypatch.setenv("VETTA_LANGUAGE", "en")
+    monkeypatch.setattr(i18n, "_current", None)
     return path
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.cli.main import EXIT_OK, EXIT_PROBLEM, Context, group
+from desktop.core.i18n import tr
 
 
 def register(subparsers: Any) -> None:
@@ -128,7 +129,8 @@ def _export_template(args: argparse.Namespace, ctx: Context) -> int:
     try:
         args.output.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise UserError(f"The file {str(args.output)!r} cannot be written: {exc.strerror}.") from exc
+        raise UserError(tr("The file {output} cannot be written: {strerror}.",
+                           output=repr(str(args.output)), strerror=exc.strerror)) from exc
     ctx.print(f"Wrote template {args.template!r} to {args.output}")
     return EXIT_OK
 
@@ -140,7 +142,8 @@ def _edit(args: argparse.Namespace, ctx: Context) -> int:
     try:
         text = args.file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"The file {str(args.file)!r} cannot be read as UTF-8 text: {exc}.") from exc
+        raise UserError(tr("The file {file} cannot be read as UTF-8 text: {exc}.",
+                           file=repr(str(args.file)), exc=exc)) from exc
     info = checklists.save_edited(ctx.engine, _template_ref(args.template), text, actor=ctx.actor)
     ctx.print(f"Template {info.key!r} version {info.version} is stored as #{info.id} ({info.questions} questions); "
               "assessments already started keep the version they started with.")

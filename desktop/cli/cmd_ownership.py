@@ -10,6 +10,7 @@ from typing import Any
 
 from desktop.cli.main import EXIT_OK, Context, group
 from desktop.core.errors import UserError
+from desktop.core.i18n import tr
 
 
 def register(subparsers: Any) -> None:
@@ -95,7 +96,8 @@ def _analyze(args: argparse.Namespace, ctx: Context) -> int:
         try:
             as_of = date.fromisoformat(args.as_of)
         except ValueError as exc:
-            raise UserError(f"--as-of {args.as_of!r} is not a date in the form YYYY-MM-DD.") from exc
+            raise UserError(tr("--as-of {as_of} is not a date in the form YYYY-MM-DD.",
+                               as_of=repr(args.as_of))) from exc
     result = analyze(ctx.engine, _subject(args.subject), as_of)
     if args.json:
         ctx.print_json(result)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from desktop.cli.choices import IMPORT_FIELD_NAMES, RATINGS
 from desktop.cli.main import EXIT_OK, EXIT_PROBLEM, Context, group
 from desktop.core.errors import UserError
+from desktop.core.i18n import tr
 
 if TYPE_CHECKING:
     from desktop.services.register import RegisterQuery
@@ -31,7 +32,7 @@ def query_from(args: argparse.Namespace, sort: str = "name") -> RegisterQuery:
     from desktop.services.register import RegisterQuery
 
     if args.expiring is not None and args.expiring < 0:
-        raise UserError("--expiring takes a number of days, 0 or more.")
+        raise UserError(tr("--expiring takes a number of days, 0 or more."))
     return RegisterQuery(search=args.search, status=args.status, tier=args.tier, rating=args.rating,
                          review_overdue=args.overdue, stale=args.stale, expiring_within_days=args.expiring,
                          include_archived=args.archived, sort=sort)
@@ -42,7 +43,8 @@ def _mapping(pairs: list[str]) -> dict[str, str]:
     for pair in pairs:
         column, sep, fld = pair.partition("=")
         if not sep or not column.strip():
-            raise UserError(f"--map {pair!r}: write it as COLUMN=FIELD, e.g. --map \"Supplier\"=name.")
+            raise UserError(tr("--map {pair}: write it as COLUMN=FIELD, e.g. --map \"Supplier\"=name.",
+                               pair=repr(pair)))
         out[column.strip()] = fld.strip()
     return out
 

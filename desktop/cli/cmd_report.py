@@ -11,6 +11,7 @@ from typing import Any
 
 from desktop.cli.main import EXIT_OK, EXIT_PROBLEM, Context, group
 from desktop.core.errors import UserError
+from desktop.core.i18n import tr
 
 P12_ENV = "VETTA_P12_PASSPHRASE"
 
@@ -63,7 +64,8 @@ def _passphrase(prompt: str) -> str:
     if env is not None:
         return env
     if not sys.stdin.isatty():
-        raise UserError(f"A passphrase is needed for the PKCS#12 file: run in a terminal to be asked, or set {P12_ENV}.")
+        raise UserError(tr("A passphrase is needed for the PKCS#12 file: run in a terminal to be asked, or "
+                           "set {p12_env}.", p12_env=P12_ENV))
     return getpass.getpass(prompt)
 
 

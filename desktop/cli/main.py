@@ -15,6 +15,7 @@ import argparse
 import importlib
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -161,6 +162,18 @@ def _run_gui(args: argparse.Namespace, ctx: Context) -> int:
     return run(db_url=ctx.db_url, actor=ctx.actor, early_check=ctx.early_check)
 
 
+def _set_language() -> None:
+    """English unless ``VETTA_LANGUAGE`` asks for another language: scripts must not depend on the locale.
+
+    Only the messages of errors (and reports made with ``--lang``) follow it; the rest of the output,
+    which scripts parse, stays in English.
+    """
+    from desktop.core import i18n
+
+    wanted = os.environ.get("VETTA_LANGUAGE", "")
+    i18n.set_language(wanted if wanted in i18n.LANGUAGES else "en")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(commands=not opens_the_window(arguments))
@@ -175,6 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from desktop.logs import log_file, setup_logging
 
     setup_logging(verbose=args.verbose)
+    _set_language()
     handler: Handler = getattr(args, "handler", None) or _run_gui
     ctx = Context(db_url=args.db, actor=args.user, early_check=early_check)
     try:

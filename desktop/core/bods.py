@@ -19,6 +19,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
 from desktop.core.errors import UserError
+from desktop.core.i18n import tr
 from desktop.resources import resource
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -90,16 +91,16 @@ def _validator() -> Draft202012Validator:
 def parse_bytes(data: bytes, filename: str) -> list[dict[str, Any]]:
     """A BODS file as a list of statements: a JSON array, or JSON Lines (one statement a line)."""
     if len(data) > MAX_BYTES:
-        raise UserError(f"The file {filename!r} is too large ({len(data) // (1024 * 1024)} MB; "
-                        f"the limit is {MAX_BYTES // (1024 * 1024)} MB).")
+        raise UserError(tr("The file {filename} is too large ({size} MB; the limit is {max_bytes} MB).",
+                           filename=repr(filename), size=len(data) // (1024 * 1024), max_bytes=MAX_BYTES // (1024 * 1024)))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise UserError(f"The file {filename!r} is not UTF-8 text (byte {exc.start} is invalid); "
-                        "BODS files must be UTF-8 JSON.") from exc
+        raise UserError(tr("The file {filename} is not UTF-8 text (byte {start} is invalid); BODS files "
+                           "must be UTF-8 JSON.", filename=repr(filename), start=exc.start)) from exc
     stripped = text.lstrip()
     if not stripped:
-        raise UserError(f"The file {filename!r} is empty.")
+        raise UserError(tr("The file {filename} is empty.", filename=repr(filename)))
     try:
         if stripped.startswith("["):
             loaded = json.loads(text)
@@ -111,22 +112,27 @@ def parse_bytes(data: bytes, filename: str) -> list[dict[str, Any]]:
                     try:
                         item = json.loads(line)
                     except json.JSONDecodeError as exc:
-                        raise UserError(f"The file {filename!r} is not valid JSON Lines: line {lineno}, "
-                                        f"column {exc.colno}: {exc.msg}.") from exc
+                        raise UserError(tr("The file {filename} is not valid JSON Lines: line {lineno}, "
+                                           "column {colno}: {msg}.",
+                                           filename=repr(filename), lineno=lineno, colno=exc.colno, msg=exc.msg)) from exc
                     if not isinstance(item, dict):
-                        raise UserError(f"The file {filename!r} must hold a JSON array of statements or JSON "
-                                        f"Lines; line {lineno} is not a JSON object.")
+                        raise UserError(tr("The file {filename} must hold a JSON array of statements or "
+                                           "JSON Lines; line {lineno} is not a JSON object.",
+                                           filename=repr(filename), lineno=lineno))
                     statements.append(item)
     except json.JSONDecodeError as exc:
-        raise UserError(f"The file {filename!r} is not valid JSON: line {exc.lineno}, column {exc.colno}: "
-                        f"{exc.msg}.") from exc
+        raise UserError(tr("The file {filename} is not valid JSON: line {lineno}, column {colno}: {msg}.",
+                           filename=repr(filename), lineno=exc.lineno, colno=exc.colno, msg=exc.msg)) from exc
     except RecursionError as exc:
-        raise UserError(f"The file {filename!r} is nested too deeply to be a BODS file.") from exc
+        raise UserError(tr("The file {filename} is nested too deeply to be a BODS file.",
+                           filename=repr(filename))) from exc
     if not isinstance(statements, list):
-        raise UserError(f"The file {filename!r} must hold a JSON array of statements or JSON Lines.")
+        raise UserError(tr("The file {filename} must hold a JSON array of statements or JSON Lines.",
+                           filename=repr(filename)))
     _check_depth_and_nul(statements, filename)
     if len(statements) > MAX_STATEMENTS:
-        raise UserError(f"The file {filename!r} holds {len(statements)} statements; the limit is {MAX_STATEMENTS}.")
+        raise UserError(tr("The file {filename} holds {count} statements; the limit is {max_statements}.",
+                           filename=repr(filename), count=len(statements), max_statements=MAX_STATEMENTS))
     return statements
 
 
@@ -139,15 +145,16 @@ def _check_depth_and_nul(statements: list[Any], filename: str) -> None:
     while stack:
         value, depth, index = stack.pop()
         if depth > MAX_DEPTH:
-            raise UserError(f"The file {filename!r} is nested too deeply to be a BODS file (statement {index}).")
+            raise UserError(tr("The file {filename} is nested too deeply to be a BODS file (statement "
+                               "{index}).", filename=repr(filename), index=index))
         if isinstance(value, dict):
             stack.extend((v, depth + 1, index) for v in value.values())
             stack.extend((k, depth + 1, index) for k in value)
         elif isinstance(value, list):
             stack.extend((v, depth + 1, index) for v in value)
         elif isinstance(value, str) and "\x00" in value:
-            raise UserError(f"The file {filename!r} cannot be imported: statement {index} contains the control "
-                            "character U+0000 (NUL).")
+            raise UserError(tr("The file {filename} cannot be imported: statement {index} contains the "
+                               "control character U+0000 (NUL).", filename=repr(filename), index=index))
 
 
 def _json_path(parts: Iterable[Any]) -> str:
@@ -165,20 +172,21 @@ def validate(statements: Sequence[Any], filename: str) -> None:
         try:
             errors = list(validator.iter_errors(statement))
         except RecursionError as exc:
-            raise UserError(f"The file {filename!r} is not valid BODS 0.4: statement {index} is nested too "
-                            "deeply.") from exc
+            raise UserError(tr("The file {filename} is not valid BODS 0.4: statement {index} is nested too "
+                               "deeply.", filename=repr(filename), index=index)) from exc
         if errors:
             error = min(errors, key=lambda e: (len(list(e.absolute_path)), str(e.message)))
             from jsonschema.exceptions import best_match
 
             error = best_match(errors) or error
             path = _json_path([index, *error.absolute_path])
-            raise UserError(f"The file {filename!r} is not valid BODS 0.4: statement {index} at {path}: "
-                            f"{error.message[:300]}.")
+            raise UserError(tr("The file {filename} is not valid BODS 0.4: statement {index} at {path}: "
+                               "{message}.",
+                               filename=repr(filename), index=index, path=path, message=error.message[:300]))
         sid = statement["statementId"]
         if sid in seen_ids:
-            raise UserError(f"The file {filename!r} is not valid BODS 0.4: statement {index} repeats the "
-                            f"statementId {sid!r}.")
+            raise UserError(tr("The file {filename} is not valid BODS 0.4: statement {index} repeats the "
+                               "statementId {sid}.", filename=repr(filename), index=index, sid=repr(sid)))
         seen_ids.add(sid)
 
 
@@ -186,11 +194,12 @@ def load_file(path: Path) -> list[dict[str, Any]]:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise UserError(f"The file {str(path)!r} is too large ({size // (1024 * 1024)} MB; "
-                            f"the limit is {MAX_BYTES // (1024 * 1024)} MB).")
+            raise UserError(tr("The file {path} is too large ({size} MB; the limit is {max_bytes} MB).",
+                               path=repr(str(path)), size=size // (1024 * 1024), max_bytes=MAX_BYTES // (1024 * 1024)))
         data = path.read_bytes()
     except OSError as exc:
-        raise UserError(f"The file {str(path)!r} cannot be read: {exc.strerror}.") from exc
+        raise UserError(tr("The file {path} cannot be read: {strerror}.",
+                           path=repr(str(path)), strerror=exc.strerror)) from exc
     statements = parse_bytes(data, str(path))
     validate(statements, str(path))
     return statements

@@ -18,10 +18,6 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-import yaml
-from babel import dates as babel_dates
-from babel import numbers as babel_numbers
-
 from desktop.resources import resource
 
 LANGUAGES = ("en", "es")
@@ -64,6 +60,8 @@ def catalogue(language: str) -> dict[str, str]:
     """The translations for ``language`` (empty for English, the source language)."""
     if language == "en":
         return {}
+    import yaml  # on first use: the CLI's parser imports this module and must stay light
+
     path = resource("translations", f"{language}.yaml")
     if not path.is_file():
         return {}
@@ -94,6 +92,8 @@ def _babel_locale(language: str | None) -> str:
 
 
 def format_date(value: date | datetime | None, language: str | None = None, fmt: str = "medium") -> str:
+    from babel import dates as babel_dates  # on first use, like yaml: the CLI starts faster
+
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -102,6 +102,8 @@ def format_date(value: date | datetime | None, language: str | None = None, fmt:
 
 
 def format_number(value: float | int | Decimal, language: str | None = None, digits: int | None = None) -> str:
+    from babel import numbers as babel_numbers
+
     if digits is not None:
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
         return babel_numbers.format_decimal(value, format=pattern, locale=_babel_locale(language))
@@ -110,11 +112,15 @@ def format_number(value: float | int | Decimal, language: str | None = None, dig
 
 def format_percent(value: float, language: str | None = None, digits: int = 1) -> str:
     """``value`` is already in percent (49.0 -> '49.0 %' in Spanish, '49.0%' in English)."""
+    from babel import numbers as babel_numbers
+
     pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
     return babel_numbers.format_percent(value / 100, format=pattern, locale=_babel_locale(language))
 
 
 def format_currency(value: float | Decimal, currency: str, language: str | None = None) -> str:
+    from babel import numbers as babel_numbers
+
     return babel_numbers.format_currency(value, currency, locale=_babel_locale(language))
 
 

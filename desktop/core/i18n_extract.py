@@ -9,6 +9,11 @@ Recognised as translatable: ``self.tr("...")`` / ``obj.tr("...")``, ``tr("...")`
 (``setText("...")``, ``QLabel("...")``, ``QMessageBox.warning(self, "...", "...")``, ...) without
 going through one of the markers above. A line that really shows a non-linguistic literal (a
 symbol, a file-type filter the user never reads as text) can say so with ``# i18n: ignore``.
+
+``unmarked_errors_in`` reports the same for error messages: an exception the user reads as it is
+(``UserError``, ``ValidationError``, ``NotFound`` and their subclasses) built from a plain literal or an
+f-string instead of ``tr("... {name} ...", name=...)``. A genuine exception (re-raising ``str(exc)``
+is not one: it is not a literal) can say ``# i18n: ignore`` on any line of the call.
 """
 
 from __future__ import annotations
@@ -139,6 +144,28 @@ def unmarked_in(path: Path, root: Path) -> Iterator[Message]:
                 yield Message(text, str(path.relative_to(root)), line)
 
 
+# Exceptions whose message is shown to the user as it is (desktop/core/errors.py and its subclasses).
+ERROR_CLASSES = frozenset({"UserError", "ValidationError", "NotFound", "TemplateError", "KeyringUnavailable",
+                           "IncompleteAssessment"})
+
+
+def unmarked_errors_in(path: Path, root: Path) -> Iterator[Message]:
+    """User-facing errors whose message is an f-string or a plain literal, not ``tr(...)``."""
+    source = path.read_text(encoding="utf-8")
+    lines = source.splitlines()
+    tree = ast.parse(source, filename=str(path))
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or _name(node.func) not in ERROR_CLASSES:
+            continue
+        span = lines[node.lineno - 1:(node.end_lineno or node.lineno)]
+        if any("i18n: ignore" in line for line in span):
+            continue
+        args = node.args[:1] + [k.value for k in node.keywords if k.arg == "message"]
+        for arg in args:
+            for text, line in _visible_literals(arg):
+                yield Message(text, str(path.relative_to(root)), line)
+
+
 def _files(root: Path, packages: tuple[str, ...]) -> Iterator[Path]:
     for package in packages:
         yield from sorted((root / package).rglob("*.py"))
@@ -150,6 +177,10 @@ def all_messages(root: Path, packages: tuple[str, ...] = ("desktop",)) -> list[M
 
 def all_unmarked(root: Path, packages: tuple[str, ...] = ("desktop/ui",)) -> list[Message]:
     return [m for path in _files(root, packages) for m in unmarked_in(path, root)]
+
+
+def all_unmarked_errors(root: Path, packages: tuple[str, ...] = ("desktop",)) -> list[Message]:
+    return [m for path in _files(root, packages) for m in unmarked_errors_in(path, root)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -164,7 +195,10 @@ def main(argv: list[str] | None = None) -> int:
     unmarked = all_unmarked(root)
     for m in unmarked:
         print(f"unmarked      {m.file}:{m.line}: {m.text}")
-    return 1 if missing or unmarked else 0
+    errors = all_unmarked_errors(root)
+    for m in errors:
+        print(f"unmarked error {m.file}:{m.line}: {m.text}")
+    return 1 if missing or unmarked or errors else 0
 
 
 if __name__ == "__main__":

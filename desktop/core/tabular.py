@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.errors import UserError
+from desktop.core.i18n import format_number, tr
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_ROWS = 1_000_000
@@ -57,7 +58,8 @@ def decode(data: bytes, name: str = "file") -> tuple[str, str]:
 
     best = from_bytes(data).best()
     if best is None:
-        raise UserError(f"The file {name!r} is not text in an encoding Vetta recognises; save it as UTF-8 CSV.")
+        raise UserError(tr("The file {name} is not text in an encoding Vetta recognises; save it as UTF-8 "
+                           "CSV.", name=repr(name)))
     return str(best), str(best.encoding)
 
 
@@ -82,15 +84,16 @@ def _table(raw_rows: Iterable[Sequence[Any]], name: str, encoding: str = "") -> 
             header = cells
             break
     if header is None:
-        raise UserError(f"The file {name!r} is empty: it has no header row.")
+        raise UserError(tr("The file {name} is empty: it has no header row.", name=repr(name)))
     while header and not header[-1]:
         header.pop()
     if not header:
-        raise UserError(f"The file {name!r} has an empty header row.")
+        raise UserError(tr("The file {name} has an empty header row.", name=repr(name)))
     seen: set[str] = set()
     for h in header:
         if h.casefold() in seen:
-            raise UserError(f"The file {name!r} has the column {h!r} twice in its header row.")
+            raise UserError(tr("The file {name} has the column {h} twice in its header row.",
+                               name=repr(name), h=repr(h)))
         seen.add(h.casefold())
     rows: list[list[str]] = []
     for raw in rows_iter:
@@ -98,7 +101,8 @@ def _table(raw_rows: Iterable[Sequence[Any]], name: str, encoding: str = "") -> 
         cells += [""] * (len(header) - len(cells))
         rows.append(cells)
         if len(rows) > MAX_ROWS:
-            raise UserError(f"The file {name!r} has more than {MAX_ROWS} rows; split it.")
+            raise UserError(tr("The file {name} has more than {max_rows} rows; split it.",
+                               name=repr(name), max_rows=MAX_ROWS))
     while rows and not any(rows[-1]):
         rows.pop()
     return Table(header, rows, encoding)
@@ -110,15 +114,17 @@ def read_table(path: Path) -> Table:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES and not path.is_dir():
-            raise UserError(f"The file {name!r} is {size / 1_048_576:.0f} MB, over the "
-                            f"{MAX_FILE_BYTES // 1_048_576} MB limit for imports; split it.")
+            raise UserError(tr("The file {name} is {size} MB, over the {max_file_bytes} MB limit for "
+                               "imports; split it.",
+                               name=repr(name), size=format_number(size / 1_048_576, digits=0), max_file_bytes=MAX_FILE_BYTES // 1_048_576))
         data = path.read_bytes()
     except FileNotFoundError as exc:
-        raise UserError(f"The file {name!r} does not exist.") from exc
+        raise UserError(tr("The file {name} does not exist.", name=repr(name))) from exc
     except IsADirectoryError as exc:
-        raise UserError(f"{name!r} is a folder, not a file.") from exc
+        raise UserError(tr("{name} is a folder, not a file.", name=repr(name))) from exc
     except OSError as exc:
-        raise UserError(f"The file {name!r} cannot be read: {exc.strerror}.") from exc
+        raise UserError(tr("The file {name} cannot be read: {strerror}.",
+                           name=repr(name), strerror=exc.strerror)) from exc
     if path.suffix.lower() in (".xlsx", ".xlsm") or data.startswith(b"PK\x03\x04"):
         return _read_xlsx(data, name)
     text, encoding = decode(data, name)
@@ -130,7 +136,7 @@ def read_table(path: Path) -> Table:
     try:
         return _table(csv.reader(io.StringIO(text, newline=""), dialect), name, encoding)
     except csv.Error as exc:
-        raise UserError(f"The file {name!r} is not valid CSV: {exc}.") from exc
+        raise UserError(tr("The file {name} is not valid CSV: {exc}.", name=repr(name), exc=exc)) from exc
 
 
 def _read_xlsx(data: bytes, name: str) -> Table:
@@ -142,30 +148,34 @@ def _read_xlsx(data: bytes, name: str) -> Table:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             parts = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise UserError(f"The file {name!r} is not a readable XLSX workbook ({exc}).") from exc
+        raise UserError(tr("The file {name} is not a readable XLSX workbook ({exc}).",
+                           name=repr(name), exc=exc)) from exc
     expanded = sum(p.file_size for p in parts)  # zipfile refuses to inflate a part beyond its declared size
     packed = sum(p.compress_size for p in parts) or 1
     if len(parts) > MAX_XLSX_PARTS or expanded > MAX_XLSX_UNCOMPRESSED or (
             expanded > 10 * 1024 * 1024 and expanded / packed > MAX_XLSX_RATIO):
-        raise UserError(f"The file {name!r} expands to {expanded / 1_048_576:.0f} MB in {len(parts)} parts; it is "
-                        "refused as a possible zip bomb.")
+        raise UserError(tr("The file {name} expands to {expanded} MB in {count} parts; it is refused as a "
+                           "possible zip bomb.",
+                           name=repr(name), expanded=format_number(expanded / 1_048_576, digits=0), count=len(parts)))
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise UserError(f"The file {name!r} is not a readable XLSX workbook ({exc}).") from exc
+        raise UserError(tr("The file {name} is not a readable XLSX workbook ({exc}).",
+                           name=repr(name), exc=exc)) from exc
     except Exception as exc:  # openpyxl raises many kinds (XML parse errors, ...) on malformed parts
-        raise UserError(f"The file {name!r} is not a readable XLSX workbook ({type(exc).__name__}).") from exc
+        raise UserError(tr("The file {name} is not a readable XLSX workbook ({error}).",
+                           name=repr(name), error=type(exc).__name__)) from exc
     try:
         if not workbook.worksheets:
-            raise UserError(f"The file {name!r} has no worksheet.")
+            raise UserError(tr("The file {name} has no worksheet.", name=repr(name)))
         sheet = workbook.worksheets[0]
         try:
             return _table(sheet.iter_rows(values_only=True), name, "xlsx")
         except UserError:
             raise
         except Exception as exc:  # a damaged sheet is only found while reading it
-            raise UserError(f"The file {name!r} is not a readable XLSX workbook: its first sheet is damaged "
-                            f"({type(exc).__name__}).") from exc
+            raise UserError(tr("The file {name} is not a readable XLSX workbook: its first sheet is damaged "
+                               "({error}).", name=repr(name), error=type(exc).__name__)) from exc
     finally:
         workbook.close()
 
@@ -193,7 +203,9 @@ def write_table(path: Path, headers: Sequence[str], rows: Iterable[Sequence[Any]
                     writer.writerow([neutralise(_cell(v)) for v in row])
                     count += 1
         else:
-            raise UserError(f"Cannot export to {str(path)!r}: use a .csv or .xlsx file name.")
+            raise UserError(tr("Cannot export to {path}: use a .csv or .xlsx file name.",
+                               path=repr(str(path))))
     except OSError as exc:
-        raise UserError(f"The file {str(path)!r} cannot be written: {exc.strerror}.") from exc
+        raise UserError(tr("The file {path} cannot be written: {strerror}.",
+                           path=repr(str(path)), strerror=exc.strerror)) from exc
     return count

@@ -233,8 +233,10 @@ def has(key: str) -> bool:
 
 
 def check_lang(lang: str) -> str:
+    from desktop.core import i18n as core_i18n
     from desktop.core.errors import UserError
 
     if lang not in LANGUAGES:
-        raise UserError(f"The report language {lang!r} is not supported; use 'en' or 'es'.")
+        raise UserError(core_i18n.tr("The report language {lang} is not supported; use 'en' or 'es'.",
+                                     lang=repr(lang)))
     return lang

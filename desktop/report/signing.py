@@ -24,6 +24,7 @@ from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from desktop.core.errors import UserError
+from desktop.core.i18n import tr
 from desktop.report.render import SIGNATURE_FIELD, SignatureBox, register_fonts
 
 
@@ -48,10 +49,11 @@ def material_from_p12(data: bytes, passphrase: str | None, source: str = "the PK
     try:
         key, cert, extra = pkcs12.load_key_and_certificates(data, passphrase.encode() if passphrase else None)
     except ValueError as exc:
-        raise UserError(f"{source} cannot be opened: the passphrase is wrong or the file is not a PKCS#12 "
-                        "key file.") from exc
+        raise UserError(tr("{source} cannot be opened: the passphrase is wrong or the file is not a PKCS#12 "
+                           "key file.", source=source)) from exc
     if key is None or cert is None:
-        raise UserError(f"{source} holds no private key with its certificate; export it again with the key.")
+        raise UserError(tr("{source} holds no private key with its certificate; export it again with the "
+                           "key.", source=source))
     der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
                             serialization.NoEncryption())
     return KeyMaterial(key_der=der, cert_der=cert.public_bytes(serialization.Encoding.DER),
@@ -103,7 +105,8 @@ def sign_pdf(pdf: bytes, material: KeyMaterial, where: SignatureBox, *, signer_n
         pdf_signer.sign_pdf(writer, output=out)
     except Exception as exc:
         if timestamp_url:
-            raise UserError(f"The report could not be signed: the time-stamping server {timestamp_url} did not "
-                            f"answer ({type(exc).__name__}); check the address in settings or clear it.") from exc
+            raise UserError(tr("The report could not be signed: the time-stamping server {timestamp_url} "
+                               "did not answer ({error}); check the address in settings or clear it.",
+                               timestamp_url=timestamp_url, error=type(exc).__name__)) from exc
         raise
     return out.getvalue()

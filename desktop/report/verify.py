@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from desktop.core.errors import UserError
+from desktop.core.i18n import tr
 
 
 @dataclass
@@ -29,12 +30,13 @@ class Verdict:
         return asdict(self)
 
 
-def verify_pdf(data: bytes, name: str = "the file") -> Verdict:
+def verify_pdf(data: bytes, name: str | None = None) -> Verdict:
     """Check the last signature of ``data``. Not a PDF at all: ``UserError``."""
+    name = name or tr("the file")
     digest = hashlib.sha256(data).hexdigest()
     looks_pdf = data[:1024].find(b"%PDF-") >= 0 or b"/ByteRange" in data
     if not looks_pdf:
-        raise UserError(f"{name} is not a PDF file, so it cannot be verified.")
+        raise UserError(tr("{name} is not a PDF file, so it cannot be verified.", name=name))
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -50,9 +52,10 @@ def verify_pdf(data: bytes, name: str = "the file") -> Verdict:
         sigs = reader.embedded_signatures
     except Exception:
         return Verdict(False, False, "", "", False, "", digest, aid,
-                       problem=f"{name} is damaged: its PDF structure cannot be read, so it is not the signed file.")
+                       problem=tr("{name} is damaged: its PDF structure cannot be read, so it is not the signed file.",
+                                  name=name))
     if not sigs:
-        return Verdict(False, False, "", "", False, "", digest, aid, problem=f"{name} carries no digital signature.")
+        return Verdict(False, False, "", "", False, "", digest, aid, problem=tr("{name} carries no digital signature.", name=name))
     sig = sigs[-1]
     try:
         cert = sig.signer_cert
@@ -65,18 +68,20 @@ def verify_pdf(data: bytes, name: str = "the file") -> Verdict:
         status = validate_pdf_signature(sig, vc, skip_diff=True)
     except Exception as exc:
         return Verdict(False, False, "", "", False, "", digest, aid,
-                       problem=f"The signature in {name} is damaged and cannot be checked ({type(exc).__name__}).")
+                       problem=tr("The signature in {name} is damaged and cannot be checked ({error}).",
+                                  name=name, error=type(exc).__name__))
     when: datetime | None = status.timestamp_validity.timestamp if status.timestamp_validity else status.signer_reported_dt
     whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     intact = bool(status.intact) and whole
     valid = bool(status.valid) and bool(status.intact)
     problem = ""
     if not status.intact:
-        problem = f"{name} was changed after it was signed."
+        problem = tr("{name} was changed after it was signed.", name=name)
     elif not whole:
-        problem = f"{name} has content added after the signature, so the signature does not cover the whole file."
+        problem = tr("{name} has content added after the signature, so the signature does not cover the whole "
+                     "file.", name=name)
     elif not status.valid:
-        problem = f"The signature in {name} is not cryptographically valid."
+        problem = tr("The signature in {name} is not cryptographically valid.", name=name)
     return Verdict(intact=intact, valid=valid, signer=signer, signed_at=when.isoformat() if when else "",
                    timestamped=status.timestamp_validity is not None, fingerprint=fingerprint, sha256=digest,
                    assessment_id=aid, problem=problem)

@@ -44,6 +44,7 @@ from desktop.core.checklist.facts import lookup
 from desktop.core.checklist.rules import Suggestion, condition_facts
 from desktop.core.checklist.scoring import RATING_LABELS, ScoreResult, outcome
 from desktop.core.errors import NotFound, UserError
+from desktop.core.i18n import current_language, tr
 from desktop.services import checklists
 from desktop.services.evidence import EvidenceInfo, link, read_file, store_bytes
 from desktop.services.facts import AnalyzeFn, build_facts
@@ -150,7 +151,7 @@ class AssessmentView:
         for q in self.questions:
             if q.key == key:
                 return q
-        raise NotFound(f"Assessment #{self.summary.id} has no question {key!r}.")
+        raise NotFound(tr("Assessment #{id} has no question {key}.", id=self.summary.id, key=repr(key)))
 
 
 # --------------------------------------------------------------------------- helpers
@@ -186,7 +187,7 @@ def resolve_vendor(session: Session, ref: int | str) -> Vendor:
     if isinstance(ref, int) or str(ref).strip().isdigit():
         vendor = session.get(Vendor, int(ref))
         if vendor is None:
-            raise NotFound(f"There is no vendor #{ref}; see `vetta vendors list`.")
+            raise NotFound(tr("There is no vendor #{ref}; see `vetta vendors list`.", ref=ref))
         return vendor
     key = search_key(str(ref))
     rows = session.exec(select(Vendor).join(Party, col(Party.id) == col(Vendor.party_id))
@@ -199,9 +200,10 @@ def resolve_vendor(session: Session, ref: int | str) -> Vendor:
         rows = session.exec(select(Vendor).join(Party, col(Party.id) == col(Vendor.party_id))
                             .where(col(Party.name_normalised).like(like))).all()
     if not rows:
-        raise NotFound(f"No vendor is called {ref!r}; see `vetta vendors list`.")
+        raise NotFound(tr("No vendor is called {ref}; see `vetta vendors list`.", ref=repr(ref)))
     if len(rows) > 1:
-        raise UserError(f"{ref!r} matches {len(rows)} vendors; give the vendor id or the full name.")
+        raise UserError(tr("{ref} matches {count} vendors; give the vendor id or the full name.",
+                           ref=repr(ref), count=len(rows)))
     return rows[0]
 
 
@@ -214,18 +216,18 @@ def _vendor_name(session: Session, vendor_id: int) -> str:
 def _load(session: Session, assessment_id: int) -> Assessment:
     a = session.get(Assessment, assessment_id)
     if a is None:
-        raise NotFound(f"There is no assessment #{assessment_id}.")
+        raise NotFound(tr("There is no assessment #{assessment_id}.", assessment_id=assessment_id))
     return a
 
 
 def _require_draft(a: Assessment) -> None:
     if a.status in DECIDED:
         raise UserError(
-            f"Assessment #{a.id} was decided ({a.status.replace('_', ' ')}) and can no longer be changed; "
-            "re-open it to start a new version.")
+            tr("Assessment #{id} was decided ({status}) and can no longer be changed; re-open it to start a "
+               "new version.", id=a.id, status=tr(a.status.replace('_', ' '))))
     if a.status != AssessmentStatus.DRAFT.value:
-        raise UserError(f"Assessment #{a.id} is in review and can no longer be changed; "
-                        "return it to draft first.")
+        raise UserError(tr("Assessment #{id} is in review and can no longer be changed; return it to draft "
+                           "first.", id=a.id))
 
 
 def _summary(session: Session, a: Assessment) -> AssessmentSummary:
@@ -359,8 +361,9 @@ def create_assessment(engine: Engine, vendor: int | str, template: str | int | N
         existing = _open_for_vendor(session, vendor_id)
         if existing is not None:
             raise UserError(
-                f"{_vendor_name(session, vendor_id)} already has assessment #{existing.id} "
-                f"({existing.status.replace('_', ' ')}); continue that one instead of starting another.")
+                tr("{vendor_name} already has assessment #{id} ({status}); continue that one instead of "
+                   "starting another.",
+                   vendor_name=_vendor_name(session, vendor_id), id=existing.id, status=tr(existing.status.replace('_', ' '))))
         a = Assessment(vendor_id=vendor_id, template_id=row.id, series_version=_next_series(session, vendor_id),
                        preparer=preparer or session.info["actor"], as_of=as_of,
                        facts_json=json.dumps(facts, ensure_ascii=False, sort_keys=True, default=str))
@@ -410,29 +413,32 @@ def answer_question(engine: Engine, assessment_id: int, question_key: str, value
     version the caller loaded; a stale one is refused (someone else saved in between).
     """
     if source not in {s.value for s in AnswerSource}:
-        raise UserError(f"{source!r} is not an answer source.")
+        raise UserError(tr("{source} is not an answer source.", source=repr(source)))
     with unit_of_work(engine, actor) as session:
         a = _load(session, assessment_id)
         _require_draft(a)
         model = checklists.template_model(session, a.template_id)
         q = model.question(question_key)
         if q is None:
-            raise NotFound(f"Assessment #{assessment_id} has no question {question_key!r}; "
-                           "see `vetta assessment show` for the question ids.")
+            raise NotFound(tr("Assessment #{assessment_id} has no question {question_key}; see `vetta "
+                              "assessment show` for the question ids.",
+                              assessment_id=assessment_id, question_key=repr(question_key)))
         parsed = parse_value(q, value)
         row = session.exec(select(Answer).where(Answer.assessment_id == assessment_id,
                                                 Answer.question_key == question_key)).first()
         if row is None or row.id is None:
-            raise NotFound(f"Assessment #{assessment_id} has no answer row for {question_key!r}.")
+            raise NotFound(tr("Assessment #{assessment_id} has no answer row for {question_key}.",
+                              assessment_id=assessment_id, question_key=repr(question_key)))
         ans = get_for_update(session, Answer, row.id, expected_version)
         suggested = _loads(ans.suggested_json)
         reason = justification.strip()
         if suggested is not None and parsed != suggested and parsed is not None:
             if not reason and not (source == ans.source and _loads(ans.value_json) == parsed and ans.justification):
-                en, _es = _explanations(ans.suggestion_explanation)
+                en, es = _explanations(ans.suggestion_explanation)
                 raise UserError(
-                    f"Question {q.id}: the rule suggests {_fmt(suggested)} ({en}); give a justification to "
-                    f"answer {_fmt(parsed)} instead.")
+                    tr("Question {id}: the rule suggests {suggested} ({explanation}); give a justification to "
+                       "answer {answer} instead.", id=q.id, suggested=_fmt(suggested),
+                       explanation=es if current_language() == "es" else en, answer=_fmt(parsed)))
             reason = reason or ans.justification
         new_source: str | None
         if parsed is not None and suggested is not None and parsed == suggested and not reason:
@@ -474,7 +480,8 @@ def attach_evidence_bytes(engine: Engine, assessment_id: int, question_key: str,
         ans = session.exec(select(Answer).where(Answer.assessment_id == assessment_id,
                                                 Answer.question_key == question_key)).first()
         if ans is None or ans.id is None:
-            raise NotFound(f"Assessment #{assessment_id} has no question {question_key!r}.")
+            raise NotFound(tr("Assessment #{assessment_id} has no question {question_key}.",
+                              assessment_id=assessment_id, question_key=repr(question_key)))
         f = store_bytes(session, data, filename, actor=session.info["actor"], description=description)
         assert f.id is not None
         link(session, f.id, "answer", ans.id)
@@ -533,11 +540,12 @@ def _missing_sentence(assessment_id: int, missing: list[dict[str, str]]) -> str:
 def return_to_draft(engine: Engine, assessment_id: int, reason: str, *, actor: str | None = None) -> AssessmentSummary:
     """in_review -> draft (e.g. the approver sends it back); the reason goes to the audit trail."""
     if not reason.strip():
-        raise UserError("Give the reason for returning the assessment to draft.")
+        raise UserError(tr("Give the reason for returning the assessment to draft."))
     with unit_of_work(engine, actor) as session:
         a = _load(session, assessment_id)
         if a.status != AssessmentStatus.IN_REVIEW.value:
-            raise UserError(f"Assessment #{assessment_id} is {a.status.replace('_', ' ')}, not in review.")
+            raise UserError(tr("Assessment #{assessment_id} is {status}, not in review.",
+                               assessment_id=assessment_id, status=tr(a.status.replace('_', ' '))))
         a.status = AssessmentStatus.DRAFT.value
         a.submitted_at = None
         session.add(a)
@@ -556,8 +564,9 @@ def reopen_assessment(engine: Engine, assessment_id: int, *, preparer: str | Non
     with read_session(engine) as session:
         prev = _load(session, assessment_id)
         if prev.status not in DECIDED:
-            raise UserError(f"Assessment #{assessment_id} is {prev.status.replace('_', ' ')}; only a decided "
-                            "assessment can be re-opened.")
+            raise UserError(tr("Assessment #{assessment_id} is {status}; only a decided assessment can be "
+                               "re-opened.",
+                               assessment_id=assessment_id, status=tr(prev.status.replace('_', ' '))))
         vendor_id = prev.vendor_id
     as_of = as_of or date.today()
     facts = build_facts(engine, vendor_id, as_of, analyze_fn)
@@ -565,8 +574,8 @@ def reopen_assessment(engine: Engine, assessment_id: int, *, preparer: str | Non
         prev = _load(session, assessment_id)
         existing = _open_for_vendor(session, vendor_id)
         if existing is not None:
-            raise UserError(f"{_vendor_name(session, vendor_id)} already has assessment #{existing.id} "
-                            f"({existing.status.replace('_', ' ')}); continue that one.")
+            raise UserError(tr("{vendor_name} already has assessment #{id} ({status}); continue that one.",
+                               vendor_name=_vendor_name(session, vendor_id), id=existing.id, status=tr(existing.status.replace('_', ' '))))
         prev_row = session.get(ChecklistTemplate, prev.template_id)
         assert prev_row is not None
         row = checklists.latest_row(session, prev_row.key) or prev_row
@@ -631,7 +640,7 @@ def next_review_due(engine_or_session: Engine | Session, vendor_id: int, decided
     def compute(session: Session) -> date:
         vendor = session.get(Vendor, vendor_id)
         if vendor is None:
-            raise NotFound(f"There is no vendor #{vendor_id}.")
+            raise NotFound(tr("There is no vendor #{vendor_id}.", vendor_id=vendor_id))
         org = session.exec(select(Organisation)).first()
         months = getattr(org, f"review_months_{vendor.tier}", None) if org else None
         return add_months(decided_on, int(months or DEFAULT_REVIEW_MONTHS.get(vendor.tier, 12)))

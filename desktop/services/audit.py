@@ -15,6 +15,7 @@ from db.engine import read_session
 from db.errors import explain
 from db.models import AuditEvent, Party, Vendor, search_key
 from desktop.core.errors import NotFound, UserError
+from desktop.core.i18n import tr
 
 ACTION_LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -112,8 +113,9 @@ def resolve_vendor(engine: Engine, name_or_id: str) -> int:
     if len(ids) == 1 and ids[0] is not None:
         return int(ids[0])
     if len(ids) > 1:
-        raise UserError(f"Several vendors are called {text!r}; give the vendor's number instead.")
-    raise NotFound(f"There is no vendor {text!r}; `vetta vendors list` shows them.")
+        raise UserError(tr("Several vendors are called {text}; give the vendor's number instead.",
+                           text=repr(text)))
+    raise NotFound(tr("There is no vendor {text}; `vetta vendors list` shows them.", text=repr(text)))
 
 
 def event_ids(engine: Engine, vendor_id: int | None = None, limit: int | None = None) -> list[int]:
@@ -139,7 +141,7 @@ def events_by_id(engine: Engine, ids: list[int]) -> dict[int, AuditEntry]:
 def audit_log(engine: Engine, vendor: str | None = None, limit: int | None = 50) -> list[AuditEntry]:
     """The trail, newest first, optionally of one vendor (name or id)."""
     if limit is not None and limit < 1:
-        raise UserError(f"The limit must be a positive number, not {limit}.")
+        raise UserError(tr("The limit must be a positive number, not {limit}.", limit=limit))
     vendor_id = resolve_vendor(engine, vendor) if vendor else None
     ids = event_ids(engine, vendor_id, limit)
     found = events_by_id(engine, ids)

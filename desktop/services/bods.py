@@ -15,6 +15,7 @@ from db.engine import read_session, unit_of_work
 from db.models import Interest, Organisation, Party, PartyIdentifier, Vendor
 from desktop.core import bods
 from desktop.core.errors import UserError
+from desktop.core.i18n import tr
 from desktop.services.ownership import resolve_party_id
 
 
@@ -51,8 +52,10 @@ def _check_share(i: bods.BodsInterest, filename: str, index: int) -> None:
     lo = i.share_exact if i.share_exact is not None else i.share_min
     hi = i.share_exact if i.share_exact is not None else i.share_max
     if lo is not None and hi is not None and lo > hi:
-        raise UserError(f"The file {filename!r} cannot be imported: relationship statement {i.statement_id!r} "
-                        f"(number {index}) gives a share range from {lo} to {hi}, whose minimum is above its maximum.")
+        raise UserError(tr("The file {filename} cannot be imported: relationship statement {statement_id} "
+                           "(number {index}) gives a share range from {lo} to {hi}, whose minimum is above "
+                           "its maximum.",
+                           filename=repr(filename), statement_id=repr(i.statement_id), index=index, lo=lo, hi=hi))
 
 
 def import_statements(engine: Engine, statements: list[dict[str, Any]], filename: str, vendor: str | None = None,
@@ -100,13 +103,16 @@ def import_statements(engine: Engine, statements: list[dict[str, Any]], filename
                 continue
             index = index_of.get(rel.statement_id, -1)
             for i in rel.interests:
-                for ref, role in ((i.subject, "subject"), (i.holder, "interested party")):
+                for ref, role in ((i.subject, tr("subject")), (i.holder, tr("interested party"))):
                     if ref not in existing:
-                        raise UserError(f"The file {filename!r} cannot be imported: statement {index} names the "
-                                        f"{role} {ref!r}, which is neither in the file nor in the database.")
+                        raise UserError(tr("The file {filename} cannot be imported: statement {index} names "
+                                           "the {role} {ref}, which is neither in the file nor in the "
+                                           "database.",
+                                           filename=repr(filename), index=index, role=role, ref=repr(ref)))
                 if existing[i.subject].id == existing[i.holder].id:
-                    raise UserError(f"The file {filename!r} cannot be imported: statement {index} says "
-                                    f"{existing[i.subject].name!r} holds an interest in itself.")
+                    raise UserError(tr("The file {filename} cannot be imported: statement {index} says "
+                                       "{name} holds an interest in itself.",
+                                       filename=repr(filename), index=index, name=repr(existing[i.subject].name)))
                 _check_share(i, filename, index)
             open_rows = list(session.exec(select(Interest).where(
                 Interest.bods_record_id == rel.record_id, col(Interest.end_date).is_(None),
@@ -159,10 +165,12 @@ def import_statements(engine: Engine, statements: list[dict[str, Any]], filename
             matches = [p for p in existing.values() if p.name == vendor] or \
                       [p for p in existing.values() if p.name.casefold() == vendor.casefold()]
             if not matches:
-                raise UserError(f"The file {filename!r} has no entity called {vendor!r} to mark as a vendor.")
+                raise UserError(tr("The file {filename} has no entity called {vendor} to mark as a vendor.",
+                                   filename=repr(filename), vendor=repr(vendor)))
             party = matches[0]
             if party.kind != "entity":
-                raise UserError(f"{vendor!r} in {filename!r} is a person; only an entity can be a vendor.")
+                raise UserError(tr("{vendor} in {filename} is a person; only an entity can be a vendor.",
+                                   vendor=repr(vendor), filename=repr(filename)))
             if session.exec(select(Vendor).where(Vendor.party_id == party.id)).first() is None:
                 assert party.id is not None
                 session.add(Vendor(party_id=party.id))
@@ -227,5 +235,6 @@ def export_bods(engine: Engine, subject: int | str, path: Path) -> int:
     try:
         path.write_text(json.dumps(statements, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     except OSError as exc:
-        raise UserError(f"The file {str(path)!r} cannot be written: {exc.strerror}.") from exc
+        raise UserError(tr("The file {path} cannot be written: {strerror}.",
+                           path=repr(str(path)), strerror=exc.strerror)) from exc
     return len(statements)

@@ -21,6 +21,7 @@ from db.engine import read_session, unit_of_work
 from db.models import Assessment, ChecklistQuestion, ChecklistTemplate
 from desktop.core.checklist import Template, TemplateError, load_template_file, load_template_text
 from desktop.core.errors import NotFound, UserError
+from desktop.core.i18n import tr
 from desktop.resources import resource
 
 DEFAULT_TEMPLATE_KEY = "ai-data-vendor-neutrality"
@@ -95,8 +96,9 @@ def _import_text(session: Session, template: Template, text: str, file: str, act
         if existing.sha256 == digest:
             return existing
         raise UserError(
-            f"{file}: template {template.id!r} version {template.version} is already stored with different "
-            "content; raise the version number to import a changed template.")
+            tr("{file}: template {id} version {version} is already stored with different content; raise the "
+               "version number to import a changed template.",
+               file=file, id=repr(template.id), version=template.version))
     return _store(session, template, text, actor)
 
 
@@ -149,19 +151,19 @@ def resolve_template(session: Session, ref: str | int | None) -> ChecklistTempla
     if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
         row = session.get(ChecklistTemplate, int(ref))
         if row is None:
-            raise NotFound(f"There is no checklist template #{ref}; see `vetta checklist list`.")
+            raise NotFound(tr("There is no checklist template #{ref}; see `vetta checklist list`.", ref=ref))
         return row
     key, _, version = str(ref).partition("@")
     if key == DEFAULT_TEMPLATE_KEY:
         ensure_default_template(session)
     if version:
         if not version.isdigit():
-            raise UserError(f"{ref!r} is not a template reference: write KEY or KEY@VERSION.")
+            raise UserError(tr("{ref} is not a template reference: write KEY or KEY@VERSION.", ref=repr(ref)))
         found = _existing(session, key, int(version))
     else:
         found = latest_row(session, key)
     if found is None:
-        raise NotFound(f"There is no checklist template {ref!r}; see `vetta checklist list`.")
+        raise NotFound(tr("There is no checklist template {ref}; see `vetta checklist list`.", ref=repr(ref)))
     return found
 
 
@@ -169,7 +171,7 @@ def template_model(session: Session, template_id: int) -> Template:
     """The validated template of a stored version (parsed from its stored YAML)."""
     row = session.get(ChecklistTemplate, template_id)
     if row is None:
-        raise NotFound(f"There is no checklist template #{template_id}.")
+        raise NotFound(tr("There is no checklist template #{template_id}.", template_id=template_id))
     return _parse_cached(row.sha256, row.source_yaml, f"{row.key}@{row.version}")
 
 
@@ -195,7 +197,8 @@ def save_edited(engine: Engine, base_ref: str | int, new_text: str, actor: str |
         next_version = (newest.version if newest else base.version) + 1
         data = _load_mapping(new_text, f"{base.key} (edited)")
         if data.get("id") != base.key:
-            raise TemplateError(f"{base.key} (edited), line 1, id: an edited template keeps its id {base.key!r}.",
+            raise TemplateError(tr("{key} (edited), line 1, id: an edited template keeps its id {quoted}.",
+                                   key=base.key, quoted=repr(base.key)),
                                 file=f"{base.key} (edited)", line=1, field="id")
         data["version"] = next_version
         text = _with_version(new_text, next_version)
@@ -210,7 +213,8 @@ def duplicate_template(engine: Engine, base_ref: str | int, new_key: str, title_
     with unit_of_work(engine, actor) as session:
         base = resolve_template(session, base_ref)
         if latest_row(session, new_key) is not None:
-            raise UserError(f"A checklist template with id {new_key!r} already exists; choose another id.")
+            raise UserError(tr("A checklist template with id {new_key} already exists; choose another id.",
+                               new_key=repr(new_key)))
         data = _load_mapping(base.source_yaml, base.key)
         data["id"] = new_key
         data["version"] = 1

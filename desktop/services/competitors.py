@@ -11,6 +11,7 @@ from db.engine import read_session, unit_of_work
 from db.models import Competitor, CompetitorAffiliate, CompetitorMatch, MatchStatus, Party, PartyIdentifier
 from desktop.core.competitors import clean_lei, normalise_name, valid_lei
 from desktop.core.errors import NotFound, UserError, ValidationError
+from desktop.core.i18n import tr
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,8 @@ def _check_lei(lei: str | None, what: str) -> str | None:
     if lei is None or not lei.strip():
         return None
     if not valid_lei(lei):
-        raise ValidationError(f"The LEI {lei!r} given for {what} is not a valid LEI (ISO 17442 check digits).",
+        raise ValidationError(tr("The LEI {lei} given for {what} is not a valid LEI (ISO 17442 check "
+                                 "digits).", lei=repr(lei), what=what),
                               field="lei")
     return clean_lei(lei)
 
@@ -53,7 +55,7 @@ def add_competitor(engine: Engine, name: str, lei: str | None = None, affiliates
     """Add a competitor (or add affiliates to an existing one of the same name)."""
     name = name.strip()
     if not name:
-        raise ValidationError("A competitor needs a name.", field="name")
+        raise ValidationError(tr("A competitor needs a name."), field="name")
     lei = _check_lei(lei, name)
     with unit_of_work(engine, actor) as session:
         comp = session.exec(select(Competitor).where(Competitor.name == name)).first()
@@ -62,7 +64,8 @@ def add_competitor(engine: Engine, name: str, lei: str | None = None, affiliates
             session.add(comp)
             session.flush()
         elif lei and comp.lei and comp.lei != lei:
-            raise UserError(f"The competitor {name!r} is already on the watchlist with the LEI {comp.lei}.")
+            raise UserError(tr("The competitor {name} is already on the watchlist with the LEI {lei}.",
+                               name=repr(name), lei=comp.lei))
         elif lei and not comp.lei:
             comp.lei = lei
             session.add(comp)
@@ -100,9 +103,10 @@ def decide_match(engine: Engine, competitor: str, party_id: int, watch_name: str
     with unit_of_work(engine, actor) as session:
         comp = session.exec(select(Competitor).where(Competitor.name == competitor)).first()
         if comp is None or comp.id is None:
-            raise NotFound(f"No competitor called {competitor!r} is on the watchlist.")
+            raise NotFound(tr("No competitor called {competitor} is on the watchlist.",
+                              competitor=repr(competitor)))
         if session.get(Party, party_id) is None:
-            raise NotFound(f"No party has the id {party_id}.")
+            raise NotFound(tr("No party has the id {party_id}.", party_id=party_id))
         row = session.exec(select(CompetitorMatch).where(
             CompetitorMatch.competitor_id == comp.id, CompetitorMatch.party_id == party_id)).first()
         if row is None:

@@ -32,6 +32,7 @@ from db.models import (
     VendorTag,
 )
 from desktop.core.errors import UserError
+from desktop.core.i18n import tr
 from desktop.resources import resource
 
 _RELATIVE = re.compile(r"^today(?:([+-])(\d+)([dmy]))?$")
@@ -208,5 +209,6 @@ def _load(session: Session, data: dict[str, Any], today: date) -> DemoSummary:
 def require_demo_file() -> Path:
     path = demo_file()
     if not path.is_file():
-        raise UserError(f"The demo data file {str(path)!r} is missing from this installation.")
+        raise UserError(tr("The demo data file {path} is missing from this installation.",
+                           path=repr(str(path))))
     return path

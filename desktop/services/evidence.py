@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from db.engine import read_session, unit_of_work
 from db.models import EvidenceBlob, EvidenceFile, EvidenceLink, Organisation
 from desktop.core.errors import NotFound, UserError
+from desktop.core.i18n import format_number, tr
 
 # Record types an evidence file can be linked to.
 LINKABLE = frozenset({
@@ -48,7 +49,8 @@ def safe_filename(name: str) -> str:
     base = PurePath(name.replace("\\", "/")).name
     base = "".join(ch for ch in base if ch.isprintable() and ch not in "/\\\x00").lstrip(". ").rstrip()
     if not base:
-        raise UserError(f"The file name {name!r} is not usable; rename the file and try again.")
+        raise UserError(tr("The file name {name} is not usable; rename the file and try again.",
+                           name=repr(name)))
     return base[:255].rstrip()
 
 
@@ -64,8 +66,9 @@ def store_bytes(session: Session, data: bytes, filename: str, *, actor: str = ""
     limit = max_bytes(session)
     if len(data) > limit:
         raise UserError(
-            f"The file {name!r} is {len(data) / 1_048_576:.1f} MB, over the {limit / 1_048_576:.0f} MB "
-            "limit for evidence files; attach a smaller file or a link to it."
+            tr("The file {name} is {size} MB, over the {limit} MB limit for evidence files; attach a "
+               "smaller file or a link to it.",
+               name=repr(name), size=format_number(len(data) / 1_048_576, digits=1), limit=format_number(limit / 1_048_576, digits=0))
         )
     digest = hashlib.sha256(data).hexdigest()
     blob = session.exec(select(EvidenceBlob).where(EvidenceBlob.sha256 == digest)).first()
@@ -88,20 +91,22 @@ def read_file(path: Path, limit: int | None = None) -> bytes:
     try:
         size = path.stat().st_size
         if size > cap and not path.is_dir():
-            raise UserError(f"The file {str(path)!r} is {size / 1_048_576:.1f} MB, over the {cap / 1_048_576:.0f} MB "
-                            "limit for evidence files; attach a smaller file or a link to it.")
+            raise UserError(tr("The file {path} is {size} MB, over the {cap} MB limit for evidence files; "
+                               "attach a smaller file or a link to it.",
+                               path=repr(str(path)), size=format_number(size / 1_048_576, digits=1), cap=format_number(cap / 1_048_576, digits=0)))
         return path.read_bytes()
     except FileNotFoundError as exc:
-        raise UserError(f"The file {str(path)!r} does not exist.") from exc
+        raise UserError(tr("The file {path} does not exist.", path=repr(str(path)))) from exc
     except IsADirectoryError as exc:
-        raise UserError(f"{str(path)!r} is a folder, not a file.") from exc
+        raise UserError(tr("{path} is a folder, not a file.", path=repr(str(path)))) from exc
     except OSError as exc:
-        raise UserError(f"The file {str(path)!r} cannot be read: {exc.strerror}.") from exc
+        raise UserError(tr("The file {path} cannot be read: {strerror}.",
+                           path=repr(str(path)), strerror=exc.strerror)) from exc
 
 
 def link(session: Session, evidence_id: int, record_type: str, record_id: int) -> None:
     if record_type not in LINKABLE:
-        raise UserError(f"Evidence cannot be linked to a {record_type!r}.")
+        raise UserError(tr("Evidence cannot be linked to a {record_type}.", record_type=repr(record_type)))
     exists = session.exec(select(EvidenceLink).where(
         EvidenceLink.evidence_id == evidence_id, EvidenceLink.record_type == record_type,
         EvidenceLink.record_id == record_id)).first()
@@ -140,7 +145,7 @@ def evidence_bytes(engine: Engine, evidence_id: int) -> tuple[EvidenceInfo, byte
     with read_session(engine) as session:
         record = session.get(EvidenceFile, evidence_id)
         if record is None:
-            raise NotFound(f"There is no evidence file #{evidence_id}.")
+            raise NotFound(tr("There is no evidence file #{evidence_id}.", evidence_id=evidence_id))
         blob = session.get(EvidenceBlob, record.blob_id)
         assert blob is not None
         return _info(record), bytes(blob.data)

@@ -29,6 +29,7 @@ from db.models import (
     Vendor,
 )
 from desktop.core.errors import NotFound
+from desktop.core.i18n import tr
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +124,7 @@ def build_facts(engine: Engine, vendor_id: int, as_of: date | None = None,
     with read_session(engine) as session:
         vendor = session.get(Vendor, vendor_id)
         if vendor is None:
-            raise NotFound(f"There is no vendor #{vendor_id}.")
+            raise NotFound(tr("There is no vendor #{vendor_id}.", vendor_id=vendor_id))
         party = session.get(Party, vendor.party_id)
         assert party is not None
         contracts = [c for c in session.exec(select(Contract).where(

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.engine import Engine
 
 from desktop.core.errors import ValidationError
+from desktop.core.i18n import tr
 from desktop.services import settings as settings_svc
 
 if TYPE_CHECKING:  # signing (pyHanko) loads only when an identity is made, not at every start
@@ -46,17 +47,17 @@ def is_first_run(engine: Engine) -> bool:
 def check_choices(choices: SetupChoices) -> None:
     """Refuse incomplete answers before anything is written (ValidationError naming the field)."""
     if not choices.organisation.strip():
-        raise ValidationError("The organisation's name is required: it appears on every report.",
+        raise ValidationError(tr("The organisation's name is required: it appears on every report."),
                               field="organisation")
     if choices.language not in settings_svc.LANGUAGES:
-        raise ValidationError("The language must be English (en), Spanish (es) or the system's.", field="language")
+        raise ValidationError(tr("The language must be English (en), Spanish (es) or the system's."), field="language")
     if choices.logo is not None and not choices.logo.is_file():
-        raise ValidationError(f"The logo file {str(choices.logo)!r} does not exist.", field="logo")
+        raise ValidationError(tr("The logo file {logo} does not exist.", logo=repr(str(choices.logo))), field="logo")
     for c in choices.competitors:
         if not c.name.strip() and any(a.strip() for a in c.affiliates):
-            raise ValidationError("A competitor row has affiliates but no name.", field="competitors")
+            raise ValidationError(tr("A competitor row has affiliates but no name."), field="competitors")
     if choices.identity_email.strip() and not choices.identity_name.strip():
-        raise ValidationError("The signing identity needs the person's name.", field="identity_name")
+        raise ValidationError(tr("The signing identity needs the person's name."), field="identity_name")
 
 
 def complete_setup(engine: Engine, choices: SetupChoices, actor: str | None = None) -> SetupResult:

@@ -23,6 +23,7 @@ from sqlmodel import col, select
 from db.engine import read_session, unit_of_work
 from db.models import IdentitySource, Organisation, SigningIdentity
 from desktop.core.errors import NotFound, UserError
+from desktop.core.i18n import N_, tr
 from desktop.report.signing import KeyMaterial, material_from_p12, material_from_pem
 
 KEYRING_SERVICE = "Vetta signing"
@@ -35,7 +36,7 @@ class KeyringUnavailable(UserError):
     """No usable OS keyring: the caller offers the PKCS#12-with-passphrase route."""
 
 
-NO_KEYRING = ("No usable OS keyring is available on this computer, so Vetta cannot keep a signing key there; "
+NO_KEYRING = N_("No usable OS keyring is available on this computer, so Vetta cannot keep a signing key there; "
               "use a PKCS#12 file with its passphrase instead (vetta identity import FILE.p12 --name NAME, "
               "then vetta assessment approve ID --identity NAME --p12 FILE).")
 
@@ -65,9 +66,9 @@ def _keyring() -> Any:
 
         backend = keyring.get_keyring()
     except Exception as exc:  # broken configuration, missing D-Bus...
-        raise KeyringUnavailable(NO_KEYRING) from exc
+        raise KeyringUnavailable(tr(NO_KEYRING)) from exc
     if isinstance(backend, fail.Keyring):
-        raise KeyringUnavailable(NO_KEYRING)
+        raise KeyringUnavailable(tr(NO_KEYRING))
     return backend
 
 
@@ -84,7 +85,7 @@ def _store_key(username: str, pem: str) -> None:
     try:
         backend.set_password(KEYRING_SERVICE, username, pem)
     except Exception as exc:
-        raise KeyringUnavailable(NO_KEYRING) from exc
+        raise KeyringUnavailable(tr(NO_KEYRING)) from exc
 
 
 def _forget_key(username: str) -> None:
@@ -116,12 +117,13 @@ def _info(row: SigningIdentity, probe: bool = False) -> IdentityInfo:
 def _check_name(engine: Engine, name: str) -> str:
     name = name.strip()
     if not name:
-        raise UserError("An identity needs a name (the signer's full name).")
+        raise UserError(tr("An identity needs a name (the signer's full name)."))
     if len(name) > 200:
-        raise UserError("The identity name is longer than 200 characters; shorten it.")
+        raise UserError(tr("The identity name is longer than 200 characters; shorten it."))
     with read_session(engine) as s:
         if s.exec(select(SigningIdentity).where(col(SigningIdentity.name) == name)).first() is not None:
-            raise UserError(f"An identity named {name!r} already exists; choose another name.")
+            raise UserError(tr("An identity named {name} already exists; choose another name.",
+                               name=repr(name)))
     return name
 
 
@@ -139,7 +141,7 @@ def _save(engine: Engine, actor: str | None, *, name: str, email: str, organisat
     try:
         with unit_of_work(engine, actor) as s:
             if s.exec(select(SigningIdentity).where(col(SigningIdentity.fingerprint_sha256) == fp)).first():
-                raise UserError("This certificate is already registered as a signing identity.")
+                raise UserError(tr("This certificate is already registered as a signing identity."))
             row = SigningIdentity(
                 name=name, email=email, organisation=organisation, certificate_der=der, fingerprint_sha256=fp,
                 subject=cert.subject.rfc4514_string()[:500], not_before=cert.not_valid_before_utc,
@@ -202,11 +204,13 @@ def import_p12(engine: Engine, path: Path, name: str, passphrase: str | None, *,
     try:
         size = path.stat().st_size
         if size > MAX_P12_BYTES and not path.is_dir():
-            raise UserError(f"The file {str(path)!r} is {size} bytes, too large to be a PKCS#12 key file "
-                            f"(the limit is {MAX_P12_BYTES} bytes).")
+            raise UserError(tr("The file {path} is {size} bytes, too large to be a PKCS#12 key file (the "
+                               "limit is {max_p12_bytes} bytes).",
+                               path=repr(str(path)), size=size, max_p12_bytes=MAX_P12_BYTES))
         data = path.read_bytes()
     except OSError as exc:
-        raise UserError(f"The file {str(path)!r} cannot be read: {exc.strerror}.") from exc
+        raise UserError(tr("The file {path} cannot be read: {strerror}.",
+                           path=repr(str(path)), strerror=exc.strerror)) from exc
     material = material_from_p12(data, passphrase, source=f"The file {str(path)!r}")
     cert = x509.load_der_x509_certificate(material.cert_der)
     key = serialization.load_der_private_key(material.key_der, password=None)
@@ -230,7 +234,8 @@ def get_identity(engine: Engine, name: str) -> IdentityInfo:
     with read_session(engine) as s:
         row = s.exec(select(SigningIdentity).where(col(SigningIdentity.name) == name)).first()
         if row is None or row.archived_at is not None:
-            raise NotFound(f"There is no signing identity named {name!r}; see `vetta identity list`.")
+            raise NotFound(tr("There is no signing identity named {name}; see `vetta identity list`.",
+                              name=repr(name)))
         return _info(row)
 
 
@@ -238,7 +243,8 @@ def certificate_der(engine: Engine, name: str) -> bytes:
     with read_session(engine) as s:
         row = s.exec(select(SigningIdentity).where(col(SigningIdentity.name) == name)).first()
         if row is None:
-            raise NotFound(f"There is no signing identity named {name!r}; see `vetta identity list`.")
+            raise NotFound(tr("There is no signing identity named {name}; see `vetta identity list`.",
+                              name=repr(name)))
         return bytes(row.certificate_der)
 
 
@@ -254,11 +260,12 @@ def signing_material(engine: Engine, name: str, *, p12: Path | None = None,
         try:
             data = p12.read_bytes()
         except OSError as exc:
-            raise UserError(f"The file {str(p12)!r} cannot be read: {exc.strerror}.") from exc
+            raise UserError(tr("The file {p12} cannot be read: {strerror}.",
+                               p12=repr(str(p12)), strerror=exc.strerror)) from exc
         material = material_from_p12(data, p12_passphrase, source=f"The file {str(p12)!r}")
         if material.cert_der != cert_der:
-            raise UserError(f"The file {str(p12)!r} holds a different certificate from identity {name!r}; "
-                            "use that identity's own PKCS#12 file.")
+            raise UserError(tr("The file {p12} holds a different certificate from identity {name}; use that "
+                               "identity's own PKCS#12 file.", p12=repr(str(p12)), name=repr(name)))
         return material
     with read_session(engine) as s:
         row = s.exec(select(SigningIdentity).where(col(SigningIdentity.name) == name)).one()
@@ -268,10 +275,11 @@ def signing_material(engine: Engine, name: str, *, p12: Path | None = None,
     except KeyringUnavailable:
         raise
     except Exception as exc:
-        raise KeyringUnavailable(NO_KEYRING) from exc
+        raise KeyringUnavailable(tr(NO_KEYRING)) from exc
     if pem is None:
-        raise UserError(f"The private key of identity {name!r} is not in this computer's keyring "
-                        f"(fingerprint {info.fingerprint_sha256[:16]}…); sign with its PKCS#12 file (--p12 FILE).")
+        raise UserError(tr("The private key of identity {name} is not in this computer's keyring "
+                           "(fingerprint {fingerprint_sha256}…); sign with its PKCS#12 file (--p12 FILE).",
+                           name=repr(name), fingerprint_sha256=info.fingerprint_sha256[:16]))
     return material_from_pem(pem.encode("ascii"), cert_der)
 
 

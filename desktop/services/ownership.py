@@ -26,6 +26,7 @@ from db.models import (
 from db.repo import get_for_update
 from db.types import utcnow
 from desktop.core.errors import NotFound, UserError, ValidationError
+from desktop.core.i18n import tr
 from desktop.core.ownership import (
     AffiliateInfo,
     CompetitorInfo,
@@ -89,11 +90,11 @@ def resolve_party(session: Session, subject: int | str) -> Party:
     if isinstance(subject, int):
         party = session.get(Party, subject)
         if party is None or party.archived_at is not None:
-            raise NotFound(f"No party has the id {subject}.")
+            raise NotFound(tr("No party has the id {subject}.", subject=subject))
         return party
     text = subject.strip()
     if not text:
-        raise UserError("Give a party or vendor name, or a party id.")
+        raise UserError(tr("Give a party or vendor name, or a party id."))
     active = col(Party.archived_at).is_(None)
     exact = session.exec(select(Party).where(Party.name == text, active)).all()
     if len(exact) == 1:
@@ -103,10 +104,11 @@ def resolve_party(session: Session, subject: int | str) -> Party:
         return candidates[0]
     if len(candidates) > 1:
         ids = ", ".join(str(p.id) for p in candidates)
-        raise UserError(f"The name {text!r} matches several parties (ids {ids}); give the id instead.")
+        raise UserError(tr("The name {text} matches several parties (ids {ids}); give the id instead.",
+                           text=repr(text), ids=ids))
     if text.isdigit():
         return resolve_party(session, int(text))
-    raise NotFound(f"No party or vendor is called {text!r}.")
+    raise NotFound(tr("No party or vendor is called {text}.", text=repr(text)))
 
 
 def resolve_party_id(session: Session, subject: int | str) -> int:
@@ -147,7 +149,8 @@ def change_feed(engine: Engine, subject: int | str, start: date, end: date) -> l
     """Ownership, control and people events in the subject's web between ``start`` and ``end``
     (inclusive), oldest first: interests that started or ended, and changes of who controls it."""
     if end < start:
-        raise UserError(f"The change period is reversed: {start.isoformat()} is after {end.isoformat()}.")
+        raise UserError(tr("The change period is reversed: {start} is after {end}.",
+                           start=start.isoformat(), end=end.isoformat()))
     with read_session(engine) as session:
         sid = resolve_party_id(session, subject)
         graph = load_graph(session)
@@ -246,7 +249,7 @@ def vendor_party_id(engine: Engine, vendor_id: int) -> int:
     with read_session(engine) as session:
         vendor = session.get(Vendor, vendor_id)
         if vendor is None:
-            raise NotFound(f"No vendor has the id {vendor_id}.")
+            raise NotFound(tr("No vendor has the id {vendor_id}.", vendor_id=vendor_id))
         return int(vendor.party_id)
 
 
@@ -308,7 +311,7 @@ def save_interest(engine: Engine, data: InterestInput, actor: str | None = None)
     with unit_of_work(engine, actor) as session:
         for pid in (data.holder_id, data.subject_id):
             if session.get(Party, pid) is None:
-                raise NotFound(f"No party has the id {pid}.")
+                raise NotFound(tr("No party has the id {pid}.", pid=pid))
         if data.id is None:
             row = Interest(subject_id=data.subject_id, interested_party_id=data.holder_id, interest_type=data.type)
         else:

@@ -27,6 +27,7 @@ from db.models import Answer, AnswerSource, Assessment, ChecklistTemplate
 from db.types import utcnow
 from desktop.core.checklist import parse_value
 from desktop.core.errors import UserError
+from desktop.core.i18n import format_number, tr
 from desktop.services import checklists
 from desktop.services.assessments import _load, _require_draft
 
@@ -83,7 +84,8 @@ def export_questionnaire(engine: Engine, assessment_id: int, path: Path) -> int:
             if r.value_json is not None and r.source == AnswerSource.VENDOR.value}
     questions = [(s, q) for s, q in template.questions() if q.vendor_facing]
     if not questions:
-        raise UserError(f"The template of assessment #{assessment_id} has no vendor-facing questions to send.")
+        raise UserError(tr("The template of assessment #{assessment_id} has no vendor-facing questions to "
+                           "send.", assessment_id=assessment_id))
 
     wb = Workbook()
     info = wb.active
@@ -160,7 +162,8 @@ def export_questionnaire(engine: Engine, assessment_id: int, path: Path) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         wb.save(path)
     except OSError as exc:
-        raise UserError(f"The questionnaire cannot be written to {str(path)!r}: {exc.strerror}.") from exc
+        raise UserError(tr("The questionnaire cannot be written to {path}: {strerror}.",
+                           path=repr(str(path)), strerror=exc.strerror)) from exc
     return len(questions)
 
 
@@ -169,29 +172,32 @@ def _check_archive(path: Path) -> None:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise UserError(f"The file {str(path)!r} does not exist.") from None
+        raise UserError(tr("The file {path} does not exist.", path=repr(str(path)))) from None
     except OSError as exc:
-        raise UserError(f"The file {str(path)!r} cannot be read: {exc.strerror}.") from None
+        raise UserError(tr("The file {path} cannot be read: {strerror}.",
+                           path=repr(str(path)), strerror=exc.strerror)) from None
     if path.is_dir():
-        raise UserError(f"{str(path)!r} is a folder, not a workbook.")
+        raise UserError(tr("{path} is a folder, not a workbook.", path=repr(str(path))))
     if size > MAX_FILE_BYTES:
-        raise UserError(f"{name} is {size / 1_048_576:.1f} MB, over the {MAX_FILE_BYTES // 1_048_576} MB limit for "
-                        "questionnaires.")
+        raise UserError(tr("{name} is {size} MB, over the {max_file_bytes} MB limit for questionnaires.",
+                           name=name, size=format_number(size / 1_048_576, digits=1), max_file_bytes=MAX_FILE_BYTES // 1_048_576))
     try:
         with zipfile.ZipFile(path) as zf:
             entries = zf.infolist()
             total = sum(i.file_size for i in entries)
             packed = sum(i.compress_size for i in entries) or 1
     except (zipfile.BadZipFile, OSError):
-        raise UserError(f"{name} is not an Excel workbook (.xlsx); export the questionnaire again and "
-                        "fill that file.") from None
+        raise UserError(tr("{name} is not an Excel workbook (.xlsx); export the questionnaire again and "
+                           "fill that file.", name=name)) from None
     if len(entries) > 500 or total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_RATIO:
-        raise UserError(f"{name} expands to {total / 1_048_576:.0f} MB in {len(entries)} parts; it is refused as "
-                        "a possible zip bomb.")
+        raise UserError(tr("{name} expands to {total} MB in {count} parts; it is refused as a possible zip "
+                           "bomb.",
+                           name=name, total=format_number(total / 1_048_576, digits=0), count=len(entries)))
 
 
 def _refuse(file: str, sheet: str, cell: str, reason: str) -> UserError:
-    return UserError(f"{file}, sheet {sheet}, cell {cell}: {reason}; nothing was imported.")
+    return UserError(tr("{file}, sheet {sheet}, cell {cell}: {reason}; nothing was imported.",
+                        file=file, sheet=sheet, cell=cell, reason=reason))
 
 
 def read_questionnaire(path: Path, assessment_id: int, expected_key: str, expected_version: int,
@@ -202,27 +208,31 @@ def read_questionnaire(path: Path, assessment_id: int, expected_key: str, expect
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on malformed files
-        raise UserError(f"{file} cannot be opened as an Excel workbook; export the questionnaire again.") from None
+        raise UserError(tr("{file} cannot be opened as an Excel workbook; export the questionnaire again.",
+                           file=file)) from None
     try:
         if META_SHEET not in wb.sheetnames:
-            raise UserError(f"{file}: the workbook is not a Vetta questionnaire (sheet {META_SHEET} is missing); "
-                            "nothing was imported.")
+            raise UserError(tr("{file}: the workbook is not a Vetta questionnaire (sheet {meta_sheet} is "
+                               "missing); nothing was imported.", file=file, meta_sheet=META_SHEET))
         meta: dict[str, Any] = {}
         for row in wb[META_SHEET].iter_rows(min_row=1, max_row=50, max_col=2, values_only=True):
             if row and row[0] is not None:
                 meta[str(row[0])] = row[1]
         if meta.get("format") != FORMAT:
-            raise _refuse(file, META_SHEET, "B1", f"unknown questionnaire format {meta.get('format')!r}")
+            raise _refuse(file, META_SHEET, "B1", tr("unknown questionnaire format {format}",
+                                                         format=repr(meta.get('format'))))
         if str(meta.get("assessment_id")) != str(assessment_id):
-            raise _refuse(file, META_SHEET, "B2", f"this workbook belongs to assessment #{meta.get('assessment_id')}, "
-                          f"not #{assessment_id}")
+            raise _refuse(file, META_SHEET, "B2", tr("this workbook belongs to assessment #{other}, not #{assessment_id}",
+                             other=meta.get('assessment_id'), assessment_id=assessment_id))
         if meta.get("template_key") != expected_key or str(meta.get("template_version")) != str(expected_version):
-            raise _refuse(file, META_SHEET, "B3", f"the workbook was made for template {meta.get('template_key')} "
-                          f"version {meta.get('template_version')}, the assessment uses {expected_key} "
-                          f"version {expected_version}")
+            raise _refuse(file, META_SHEET, "B3", tr("the workbook was made for template {key} version {version}, the assessment uses "
+                             "{expected_key} version {expected_version}",
+                             key=meta.get('template_key'), version=meta.get('template_version'),
+                             expected_key=expected_key, expected_version=expected_version))
         expected_ids = [i for i in str(meta.get("questions") or "").split(",") if i]
         if QUESTIONS_SHEET not in wb.sheetnames:
-            raise UserError(f"{file}: sheet {QUESTIONS_SHEET} is missing; nothing was imported.")
+            raise UserError(tr("{file}: sheet {questions_sheet} is missing; nothing was imported.",
+                               file=file, questions_sheet=QUESTIONS_SHEET))
         ws = wb[QUESTIONS_SHEET]
         rows: list[tuple[str, Any, str]] = []
         errors: list[str] = []
@@ -230,16 +240,16 @@ def read_questionnaire(path: Path, assessment_id: int, expected_key: str, expect
         for index, row in enumerate(ws.iter_rows(min_row=FIRST_ROW, max_col=9, values_only=True)):
             r = FIRST_ROW + index
             if index > MAX_ROWS:
-                raise _refuse(file, QUESTIONS_SHEET, f"A{r}", "the sheet has far more rows than the questionnaire")
+                raise _refuse(file, QUESTIONS_SHEET, f"A{r}", tr("the sheet has far more rows than the questionnaire"))
             qid = row[0] if row else None
             if qid is None and all(v is None for v in row):
                 continue
             if index >= len(expected_ids):
-                raise _refuse(file, QUESTIONS_SHEET, f"A{r}", "this row was added; the questionnaire has "
-                              f"{len(expected_ids)} questions")
+                raise _refuse(file, QUESTIONS_SHEET, f"A{r}", tr("this row was added; the questionnaire has {count} questions",
+                                                 count=len(expected_ids)))
             if str(qid) != expected_ids[index]:
-                raise _refuse(file, QUESTIONS_SHEET, f"A{r}", f"the question id was changed from "
-                              f"{expected_ids[index]!r} to {qid!r}")
+                raise _refuse(file, QUESTIONS_SHEET, f"A{r}", tr("the question id was changed from {old} to {new}",
+                                                 old=repr(expected_ids[index]), new=repr(qid)))
             seen += 1
             raw = row[7] if len(row) > 7 else None
             comment = str(row[8]).strip() if len(row) > 8 and row[8] is not None else ""
@@ -253,22 +263,31 @@ def read_questionnaire(path: Path, assessment_id: int, expected_key: str, expect
             try:
                 value = parse_value(q, raw)
             except UserError as exc:
-                errors.append(f"{file}, sheet {QUESTIONS_SHEET}, cell {ANSWER_COL}{r}: {exc}")
+                errors.append(tr("{file}, sheet {sheet}, cell {cell}: {problem}",
+                                 file=file, sheet=QUESTIONS_SHEET, cell=f"{ANSWER_COL}{r}", problem=exc))
                 continue
             rows.append((expected_ids[index], value, comment[:2000]))
         if seen != len(expected_ids):
             missing_row = FIRST_ROW + seen
             raise _refuse(file, QUESTIONS_SHEET, f"A{missing_row}",
-                          f"question {expected_ids[seen]!r} was removed")
+                          tr("question {id} was removed", id=repr(expected_ids[seen])))
         if errors:
-            more = f" ({len(errors) - 1} more invalid answer{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
-            raise UserError(f"{errors[0].rstrip('.')}{more}; nothing was imported.")
+            first = errors[0].rstrip('.')
+            if len(errors) > 2:
+                text = tr("{first} ({count} more invalid answers); nothing was imported.",
+                          first=first, count=len(errors) - 1)
+            elif len(errors) == 2:
+                text = tr("{first} (1 more invalid answer); nothing was imported.", first=first)
+            else:
+                text = tr("{first}; nothing was imported.", first=first)
+            raise UserError(text)
         return rows
     except UserError:
         raise
     except Exception as exc:  # a damaged sheet is only found while reading it (XML errors, bad zip data...)
-        raise UserError(f"{file} cannot be read as an Excel workbook ({type(exc).__name__}: a damaged sheet); "
-                        "export the questionnaire again; nothing was imported.") from None
+        raise UserError(tr("{file} cannot be read as an Excel workbook ({error}: a damaged sheet); export "
+                           "the questionnaire again; nothing was imported.",
+                           file=file, error=type(exc).__name__)) from None
     finally:
         wb.close()
 

@@ -18,6 +18,7 @@ from sqlmodel import col, select
 from db.engine import read_session, unit_of_work
 from db.models import Party, Vendor, search_key
 from desktop.core.errors import UserError
+from desktop.core.i18n import tr
 from desktop.core.tabular import Table, read_table, write_table
 from desktop.services.register import FLAG_LABELS, RegisterQuery, register_rows
 from desktop.services.vendors import VendorForm, create_vendor_in, validate_form
@@ -55,8 +56,10 @@ class Rejection:
     reason: str
 
     def sentence(self) -> str:
-        where = f"row {self.row}" + (f", column {self.column!r}" if self.column else "")
-        return f"{where}: {self.reason}"
+        if self.column:
+            return tr("row {row}, column {column}: {reason}", row=self.row, column=repr(self.column),
+                      reason=self.reason)
+        return tr("row {row}: {reason}", row=self.row, reason=self.reason)
 
 
 @dataclass
@@ -95,18 +98,21 @@ def _resolve_mapping(path: str, table: Table, overrides: Mapping[str, str] | Non
     for column, fld in (overrides or {}).items():
         header = by_fold.get(column.casefold())
         if header is None:
-            raise UserError(f"The file {path!r} has no column {column!r} (columns: {', '.join(table.headers)}).")
+            raise UserError(tr("The file {path} has no column {column} (columns: {headers}).",
+                               path=repr(path), column=repr(column), headers=', '.join(table.headers)))
         if fld in ("", "-", "ignore"):
             mapping.pop(header, None)
             continue
         if fld not in IMPORT_FIELDS:
-            raise UserError(f"{fld!r} is not a vendor field; use one of {', '.join(IMPORT_FIELDS)}.")
+            raise UserError(tr("{fld} is not a vendor field; use one of {import_fields}.",
+                               fld=repr(fld), import_fields=', '.join(IMPORT_FIELDS)))
         for other, f in list(mapping.items()):
             if f == fld:
                 mapping.pop(other)
         mapping[header] = fld
     if "name" not in mapping.values():
-        raise UserError(f"The file {path!r} has no column mapped to the vendor name; map one with --map COLUMN=name.")
+        raise UserError(tr("The file {path} has no column mapped to the vendor name; map one with --map "
+                           "COLUMN=name.", path=repr(path)))
     return mapping
 
 
@@ -117,7 +123,7 @@ def _form(values: dict[str, str]) -> tuple[VendorForm, dict[str, str]]:
         try:
             due = date.fromisoformat(values["next_review_due"])
         except ValueError:
-            errors["next_review_due"] = f"{values['next_review_due']!r} is not a date (YYYY-MM-DD)."
+            errors["next_review_due"] = tr("{value} is not a date (YYYY-MM-DD).", value=repr(values['next_review_due']))
     tags = [t.strip() for t in values.get("tags", "").replace(";", ",").split(",") if t.strip()]
     form = VendorForm(
         name=values.get("name", "").strip(), country=values.get("country", "").strip().upper(),
@@ -145,7 +151,7 @@ def _check(engine: Engine, path: Path, overrides: Mapping[str, str] | None,
     total = len(table.rows)
     for n, raw in enumerate(table.rows):
         if cancelled is not None and cancelled():
-            raise UserError("The import was cancelled; nothing was written.")
+            raise UserError(tr("The import was cancelled; nothing was written."))
         if progress is not None and n % 200 == 0:
             progress(n, total)
         row_no = n + 2
@@ -158,12 +164,14 @@ def _check(engine: Engine, path: Path, overrides: Mapping[str, str] | None,
         for fld, value in values.items():  # NUL and other control characters (PostgreSQL refuses NUL)
             bad = next((ch for ch in value if ch in _CONTROL and not (fld == "notes" and ch in "\t\n\r")), None)
             if bad is not None:
-                errors.setdefault(fld, f"the value contains the control character U+{ord(bad):04X}; remove it.")
+                errors.setdefault(fld, tr("the value contains the control character U+{code}; remove it.",
+                                          code=f"{ord(bad):04X}"))
         key = search_key(form.name)
         if form.name and key in existing:
-            errors.setdefault("name", f"A vendor named {form.name!r} is already in the register.")
+            errors.setdefault("name", tr("A vendor named {name} is already in the register.", name=repr(form.name)))
         elif form.name and key in seen:
-            errors.setdefault("name", f"The vendor {form.name!r} is already on row {seen[key]} of this file.")
+            errors.setdefault("name", tr("The vendor {name} is already on row {row} of this file.",
+                                         name=repr(form.name), row=seen[key]))
         if errors:
             for fld, reason in errors.items():
                 plan.rejections.append(Rejection(row_no, column_of.get(fld, ""), reason))
@@ -193,14 +201,15 @@ def import_vendors(engine: Engine, path: Path, mapping: Mapping[str, str] | None
         return plan
     if plan.rejections:
         first = plan.rejections[0]
-        raise UserError(f"Nothing was imported from {str(path)!r}: {len({r.row for r in plan.rejections})} row(s) "
-                        f"would be rejected, the first at {first.sentence()}")
+        raise UserError(tr("Nothing was imported from {path}: {count} row(s) would be rejected, the first "
+                           "at {first}",
+                           path=repr(str(path)), count=len({r.row for r in plan.rejections}), first=first.sentence()))
     if not forms:
-        raise UserError(f"The file {str(path)!r} has no vendor rows to import.")
+        raise UserError(tr("The file {path} has no vendor rows to import.", path=repr(str(path))))
     with unit_of_work(engine, actor) as session:
         for n, form in enumerate(forms):
             if cancelled is not None and cancelled():
-                raise UserError("The import was cancelled; nothing was written.")
+                raise UserError(tr("The import was cancelled; nothing was written."))
             create_vendor_in(session, form)
             if progress is not None and n % 100 == 0:
                 progress(n, len(forms))
@@ -212,14 +221,15 @@ def export_vendors(engine: Engine, path: Path, query: RegisterQuery | None = Non
                    progress: Progress | None = None, cancelled: Cancelled | None = None) -> int:
     """Write the (filtered) register to ``path`` (.csv or .xlsx); returns the number of vendors."""
     if path.suffix.lower() not in (".csv", ".xlsx"):
-        raise UserError(f"Cannot export to {str(path)!r}: use a .csv or .xlsx file name.")
+        raise UserError(tr("Cannot export to {path}: use a .csv or .xlsx file name.", path=repr(str(path))))
     rows = register_rows(engine, query or RegisterQuery())
     labels = FLAG_LABELS.get(lang, FLAG_LABELS["en"])
 
     def lines() -> Iterator[list[object]]:
         for n, r in enumerate(rows):
             if cancelled is not None and cancelled():
-                raise UserError(f"The export was cancelled; {str(path)!r} is incomplete, delete it.")
+                raise UserError(tr("The export was cancelled; {path} is incomplete, delete it.",
+                                   path=repr(str(path))))
             if progress is not None and n % 500 == 0:
                 progress(n, len(rows))
             yield [r.name, r.country, r.services, r.tier, r.status, r.internal_owner, r.latest_rating or "",

@@ -34,6 +34,7 @@ from db.models import (
     Vendor,
     VendorTag,
 )
+from desktop.core import i18n as core_i18n
 from desktop.core.errors import NotFound, UserError
 from desktop.report import model as m
 from desktop.report.i18n import check_lang, tr
@@ -219,7 +220,7 @@ def build_report_model(engine: Engine, assessment_id: int, lang: str = "en", *,
         with read_session(engine) as s:
             a = s.get(Assessment, assessment_id)
             if a is None:
-                raise NotFound(f"There is no assessment {assessment_id}.")
+                raise NotFound(core_i18n.tr("There is no assessment {assessment_id}.", assessment_id=assessment_id))
             v = s.get(Vendor, a.vendor_id)
             assert v is not None
             party_id, as_of = v.party_id, a.as_of or date.today()
@@ -232,7 +233,7 @@ def build_from_session(s: Session, assessment_id: int, lang: str, *, ownership: 
                        signer: str = "") -> m.ReportModel:
     a = s.get(Assessment, assessment_id)
     if a is None:
-        raise NotFound(f"There is no assessment {assessment_id}.")
+        raise NotFound(core_i18n.tr("There is no assessment {assessment_id}.", assessment_id=assessment_id))
     assert a.id is not None
     vendor = s.get(Vendor, a.vendor_id)
     assert vendor is not None and vendor.id is not None
@@ -406,7 +407,7 @@ def report_pdf(engine: Engine, assessment_id: int, lang: str = "en", *,
     check_lang(lang)
     with read_session(engine) as s:
         if s.get(Assessment, assessment_id) is None:
-            raise NotFound(f"There is no assessment {assessment_id}.")
+            raise NotFound(core_i18n.tr("There is no assessment {assessment_id}.", assessment_id=assessment_id))
         so = s.exec(select(SignOff).where(col(SignOff.assessment_id) == assessment_id)).first()
         if so is not None and so.report_pdf:
             return ReportFile(bytes(so.report_pdf), True, so.report_lang)
@@ -418,11 +419,12 @@ def write_report(engine: Engine, assessment_id: int, output: Path, lang: str = "
     try:
         output.write_bytes(result.pdf)
     except OSError as exc:
-        raise UserError(f"The report cannot be written to {str(output)!r}: {exc.strerror}.") from exc
+        raise UserError(core_i18n.tr("The report cannot be written to {output}: {strerror}.",
+                                     output=repr(str(output)), strerror=exc.strerror)) from exc
     return result
 
 
-def verify_report(engine: Engine | None, data: bytes, name: str = "the file") -> Verdict:
+def verify_report(engine: Engine | None, data: bytes, name: str | None = None) -> Verdict:
     """Check a signed report; with a database, also whether the signer and the file are on record."""
     verdict = verify_pdf(data, name)
     if engine is not None:
@@ -441,8 +443,9 @@ def verify_file(engine: Engine | None, path: Path) -> Verdict:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise UserError(f"The file {str(path)!r} cannot be read: {exc.strerror}.") from exc
-    return verify_report(engine, data, f"The file {str(path)!r}")
+        raise UserError(core_i18n.tr("The file {path} cannot be read: {strerror}.",
+                                     path=repr(str(path)), strerror=exc.strerror)) from exc
+    return verify_report(engine, data, core_i18n.tr("The file {path}", path=repr(str(path))))
 
 
 def _section_titles(session: Session, template_id: int | None, lang: str) -> dict[str, str]:

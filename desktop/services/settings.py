@@ -15,6 +15,7 @@ from db.models import Competitor, CompetitorAffiliate, Organisation
 from db.repo import get_for_update
 from db.types import utcnow
 from desktop.core.errors import NotFound, UserError, ValidationError
+from desktop.core.i18n import tr
 
 LANGUAGES = ("", "en", "es")  # '' follows the system
 LOGO_MAX_BYTES = 2 * 1024 * 1024
@@ -112,15 +113,16 @@ def set_logo(engine: Engine, path: Path | None, actor: str | None = None) -> Org
     if path is not None:
         mime = mimetypes.guess_type(path.name)[0]
         if mime not in LOGO_TYPES:
-            raise UserError(f"The logo {str(path)!r} must be a PNG or JPEG image.")
+            raise UserError(tr("The logo {path} must be a PNG or JPEG image.", path=repr(str(path))))
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise UserError(f"The logo {str(path)!r} cannot be read: {exc.strerror}.") from exc
+            raise UserError(tr("The logo {path} cannot be read: {strerror}.",
+                               path=repr(str(path)), strerror=exc.strerror)) from exc
         if len(data) > LOGO_MAX_BYTES:
-            raise UserError(f"The logo {str(path)!r} is over 2 MB; use a smaller image.")
+            raise UserError(tr("The logo {path} is over 2 MB; use a smaller image.", path=repr(str(path))))
         if not (data.startswith(b"\x89PNG") or data.startswith(b"\xff\xd8")) or not _decodable(data):
-            raise UserError(f"The logo {str(path)!r} is not a PNG or JPEG image.")
+            raise UserError(tr("The logo {path} is not a PNG or JPEG image.", path=repr(str(path))))
     with unit_of_work(engine, actor) as session:
         org = _org(session)
         org.logo, org.logo_mime = data, mime
@@ -181,7 +183,7 @@ def save_competitor(engine: Engine, entry: CompetitorEntry, actor: str | None = 
 
     name = entry.name.strip()
     if not name:
-        raise ValidationError("The competitor's name is required.", field="name")
+        raise ValidationError(tr("The competitor's name is required."), field="name")
     reason = validate_lei(entry.lei)
     if reason:
         raise ValidationError(reason, field="lei")
@@ -210,13 +212,14 @@ def save_competitor(engine: Engine, entry: CompetitorEntry, actor: str | None = 
             session.flush()
             return CompetitorEntry(comp.name, comp.lei or "", comp.notes, affiliates, comp.id, comp.version)
     except IntegrityError as exc:
-        raise ValidationError(f"The watchlist already has a competitor named {name!r}.", field="name") from exc
+        raise ValidationError(tr("The watchlist already has a competitor named {name}.", name=repr(name)), field="name") from exc
 
 
 def remove_competitor(engine: Engine, competitor_id: int, actor: str | None = None) -> None:
     with unit_of_work(engine, actor) as session:
         comp = session.get(Competitor, competitor_id)
         if comp is None:
-            raise NotFound(f"There is no competitor #{competitor_id} on the watchlist.")
+            raise NotFound(tr("There is no competitor #{competitor_id} on the watchlist.",
+                              competitor_id=competitor_id))
         comp.archived_at = utcnow()
         session.add(comp)

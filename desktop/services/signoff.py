@@ -14,6 +14,7 @@ from sqlmodel import col, select
 
 from db.engine import read_session, unit_of_work
 from db.models import Assessment, AssessmentStatus, Organisation, SigningIdentity, SignOff, Vendor
+from desktop.core import i18n as core_i18n
 from desktop.core.errors import NotFound, UserError, ValidationError
 from desktop.report.i18n import check_lang, tr
 from desktop.report.render import render
@@ -27,8 +28,8 @@ DECISIONS = ("approved", "approved_with_conditions", "rejected")
 def normalise_decision(decision: str) -> str:
     d = decision.strip().lower().replace("-", "_").replace(" ", "_")
     if d not in DECISIONS:
-        raise ValidationError(f"The decision {decision!r} is not one of approved, approved-with-conditions, "
-                              "rejected.", field="decision")
+        raise ValidationError(core_i18n.tr("The decision {decision} is not one of approved, "
+                                           "approved-with-conditions, rejected.", decision=repr(decision)), field="decision")
     return d
 
 
@@ -47,16 +48,17 @@ def approve(engine: Engine, assessment_id: int, *, identity: str, approver: str,
     conds = [c.strip() for c in (conditions or []) if c.strip()]
     approver = approver.strip()
     if not approver:
-        raise ValidationError("The approver's name is needed to approve an assessment.", field="approver")
+        raise ValidationError(core_i18n.tr("The approver's name is needed to approve an assessment."), field="approver")
     if decision == "approved_with_conditions" and not conds:
-        raise ValidationError("Approving with conditions needs at least one condition (--condition TEXT).",
+        raise ValidationError(core_i18n.tr("Approving with conditions needs at least one condition "
+                                           "(--condition TEXT)."),
                               field="conditions")
     if decision != "approved_with_conditions" and conds:
-        raise ValidationError("Conditions only go with the decision approved-with-conditions.", field="conditions")
+        raise ValidationError(core_i18n.tr("Conditions only go with the decision approved-with-conditions."), field="conditions")
     with read_session(engine) as s:
         a = s.get(Assessment, assessment_id)
         if a is None:
-            raise NotFound(f"There is no assessment {assessment_id}.")
+            raise NotFound(core_i18n.tr("There is no assessment {assessment_id}.", assessment_id=assessment_id))
         _check_state(a, approver)
         v = s.get(Vendor, a.vendor_id)
         assert v is not None
@@ -68,7 +70,7 @@ def approve(engine: Engine, assessment_id: int, *, identity: str, approver: str,
     with unit_of_work(engine, approver) as s:
         a = s.get(Assessment, assessment_id, with_for_update=True)
         if a is None:
-            raise NotFound(f"There is no assessment {assessment_id}.")
+            raise NotFound(core_i18n.tr("There is no assessment {assessment_id}.", assessment_id=assessment_id))
         _check_state(a, approver)
         ident = s.exec(select(SigningIdentity).where(col(SigningIdentity.name) == identity)).one()
         org = s.exec(select(Organisation)).first() or Organisation()
@@ -109,11 +111,12 @@ def approve(engine: Engine, assessment_id: int, *, identity: str, approver: str,
 
 def _check_state(a: Assessment, approver: str) -> None:
     if a.status != AssessmentStatus.IN_REVIEW.value:
-        raise UserError(f"Assessment {a.id} is {a.status.replace('_', ' ')}, not in review; only an assessment "
-                        "submitted for review can be approved or rejected.")
+        raise UserError(core_i18n.tr("Assessment {id} is {status}, not in review; only an assessment "
+                                     "submitted for review can be approved or rejected.",
+                                     id=a.id, status=core_i18n.tr(a.status.replace('_', ' '))))
     if a.preparer and a.preparer.strip().casefold() == approver.casefold():
-        raise UserError(f"{approver} prepared assessment {a.id} and cannot also approve it; another person must "
-                        "decide.")
+        raise UserError(core_i18n.tr("{approver} prepared assessment {id} and cannot also approve it; "
+                                     "another person must decide.", approver=approver, id=a.id))
 
 
 def signed_report(engine: Engine, assessment_id: int) -> bytes | None:

@@ -44,6 +44,7 @@ from db.models import (
 from db.repo import get_for_update
 from db.types import utcnow
 from desktop.core.errors import NotFound, ValidationError
+from desktop.core.i18n import N_, tr
 from desktop.services.evidence import add_evidence, link, read_file, store_bytes
 
 PROFILE_FIELDS = ("name", "country", "website", "services", "tier", "status", "internal_owner", "tags", "notes",
@@ -73,6 +74,15 @@ class VendorForm:
                 if getattr(self, f.name) != getattr(other, f.name)]
 
 
+# What the user calls each field of VendorForm (the Profile tab's labels), e.g. in the conflict dialog.
+FORM_LABELS: dict[str, str] = {
+    "name": N_("Legal name"), "country": N_("Country"), "website": N_("Website"), "services": N_("Services"),
+    "tier": N_("Criticality tier"), "status": N_("Status"), "internal_owner": N_("Internal owner"),
+    "tags": N_("Tags"), "notes": N_("Notes"), "lei": N_("LEI"), "vat": N_("EU VAT number"),
+    "next_review_due": N_("Next review due"),
+}
+
+
 @dataclass(frozen=True)
 class VendorDetail:
     id: int
@@ -92,11 +102,11 @@ def validate_lei(value: str) -> str | None:
         return None
     compact = value.replace(" ", "").strip()
     if len(compact) != 20:
-        return f"An LEI has 20 characters; this one has {len(compact)}."
+        return tr("An LEI has 20 characters; this one has {count}.", count=len(compact))
     try:
         stdnum_lei.validate(value)
     except StdnumError as exc:
-        return f"Not a valid LEI: {str(exc).rstrip('.').lower()} (20 characters, ISO 17442)."
+        return tr("Not a valid LEI: {problem} (20 characters, ISO 17442).", problem=str(exc).rstrip('.').lower())
     return None
 
 
@@ -107,13 +117,14 @@ def validate_vat(value: str) -> str | None:
     try:
         stdnum_vat.validate(value)
     except StdnumError as exc:
-        return f"Not a valid EU VAT number: {str(exc).rstrip('.').lower()} (start with the country code, e.g. DE)."
+        return tr("Not a valid EU VAT number: {problem} (start with the country code, e.g. DE).",
+                  problem=str(exc).rstrip('.').lower())
     return None
 
 
 def validate_country(value: str) -> str | None:
     if value and (len(value) != 2 or not value.isalpha()):
-        return "Use the two-letter ISO country code, e.g. ES or DE."
+        return tr("Use the two-letter ISO country code, e.g. ES or DE.")
     return None
 
 
@@ -121,22 +132,22 @@ def validate_form(form: VendorForm) -> dict[str, str]:
     """Field -> reason for every invalid field (empty when the form can be saved)."""
     errors: dict[str, str] = {}
     if not form.name.strip():
-        errors["name"] = "The legal name is required."
+        errors["name"] = tr("The legal name is required.")
     elif len(form.name) > 300:
-        errors["name"] = "The legal name is longer than 300 characters."
+        errors["name"] = tr("The legal name is longer than 300 characters.")
     for name, check in (("lei", validate_lei(form.lei)), ("vat", validate_vat(form.vat)),
                         ("country", validate_country(form.country))):
         if check:
             errors[name] = check
     if form.tier not in {t.value for t in CriticalityTier}:
-        errors["tier"] = f"Unknown criticality tier {form.tier!r}."
+        errors["tier"] = tr("Unknown criticality tier {tier}.", tier=repr(form.tier))
     if form.status not in {s.value for s in VendorStatus}:
-        errors["status"] = f"Unknown status {form.status!r}."
+        errors["status"] = tr("Unknown status {status}.", status=repr(form.status))
     for tag in form.tags:
         if len(tag) > 60:
-            errors["tags"] = f"The tag {tag[:20]!r}... is longer than 60 characters."
+            errors["tags"] = tr("The tag {tag}... is longer than 60 characters.", tag=repr(tag[:20]))
     if len(form.services) > 1000:
-        errors["services"] = "The services text is longer than 1000 characters."
+        errors["services"] = tr("The services text is longer than 1000 characters.")
     return errors
 
 
@@ -144,7 +155,7 @@ def _require_valid(form: VendorForm) -> None:
     errors = validate_form(form)
     if errors:
         name, reason = next(iter(errors.items()))
-        raise ValidationError(f"The vendor cannot be saved: {name}: {reason}", field=name)
+        raise ValidationError(tr("The vendor cannot be saved: {name}: {reason}", name=name, reason=reason), field=name)
 
 
 def _clean_tags(tags: list[str]) -> list[str]:
@@ -182,7 +193,7 @@ def get_vendor(engine: Engine, vendor_id: int) -> VendorDetail:
     with read_session(engine) as session:
         vendor = session.get(Vendor, vendor_id)
         if vendor is None:
-            raise NotFound(f"There is no vendor #{vendor_id}.")
+            raise NotFound(tr("There is no vendor #{vendor_id}.", vendor_id=vendor_id))
         return _detail(session, vendor)
 
 
@@ -231,7 +242,8 @@ def create_vendor_in(session: Session, form: VendorForm) -> Vendor:
     existing = session.exec(select(Party).join(Vendor, col(Vendor.party_id) == col(Party.id)).where(
         Party.name_normalised == search_key(form.name))).first()
     if existing is not None:
-        raise ValidationError(f"A vendor named {existing.name!r} is already in the register.", field="name")
+        raise ValidationError(tr("A vendor named {name} is already in the register.",
+                                 name=repr(existing.name)), field="name")
     party = Party(name=form.name.strip())
     session.add(party)
     session.flush()
@@ -258,7 +270,7 @@ def update_vendor(engine: Engine, vendor_id: int, form: VendorForm, expected_ver
         clash = session.exec(select(Party).join(Vendor, col(Vendor.party_id) == col(Party.id)).where(
             Party.name_normalised == search_key(form.name), col(Party.id) != party.id)).first()
         if clash is not None:
-            raise ValidationError(f"Another vendor is already named {clash.name!r}.", field="name")
+            raise ValidationError(tr("Another vendor is already named {name}.", name=repr(clash.name)), field="name")
         _apply(session, vendor, party, form)
         # The version bump must show even if only tags or identifiers changed.
         vendor.updated_at = utcnow()
@@ -346,7 +358,7 @@ def _convert(spec: FieldSpec, raw: Any) -> Any:
         return bool(raw)
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         if spec.required:
-            raise ValidationError(f"{spec.label} is required.", field=spec.name)
+            raise ValidationError(tr("{label} is required.", label=tr(spec.label)), field=spec.name)
         return None if spec.kind in ("date", "int", "decimal") else ""
     if spec.kind == "date":
         if isinstance(raw, date):
@@ -354,25 +366,27 @@ def _convert(spec: FieldSpec, raw: Any) -> Any:
         try:
             return date.fromisoformat(str(raw).strip())
         except ValueError as exc:
-            raise ValidationError(f"{spec.label}: {raw!r} is not a date (YYYY-MM-DD).", field=spec.name) from exc
+            raise ValidationError(tr("{label}: {raw} is not a date (YYYY-MM-DD).",
+                                     label=tr(spec.label), raw=repr(raw)), field=spec.name) from exc
     if spec.kind == "int":
         try:
             value = int(str(raw).strip())
         except ValueError as exc:
-            raise ValidationError(f"{spec.label}: {raw!r} is not a whole number.", field=spec.name) from exc
+            raise ValidationError(tr("{label}: {raw} is not a whole number.", label=tr(spec.label), raw=repr(raw)), field=spec.name) from exc
         if value < 0:
-            raise ValidationError(f"{spec.label} cannot be negative.", field=spec.name)
+            raise ValidationError(tr("{label} cannot be negative.", label=tr(spec.label)), field=spec.name)
         return value
     if spec.kind == "decimal":
         try:
             dec = Decimal(str(raw).strip().replace(",", ""))
         except InvalidOperation as exc:
-            raise ValidationError(f"{spec.label}: {raw!r} is not a number.", field=spec.name) from exc
+            raise ValidationError(tr("{label}: {raw} is not a number.", label=tr(spec.label), raw=repr(raw)), field=spec.name) from exc
         if dec < 0:
-            raise ValidationError(f"{spec.label} cannot be negative.", field=spec.name)
+            raise ValidationError(tr("{label} cannot be negative.", label=tr(spec.label)), field=spec.name)
         return dec
     if spec.kind == "choice" and str(raw) not in spec.choices:
-        raise ValidationError(f"{spec.label}: {raw!r} is not one of {', '.join(spec.choices)}.", field=spec.name)
+        raise ValidationError(tr("{label}: {raw} is not one of {choices}.",
+                                 label=tr(spec.label), raw=repr(raw), choices=', '.join(spec.choices)), field=spec.name)
     return str(raw).strip()
 
 
@@ -380,18 +394,18 @@ def _check_child(kind: str, values: dict[str, Any]) -> None:
     for start, end in (("start_date", "end_date"), _DATE_RANGE):
         a, b = values.get(start), values.get(end)
         if a is not None and b is not None and a > b:
-            raise ValidationError(f"The end date {b} is before the start date {a}.", field=end)
+            raise ValidationError(tr("The end date {b} is before the start date {a}.", b=b, a=a), field=end)
     if kind == "contract":
         cur = values.get("currency")
         if cur and (len(cur) != 3 or not cur.isalpha()):
-            raise ValidationError("Currency: use the three-letter ISO code, e.g. EUR.", field="currency")
+            raise ValidationError(tr("Currency: use the three-letter ISO code, e.g. EUR."), field="currency")
         values["currency"] = cur.upper() if cur else None
         if values.get("renewal_months") == 0:
-            raise ValidationError("The renewal period must be at least one month.", field="renewal_months")
+            raise ValidationError(tr("The renewal period must be at least one month."), field="renewal_months")
     if kind == "data_location":
         reason = validate_country(values.get("country") or "")
         if reason:
-            raise ValidationError(f"Country: {reason}", field="country")
+            raise ValidationError(tr("Country: {reason}", reason=reason), field="country")
         values["country"] = values["country"].upper()
 
 
@@ -433,14 +447,14 @@ def save_child(engine: Engine, kind: str, vendor_id: int, values: dict[str, Any]
                expected_version: int | None = None, actor: str | None = None) -> dict[str, Any]:
     """Create (``record_id`` None) or change one child record; returns it as saved."""
     if kind not in CHILD_KINDS:
-        raise ValidationError(f"Unknown record kind {kind!r}.")
+        raise ValidationError(tr("Unknown record kind {kind}.", kind=repr(kind)))
     model, specs = CHILD_KINDS[kind]
     clean = {spec.name: _convert(spec, values.get(spec.name)) for spec in specs}
     _check_child(kind, clean)
     try:
         with unit_of_work(engine, actor) as session:
             if session.get(Vendor, vendor_id) is None:
-                raise NotFound(f"There is no vendor #{vendor_id}.")
+                raise NotFound(tr("There is no vendor #{vendor_id}.", vendor_id=vendor_id))
             if "party_name" in clean:
                 clean["party_id"] = _party_for(session, clean.pop("party_name"))
             if record_id is None:
@@ -448,15 +462,16 @@ def save_child(engine: Engine, kind: str, vendor_id: int, values: dict[str, Any]
             else:
                 obj = get_for_update(session, model, record_id, expected_version)
                 if obj.vendor_id != vendor_id:
-                    raise NotFound(f"The {kind} #{record_id} does not belong to vendor #{vendor_id}.")
+                    raise NotFound(tr("The {kind} #{record_id} does not belong to vendor #{vendor_id}.",
+                                      kind=tr(kind.replace('_', ' ')), record_id=record_id, vendor_id=vendor_id))
                 for key, value in clean.items():
                     setattr(obj, key, value)
             session.add(obj)
             session.flush()
             return _row_dict(session, kind, obj)
     except IntegrityError as exc:
-        raise ValidationError(f"The {kind.replace('_', ' ')} cannot be saved: it duplicates an existing one "
-                              "or breaks a rule of the register.") from exc
+        raise ValidationError(tr("The {kind} cannot be saved: it duplicates an existing one or breaks a "
+                                 "rule of the register.", kind=tr(kind.replace('_', ' ')))) from exc
 
 
 def remove_child(engine: Engine, kind: str, record_id: int, actor: str | None = None) -> None:
@@ -465,7 +480,8 @@ def remove_child(engine: Engine, kind: str, record_id: int, actor: str | None = 
     with unit_of_work(engine, actor) as session:
         obj = session.get(model, record_id)
         if obj is None:
-            raise NotFound(f"There is no {kind.replace('_', ' ')} #{record_id}.")
+            raise NotFound(tr("There is no {kind} #{record_id}.",
+                              kind=tr(kind.replace('_', ' ')), record_id=record_id))
         if hasattr(obj, "archived_at"):
             obj.archived_at = utcnow()
             session.add(obj)
@@ -520,7 +536,7 @@ def replace_evidence(engine: Engine, old_id: int, path: Path, record_type: str, 
     with unit_of_work(engine, actor) as session:
         old = session.get(EvidenceFile, old_id)
         if old is None:
-            raise NotFound(f"There is no evidence file #{old_id}.")
+            raise NotFound(tr("There is no evidence file #{old_id}.", old_id=old_id))
         new = store_bytes(session, data, path.name, actor=session.info["actor"], description=old.description)
         assert new.id is not None
         links = session.exec(select(EvidenceLink).where(EvidenceLink.evidence_id == old_id)).all()
@@ -537,7 +553,7 @@ def remove_evidence(engine: Engine, evidence_id: int, actor: str | None = None) 
     with unit_of_work(engine, actor) as session:
         old = session.get(EvidenceFile, evidence_id)
         if old is None:
-            raise NotFound(f"There is no evidence file #{evidence_id}.")
+            raise NotFound(tr("There is no evidence file #{evidence_id}.", evidence_id=evidence_id))
         old.archived_at = utcnow()
         session.add(old)
 

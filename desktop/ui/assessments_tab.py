@@ -113,10 +113,17 @@ class AssessmentsModel(QAbstractTableModel):
         return None
 
 
+def template_title(template: TemplateInfo, language: str | None = None) -> str:
+    """The template's title in the interface language (English when it has no translation)."""
+    if (language or _language()) == "es" and template.title_es:
+        return template.title_es
+    return template.title_en
+
+
 def default_choose_template(parent: QWidget, templates: list[TemplateInfo]) -> TemplateInfo | None:
     if len(templates) == 1:
         return templates[0]
-    labels = [f"{t.title_en} (v{t.version})" for t in templates]
+    labels = [f"{template_title(t)} (v{t.version})" for t in templates]
     label, ok = QInputDialog.getItem(parent, parent.tr("New assessment"), parent.tr("Checklist template"),
                                      labels, 0, False)
     return templates[labels.index(label)] if ok and label in labels else None

@@ -192,7 +192,7 @@ class ProfileTab(QWidget):
 
     def validate(self) -> dict[str, str]:
         """Show the reason beside every invalid field; returns field -> reason."""
-        errors = {k: self.tr(v) for k, v in svc.validate_form(self.form()).items()}
+        errors = svc.validate_form(self.form())  # already in the interface language
         _due, date_error = self._date()
         if date_error:
             errors["next_review_due"] = date_error
@@ -232,7 +232,10 @@ class ConflictDialog(QDialog):
         for name, yours, saved in mine.differences(theirs):
             row = self.table.rowCount()
             self.table.insertRow(row)
-            for c, value in enumerate((name.replace("_", " "), _show(yours), _show(saved))):
+            label = self.tr(svc.FORM_LABELS.get(name, name.replace("_", " ")))
+            if name in ("tier", "status"):  # choices, shown translated as in the Profile tab
+                yours, saved = (self.tr(str(v).replace("_", " ")) for v in (yours, saved))
+            for c, value in enumerate((label, _show(yours), _show(saved))):
                 self.table.setItem(row, c, QTableWidgetItem(value))
         layout.addWidget(self.table)
         buttons = QDialogButtonBox(self)
@@ -623,7 +626,8 @@ class EvidenceTab(QWidget):
         try:
             target.write_bytes(data)
         except OSError as exc:
-            raise UserError(f"The file {str(target)!r} cannot be written: {exc.strerror}.") from exc
+            raise UserError(self.tr("The file {path} cannot be written: {strerror}.").format(
+                path=repr(str(target)), strerror=exc.strerror)) from exc
 
     @Slot()
     def open_selected(self) -> None:

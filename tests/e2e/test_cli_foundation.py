@@ -125,3 +125,13 @@ def test_newer_database_is_refused(vetta, sqlite_url, tmp_path):
         conn.execute("UPDATE alembic_version SET version_num = 'zzzz_future'")
     r = vetta("--db", sqlite_url, "vendors", "list")
     assert r.returncode == 3 and "newer version of Vetta" in r.stderr
+
+
+def test_errors_follow_vetta_language_but_not_the_locale(vetta, sqlite_url):
+    r = vetta("--db", sqlite_url, "vendors", "show", "999", env={"VETTA_LANGUAGE": "es"})
+    assert r.returncode == 2
+    assert r.stderr.strip() == "vetta: error: No existe el proveedor n.º 999."
+    # A Spanish computer does not change what scripts read: only VETTA_LANGUAGE does.
+    r = vetta("--db", sqlite_url, "vendors", "show", "999", env={"VETTA_LANGUAGE": "", "LC_ALL": "es_ES.UTF-8"})
+    assert r.returncode == 2
+    assert r.stderr.strip() == "vetta: error: There is no vendor #999."

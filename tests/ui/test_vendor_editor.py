@@ -129,9 +129,28 @@ def test_conflict_dialog_shows_both_versions(qtbot):
     dialog.open()
     rows = {dialog.table.item(r, 0).text(): (dialog.table.item(r, 1).text(), dialog.table.item(r, 2).text())
             for r in range(dialog.table.rowCount())}
-    assert rows == {"services": ("mine", "theirs"), "tags": ("a", "a, b")}
+    assert rows == {"Services": ("mine", "theirs"), "Tags": ("a", "a, b")}
     dialog.discard.click()
     assert dialog.choice == DISCARD_MINE and dialog.result() == ConflictDialog.DialogCode.Accepted
+
+
+def test_conflict_dialog_names_the_fields_in_spanish(qtbot, qapp):
+    from datetime import date
+
+    from desktop.ui import translator
+
+    mine = svc.VendorForm(name="Acme", tier="high", next_review_due=date(2026, 1, 1))
+    theirs = svc.VendorForm(name="Acme S.A.", tier="low", next_review_due=date(2026, 6, 1))
+    translator.install(qapp, "es")
+    try:
+        dialog = ConflictDialog(mine, theirs, "Otra persona ha guardado este proveedor.")
+        qtbot.addWidget(dialog)
+        names = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
+        tiers = (dialog.table.item(1, 1).text(), dialog.table.item(1, 2).text())
+    finally:
+        translator.install(qapp, "en")
+    assert names == ["Razón social", "Nivel de criticidad", "Próxima revisión"]
+    assert tiers == ("alto", "bajo")
 
 
 def test_add_contract_through_the_dialog(qtbot, demo_engine):

@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QListWidget
 
+from desktop.core import i18n
 from desktop.services import assessments as A
 from desktop.ui.wizard import AssessmentWizard
 from tests.db.test_assessments_support import canned_analyze, default_template, passing_value
@@ -126,6 +127,20 @@ def test_wizard_in_spanish(qtbot, demo_engine):
     assert "No neutral" in w.rating_label.text()
     assert "¿Posee un competidor" in w.editors["OWN-01"].title.text()
     assert w.editors["OWN-01"].input.currentText() == "Sí"
+    score = w.view.result.score
+    assert score is not None
+    assert f": {i18n.format_number(score, 'es')} ·" in w.rating_label.text()  # 63,2 (not Python's 63.2)
+    assert score == int(score) or f"{score:g}" not in w.rating_label.text()
+
+
+def test_template_chooser_shows_the_title_in_the_interface_language(demo_engine):
+    from desktop.services.checklists import list_templates
+    from desktop.ui.assessments_tab import template_title
+
+    template = list_templates(demo_engine)[0]
+    assert template.title_es and template.title_es != template.title_en
+    assert template_title(template, "es") == template.title_es
+    assert template_title(template, "en") == template.title_en
 
 
 def test_seed_case_vendor_through_the_wizard_is_not_neutral(qtbot, demo_engine, tmp_path: Path, monkeypatch):

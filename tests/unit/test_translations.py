@@ -11,7 +11,14 @@ import pytest
 
 from db.models import AssessmentStatus, CommitmentKind, ContractKind, InterestType, Rating
 from desktop.core import i18n
-from desktop.core.i18n_extract import all_messages, all_unmarked, messages_in, unmarked_in
+from desktop.core.i18n_extract import (
+    all_messages,
+    all_unmarked,
+    all_unmarked_errors,
+    messages_in,
+    unmarked_errors_in,
+    unmarked_in,
+)
 from desktop.core.ownership.analysis import MESSAGES, TYPE_LABELS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,6 +43,13 @@ def test_no_visible_string_is_left_unmarked():
     unmarked = [m for m in all_unmarked(ROOT)
                 if m.text not in NOT_LANGUAGE and (m.file, m.text) not in PENDING_MARKING]
     assert not unmarked, ("visible strings not wrapped in self.tr()/tr()/N_() (mark them, then translate them):\n"
+                          + "\n".join(f"{m.file}:{m.line}: {m.text}" for m in unmarked))
+
+
+def test_no_error_message_is_left_unmarked():
+    unmarked = all_unmarked_errors(ROOT)
+    assert not unmarked, ("user-facing errors built from a literal or an f-string; write them as "
+                          "tr(\"... {name} ...\", name=value) and add the Spanish:\n"
                           + "\n".join(f"{m.file}:{m.line}: {m.text}" for m in unmarked))
 
 
@@ -142,6 +156,57 @@ def test_the_checker_finds_unmarked_and_marked_strings(tmp_path):
     assert unmarked == [(5, "Raw English"), (7, "Raw title"), (8, "One"), (8, "Two"), (9, "f' rows shown'")]
     marked = sorted(m.text for m in messages_in(source, tmp_path))
     assert marked == ["Marked in a table", "Through the alias", "Translated text", "Translated tip"]
+
+
+def test_the_checker_finds_unmarked_error_messages(tmp_path):
+    source = tmp_path / "service.py"
+    source.write_text(
+        "from desktop.core.errors import NotFound, UserError, ValidationError\n"
+        "from desktop.core.i18n import tr\n"
+        "def check(path, n, exc):\n"
+        "    raise UserError(f'The file {path!r} does not exist.')\n"
+        "    raise NotFound('There is no such vendor.')\n"
+        "    raise ValidationError(tr('The LEI {lei} is not valid.', lei=n), field='lei')\n"
+        "    raise UserError(str(exc)) from exc\n"
+        "    raise UserError(\n"
+        "        f'Vendor {n} is kept on purpose in English.')  # i18n: ignore\n"
+        "    raise ValidationError(message='Some ' + 'concatenated text')\n"
+        "    raise UserError(f'{path}: {exc}')\n",
+        encoding="utf-8")
+    unmarked = sorted((m.line, m.text) for m in unmarked_errors_in(source, tmp_path))
+    assert unmarked == [(4, "f'The file  does not exist.'"), (5, "There is no such vendor."),
+                        (10, "Some "), (10, "concatenated text")]
+    assert [m.text for m in messages_in(source, tmp_path)] == ["The LEI {lei} is not valid."]
+
+
+def test_service_errors_follow_the_language(tmp_path):
+    from desktop.core.errors import UserError
+    from desktop.services.evidence import read_file
+    from desktop.services.vendors import validate_lei
+
+    missing = tmp_path / "missing.pdf"
+    with pytest.raises(UserError) as english:
+        read_file(missing)
+    assert str(english.value) == f"The file {str(missing)!r} does not exist."
+    assert validate_lei("ABC") == "An LEI has 20 characters; this one has 3."
+    i18n.set_language("es")
+    with pytest.raises(UserError) as spanish:
+        read_file(missing)
+    assert str(spanish.value) == f"El archivo {str(missing)!r} no existe."
+    assert validate_lei("ABC") == "Un LEI tiene 20 caracteres; este tiene 3."
+    assert i18n.tr("{first} ({count} more invalid answers); nothing was imported.", first="x", count=2) == \
+        "x (y 2 respuestas no válidas más); no se ha importado nada."
+
+
+def test_sizes_in_error_messages_use_the_language(tmp_path):
+    from desktop.core.errors import UserError
+    from desktop.services.evidence import read_file
+
+    big = tmp_path / "big.bin"
+    big.write_bytes(b"x" * 1_600_000)
+    i18n.set_language("es")
+    with pytest.raises(UserError, match=r"ocupa 1,5 MB y supera el límite de 1 MB"):
+        read_file(big, limit=1_048_576)
 
 
 def test_tr_translates_and_formats():

@@ -16,6 +16,7 @@ from pydantic import ValidationError as PydanticError
 from desktop.core.checklist.rules import RuleError, check_condition
 from desktop.core.checklist.schema import Template
 from desktop.core.errors import UserError
+from desktop.core.i18n import tr
 
 MAX_TEMPLATE_BYTES = 2 * 1024 * 1024
 
@@ -80,8 +81,9 @@ def _refuse_aliases(text: str, file: str) -> None:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, yaml.AliasEvent):
                 line = event.start_mark.line + 1 if event.start_mark is not None else None
-                raise TemplateError(f"{file}, line {line}: YAML aliases (*{event.anchor}) are not allowed in "
-                                    "templates; write the value out.", file=file, line=line)
+                raise TemplateError(tr("{file}, line {line}: YAML aliases (*{anchor}) are not allowed in "
+                                       "templates; write the value out.",
+                                       file=file, line=line, anchor=event.anchor), file=file, line=line)
     except yaml.YAMLError:
         return  # safe_load reports it with its line
 
@@ -110,7 +112,9 @@ def _control_character(data: object) -> tuple[PathKey, str] | None:
 def load_template_text(text: str, file: str = "<template>") -> Template:
     """Parse and validate a template; raises ``TemplateError`` naming file, line and field."""
     if len(text) > MAX_TEMPLATE_BYTES:
-        raise TemplateError(f"{file} has {len(text)} characters, over the {MAX_TEMPLATE_BYTES} limit for templates.",
+        raise TemplateError(tr("{file} has {count} characters, over the {max_template_bytes} limit for "
+                               "templates.",
+                               file=file, count=len(text), max_template_bytes=MAX_TEMPLATE_BYTES),
                             file=file)
     _refuse_aliases(text, file)
     try:
@@ -119,18 +123,22 @@ def load_template_text(text: str, file: str = "<template>") -> Template:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        where = f", line {line}" if line else ""
-        raise TemplateError(f"{file}{where}: this is not valid YAML ({problem}).", file=file, line=line) from None
+        text = (tr("{file}, line {line}: this is not valid YAML ({problem}).", file=file, line=line, problem=problem)
+                if line else tr("{file}: this is not valid YAML ({problem}).", file=file, problem=problem))
+        raise TemplateError(text, file=file, line=line) from None
     if not isinstance(data, dict):
-        raise TemplateError(f"{file}, line 1: a template must be a mapping with id, version, title and sections.",
+        raise TemplateError(tr("{file}, line 1: a template must be a mapping with id, version, title and "
+                               "sections.", file=file),
                             file=file, line=1)
     lines = _line_map(text)
     bad = _control_character(data)
     if bad is not None:
         path, ch = bad
         line = _nearest_line(lines, path)
-        raise TemplateError(f"{file}, line {line}, {_field_name(path)}: the text contains the control character "
-                            f"U+{ord(ch):04X}; remove it.", file=file, line=line, field=_field_name(path))
+        raise TemplateError(tr("{file}, line {line}, {field_name}: the text contains the control character "
+                               "U+{code}; remove it.",
+                               file=file, line=line, field_name=_field_name(path), code=f"{ord(ch):04X}"),
+                            file=file, line=line, field=_field_name(path))
     try:
         template = Template.model_validate(data)
     except PydanticError as exc:
@@ -145,13 +153,19 @@ def load_template_text(text: str, file: str = "<template>") -> Template:
         line = _nearest_line(lines, loc)
         field = _field_name(loc)
         if first["type"] == "extra_forbidden":
-            message = "this field is not part of the template format"
+            message = tr("this field is not part of the template format")
         elif first["type"] == "missing":
-            message = "this field is required"
+            message = tr("this field is required")
         more = len(exc.errors()) - 1
-        suffix = f" ({more} more problem{'s' if more > 1 else ''} after this one)" if more > 0 else ""
-        raise TemplateError(f"{file}, line {line}, {field}: {message}{suffix}.", file=file, line=line,
-                            field=field) from None
+        if more > 1:
+            text = tr("{file}, line {line}, {field}: {message} ({more} more problems after this one).",
+                      file=file, line=line, field=field, message=message, more=more)
+        elif more == 1:
+            text = tr("{file}, line {line}, {field}: {message} (1 more problem after this one).",
+                      file=file, line=line, field=field, message=message)
+        else:
+            text = tr("{file}, line {line}, {field}: {message}.", file=file, line=line, field=field, message=message)
+        raise TemplateError(text, file=file, line=line, field=field) from None
     # Auto-rule conditions are checked here so the error can point at them.
     for s_index, section in enumerate(template.sections):
         for q_index, question in enumerate(section.questions):
@@ -163,7 +177,8 @@ def load_template_text(text: str, file: str = "<template>") -> Template:
                     path = (*base, *exc.path)
                     line = _nearest_line(lines, path)
                     field = _field_name(path)
-                    raise TemplateError(f"{file}, line {line}, {field}: {exc}.", file=file, line=line,
+                    raise TemplateError(tr("{file}, line {line}, {field}: {exc}.",
+                                           file=file, line=line, field=field, exc=exc), file=file, line=line,
                                         field=field) from None
     return template
 
@@ -177,18 +192,22 @@ def load_template_file(path: Path) -> tuple[Template, str]:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise TemplateError(f"The file {str(path)!r} does not exist.", file=name) from None
+        raise TemplateError(tr("The file {path} does not exist.", path=repr(str(path))), file=name) from None
     except OSError as exc:
-        raise TemplateError(f"The file {str(path)!r} cannot be read: {exc.strerror}.", file=name) from None
+        raise TemplateError(tr("The file {path} cannot be read: {strerror}.",
+                               path=repr(str(path)), strerror=exc.strerror), file=name) from None
     if path.is_dir():
-        raise TemplateError(f"{str(path)!r} is a folder, not a template file.", file=name)
+        raise TemplateError(tr("{path} is a folder, not a template file.", path=repr(str(path))), file=name)
     if size > MAX_TEMPLATE_BYTES:
-        raise TemplateError(f"{name} is {size} bytes, over the {MAX_TEMPLATE_BYTES} byte limit for templates.",
+        raise TemplateError(tr("{name} is {size} bytes, over the {max_template_bytes} byte limit for "
+                               "templates.", name=name, size=size, max_template_bytes=MAX_TEMPLATE_BYTES),
                             file=name)
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise TemplateError(f"{name}: the file is not UTF-8 text (byte {exc.start}).", file=name) from None
+        raise TemplateError(tr("{name}: the file is not UTF-8 text (byte {start}).",
+                               name=name, start=exc.start), file=name) from None
     except OSError as exc:
-        raise TemplateError(f"The file {str(path)!r} cannot be read: {exc.strerror}.", file=name) from None
+        raise TemplateError(tr("The file {path} cannot be read: {strerror}.",
+                               path=repr(str(path)), strerror=exc.strerror), file=name) from None
     return load_template_text(text, name), text

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from desktop.core.errors import ValidationError
+from desktop.core.i18n import tr
 
 ANSWER_TYPES = ("yes_no_partial_na", "single_choice", "multiple_choice", "number", "date", "text")
 SEVERITIES = ("blocker", "major", "minor", "info")
@@ -230,8 +231,8 @@ def parse_value(question: Question, raw: Any) -> Any:
             key = "yes" if raw else "no"
         if key not in _YES_NO_ALIASES:
             raise ValidationError(
-                f"{raw!r} is not an answer to question {question.id}: use yes, no, partial or na "
-                "(not applicable).", field=question.id)
+                tr("{raw} is not an answer to question {id}: use yes, no, partial or na (not applicable).",
+                   raw=repr(raw), id=question.id), field=question.id)
         return _YES_NO_ALIASES[key]
     if kind in ("single_choice", "multiple_choice"):
         values = question.allowed_values() or []
@@ -245,22 +246,23 @@ def parse_value(question: Question, raw: Any) -> Any:
         for item in items:
             if item not in values:
                 raise ValidationError(
-                    f"{item!r} is not an answer to question {question.id}: use one of {', '.join(values)}.",
+                    tr("{item} is not an answer to question {id}: use one of {values}.",
+                       item=repr(item), id=question.id, values=', '.join(values)),
                     field=question.id)
         if kind == "single_choice":
             if len(items) != 1:
-                raise ValidationError(f"Question {question.id} takes exactly one value.", field=question.id)
+                raise ValidationError(tr("Question {id} takes exactly one value.", id=question.id), field=question.id)
             return items[0]
         return [v for v in values if v in items]  # canonical order, no duplicates
     if kind == "number":
         if isinstance(raw, bool):
-            raise ValidationError(f"Question {question.id} needs a number.", field=question.id)
+            raise ValidationError(tr("Question {id} needs a number.", id=question.id), field=question.id)
         try:
             number = float(str(raw).strip().replace(",", ".")) if not isinstance(raw, int | float) else float(raw)
         except ValueError:
-            raise ValidationError(f"{raw!r} is not a number (question {question.id}).", field=question.id) from None
+            raise ValidationError(tr("{raw} is not a number (question {id}).", raw=repr(raw), id=question.id), field=question.id) from None
         if number != number or number in (float("inf"), float("-inf")):
-            raise ValidationError(f"{raw!r} is not a number (question {question.id}).", field=question.id)
+            raise ValidationError(tr("{raw} is not a number (question {id}).", raw=repr(raw), id=question.id), field=question.id)
         return int(number) if number.is_integer() else number
     if kind == "date":
         if isinstance(raw, date):
@@ -269,10 +271,12 @@ def parse_value(question: Question, raw: Any) -> Any:
             return date.fromisoformat(str(raw).strip()[:10]).isoformat()
         except ValueError:
             raise ValidationError(
-                f"{raw!r} is not a date (question {question.id}); write it as YYYY-MM-DD.", field=question.id
+                tr("{raw} is not a date (question {id}); write it as YYYY-MM-DD.",
+                   raw=repr(raw), id=question.id), field=question.id
             ) from None
     text = str(raw).strip()
     if len(text) > 5000:
-        raise ValidationError(f"The answer to question {question.id} is longer than 5000 characters.",
+        raise ValidationError(tr("The answer to question {id} is longer than 5000 characters.",
+                                 id=question.id),
                               field=question.id)
     return text

@@ -414,7 +414,7 @@ class AssessmentWizard(QWidget):
             self.sections.item(row).setText(f"{title} ({done}/{len(qs)}){flag}")
         colour = _RATING_COLOURS[result.rating]
         provisional = self.tr(" (provisional)") if result.provisional else ""
-        score = "—" if result.score is None else f"{result.score:g}"
+        score = "—" if result.score is None else i18n.format_number(result.score, lang)
         self.rating_label.setText(
             f"<span style='font-size: large; color: {colour};'><b>{_esc(result.rating_label(lang))}</b></span>"
             f"{_esc(provisional)}<br>" + _esc(self.tr("Score: {0} · answered {1} of {2}").format(
