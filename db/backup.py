@@ -8,7 +8,8 @@ from collections.abc import Collection
 from datetime import UTC, datetime
 from pathlib import Path
 
-from db.errors import DatabaseError
+from db.errors import DamagedDatabase, DatabaseError
+from db.messages import tr
 
 DEFAULT_KEEP = 10
 # Tables any Vetta database has had since schema 0001; a restore source must have them all.
@@ -24,7 +25,7 @@ def backup_dir(db_file: Path) -> Path:
 def backup_to(db_file: Path, dest: Path) -> Path:
     """Copy ``db_file`` to ``dest`` with SQLite's online backup API and check the copy."""
     if not db_file.exists():
-        raise DatabaseError(f"The database file {str(db_file)!r} does not exist.")
+        raise DatabaseError(tr("The database file {file} does not exist.", file=repr(str(db_file))))
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(dest.name + ".part")
     try:
@@ -41,19 +42,22 @@ def backup_to(db_file: Path, dest: Path) -> Path:
         try:
             verify_sqlite_file(tmp)
         except DatabaseError as exc:
-            raise DatabaseError(
-                f"The database file {str(db_file)!r} is damaged, so no backup was written ({exc})."
-            ) from exc
+            raise DamagedDatabase(tr(
+                "The database file {file} is damaged, so no backup was written ({problem}).",
+                file=repr(str(db_file)), problem=str(exc),
+            )) from exc
         tmp.replace(dest)
     except DatabaseError:
         tmp.unlink(missing_ok=True)
         raise
     except sqlite3.Error as exc:
         tmp.unlink(missing_ok=True)
-        raise DatabaseError(f"Backing up {str(db_file)!r} failed: {exc}.") from exc
+        raise DatabaseError(tr("Backing up {file} failed: {problem}.", file=repr(str(db_file)),
+                               problem=str(exc))) from exc
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise DatabaseError(f"The backup {str(dest)!r} cannot be written: {exc.strerror}.") from exc
+        raise DatabaseError(tr("The backup {file} cannot be written: {strerror}.", file=repr(str(dest)),
+                               strerror=exc.strerror)) from exc
     return dest
 
 
@@ -122,28 +126,33 @@ def verify_sqlite_file(path: Path, known_revisions: Collection[str] | None = Non
         try:
             rows = [str(r[0]) for r in conn.execute("PRAGMA integrity_check").fetchall()]
             if rows != ["ok"]:
-                raise DatabaseError(f"The file {str(path)!r} is damaged: {rows[0]}.")
+                raise DamagedDatabase(tr("The file {file} is damaged: {problem}.", file=repr(str(path)),
+                                          problem=rows[0]))
             tables = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if "alembic_version" in tables:
                 revisions = [str(r[0]) for r in conn.execute("SELECT version_num FROM alembic_version")]
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        raise DatabaseError(f"The file {str(path)!r} is not a readable SQLite database ({exc}).") from exc
+        raise DamagedDatabase(tr("The file {file} is not a readable SQLite database ({problem}).",
+                                 file=repr(str(path)), problem=str(exc))) from exc
     except (UnicodeDecodeError, ValueError) as exc:
-        raise DatabaseError(f"The file {str(path)!r} is not a readable SQLite database ({exc}).") from exc
+        raise DamagedDatabase(tr("The file {file} is not a readable SQLite database ({problem}).",
+                                 file=repr(str(path)), problem=str(exc))) from exc
     if tables and "alembic_version" not in tables:
-        raise DatabaseError(f"The file {str(path)!r} is an SQLite database but not a Vetta database.")
+        raise DatabaseError(tr("The file {file} is an SQLite database but not a Vetta database.",
+                               file=repr(str(path))))
     if known_revisions is None:
         return revisions[0] if revisions else None
     if not tables or not CORE_TABLES <= tables:
-        raise DatabaseError(f"The file {str(path)!r} is an SQLite database but not a Vetta database.")
+        raise DatabaseError(tr("The file {file} is an SQLite database but not a Vetta database.",
+                               file=repr(str(path))))
     if len(revisions) != 1:
-        raise DatabaseError(f"The file {str(path)!r} has no single schema version, so it is not a usable "
-                            "Vetta database.")
+        raise DatabaseError(tr("The file {file} has no single schema version, so it is not a usable Vetta database.",
+                               file=repr(str(path))))
     if revisions[0] not in known_revisions:
-        raise DatabaseError(f"The file {str(path)!r} was written by a newer version of Vetta (schema "
-                            f"{revisions[0]}); install the newer Vetta to use it.")
+        raise DatabaseError(tr("The file {file} was written by a newer version of Vetta (schema {revision}); "
+                               "install the newer Vetta to use it.", file=repr(str(path)), revision=revisions[0]))
     return revisions[0]
 
 
@@ -154,9 +163,10 @@ def restore(backup_file: Path, db_file: Path, known_revisions: Collection[str] |
     Returns the safety backup of the replaced database (None if there was none).
     """
     if not backup_file.is_file():
-        raise DatabaseError(f"The backup file {str(backup_file)!r} does not exist.")
+        raise DatabaseError(tr("The backup file {file} does not exist.", file=repr(str(backup_file))))
     if backup_file.resolve() == db_file.resolve():
-        raise DatabaseError(f"The file {str(backup_file)!r} is the database itself, not a backup of it.")
+        raise DatabaseError(tr("The file {file} is the database itself, not a backup of it.",
+                               file=repr(str(backup_file))))
     verify_sqlite_file(backup_file, known_revisions)
     safety: Path | None = None
     tmp = db_file.with_name(db_file.name + ".restoring")
@@ -189,8 +199,10 @@ def restore(backup_file: Path, db_file: Path, known_revisions: Collection[str] |
         tmp.replace(db_file)
     except sqlite3.Error as exc:
         tmp.unlink(missing_ok=True)
-        raise DatabaseError(f"Restoring {str(backup_file)!r} failed: {exc}.") from exc
+        raise DatabaseError(tr("Restoring {file} failed: {problem}.", file=repr(str(backup_file)),
+                               problem=str(exc))) from exc
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise DatabaseError(f"Restoring {str(backup_file)!r} over {str(db_file)!r} failed: {exc.strerror}.") from exc
+        raise DatabaseError(tr("Restoring {file} over {database} failed: {strerror}.", file=repr(str(backup_file)),
+                               database=repr(str(db_file)), strerror=exc.strerror)) from exc
     return safety

@@ -30,6 +30,7 @@ from db.location import ENV_URL as ENV_URL
 from db.location import data_dir as data_dir
 from db.location import default_url as default_url
 from db.location import resolve_url as resolve_url
+from db.messages import tr
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -37,23 +38,25 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 def parse_url(url: str) -> URL:
     """Parse and normalise a database URL; a plain file path is taken as an SQLite file."""
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in url):
-        raise DatabaseError(f"The database address {url!r} contains control characters; check it and try again.")
+        raise DatabaseError(tr("The database address {url} contains control characters; check it and try again.",
+                               url=repr(url)))
     if "://" not in url:
         try:
             url = f"sqlite:///{Path(url).expanduser().resolve()}"
         except (OSError, ValueError, RuntimeError) as exc:
-            raise DatabaseError(f"The database file name {url!r} is not usable ({exc}).") from exc
+            raise DatabaseError(tr("The database file name {url} is not usable ({problem}).", url=repr(url),
+                                   problem=str(exc))) from exc
     try:
         parsed = make_url(url)
     except (ArgumentError, ValueError, TypeError) as exc:
-        raise DatabaseError(f"The database address {url!r} is not a valid database URL.") from exc
+        raise DatabaseError(tr("The database address {url} is not a valid database URL.", url=repr(url))) from exc
     if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("", "psycopg2"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
-        raise DatabaseError(
-            f"The database address {parsed.render_as_string(hide_password=True)!r} is not supported: "
-            "use an SQLite file or a postgresql:// URL."
-        )
+        raise DatabaseError(tr(
+            "The database address {url} is not supported: use an SQLite file or a postgresql:// URL.",
+            url=repr(parsed.render_as_string(hide_password=True)),
+        ))
     return parsed
 
 
@@ -95,9 +98,10 @@ def make_engine(url: str | None = None, *, create_dir: bool = True, echo: bool =
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise DatabaseError(
-                    f"The folder {str(path.parent)!r} for the database cannot be created: {exc.strerror}."
-                ) from exc
+                raise DatabaseError(tr(
+                    "The folder {folder} for the database cannot be created: {strerror}.",
+                    folder=repr(str(path.parent)), strerror=exc.strerror,
+                )) from exc
         # A small pool: opening an SQLite connection re-reads the schema (about a millisecond), which
         # a search keystroke would pay two or three times. Pooled connections are used by one thread
         # at a time; ``engine.dispose()`` closes them before a file is restored or removed.
@@ -111,12 +115,13 @@ def make_engine(url: str | None = None, *, create_dir: bool = True, echo: bool =
     try:
         engine = create_engine(parsed, **kwargs)
     except (NoSuchModuleError, ImportError) as exc:
-        raise DatabaseError(f"No driver is installed for {parsed.get_backend_name()!r} databases.") from exc
+        raise DatabaseError(tr("No driver is installed for {backend} databases.",
+                               backend=repr(parsed.get_backend_name()))) from exc
     except (ArgumentError, ValueError, TypeError) as exc:
-        raise DatabaseError(
-            f"The database address {parsed.render_as_string(hide_password=True)!r} is not valid "
-            f"({str(exc).splitlines()[0]})."
-        ) from exc
+        raise DatabaseError(tr(
+            "The database address {url} is not valid ({problem}).",
+            url=repr(parsed.render_as_string(hide_password=True)), problem=str(exc).splitlines()[0],
+        )) from exc
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
@@ -140,10 +145,10 @@ def unit_of_work(engine: Engine, actor: str | None = None) -> Iterator[Session]:
         if refused is not None:  # a trigger refused to change a decided record: one sentence
             raise ImmutableRecord(refused) from exc
         if isinstance(exc, StaleDataError):  # the version column caught a save racing ours
-            raise ConflictError(
+            raise ConflictError(tr(
                 "Someone else saved this record at the same moment; nothing of yours was written. "
                 "Reload it and make your change again."
-            ) from exc
+            )) from exc
         raise
     finally:
         session.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from db.messages import tr
+
 
 class DatabaseError(Exception):
     """A database problem explained in one sentence (bad URL, unreachable, locked, corrupt...)."""
@@ -43,7 +45,10 @@ def immutable_message(exc: BaseException) -> str | None:
     if at < 0:
         return None
     sentence = text[at + len(IMMUTABLE_MARKER):].strip().splitlines()[0].strip()
-    return sentence[0].upper() + sentence[1:] if sentence else "This record can no longer be changed."
+    if not sentence:
+        return tr("This record can no longer be changed.")
+    # The trigger wrote the English sentence (db/triggers.py marks each one); translate it as a whole.
+    return tr(sentence[0].upper() + sentence[1:])
 
 
 def explain(exc: BaseException, url: object = None) -> DatabaseError:
@@ -64,16 +69,23 @@ def explain(exc: BaseException, url: object = None) -> DatabaseError:
     message = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0] if str(exc).strip() else ""
     lowered = message.lower()
     if "file is not a database" in lowered or "malformed" in lowered or "not a database" in lowered:
-        return DatabaseError(f"The database file {where!r} is damaged or is not a Vetta database ({message}).")
+        return DamagedDatabase(tr("The database file {where} is damaged or is not a Vetta database ({message}).",
+                                  where=repr(where), message=message))
     if "database is locked" in lowered:
-        return DatabaseError(f"The database {where!r} is locked by another program; close it and try again.")
+        return DatabaseError(tr("The database {where} is locked by another program; close it and try again.",
+                                where=repr(where)))
     if "unable to open database file" in lowered or "readonly" in lowered or "read-only" in lowered:
-        return DatabaseError(f"The database file {where!r} cannot be opened for writing ({message}).")
+        return DatabaseError(tr("The database file {where} cannot be opened for writing ({message}).",
+                                where=repr(where), message=message))
     if backend.startswith("postgresql"):
         if "password authentication failed" in lowered:
-            return DatabaseError(f"The PostgreSQL server refused the user name or password for {where!r}.")
+            return DatabaseError(tr("The PostgreSQL server refused the user name or password for {where}.",
+                                    where=repr(where)))
         if "does not exist" in lowered and "database" in lowered:
-            return DatabaseError(f"The PostgreSQL database in {where!r} does not exist ({message}).")
+            return DatabaseError(tr("The PostgreSQL database in {where} does not exist ({message}).",
+                                    where=repr(where), message=message))
         if "connection" in lowered or "could not" in lowered or "timeout" in lowered or "resolve" in lowered:
-            return DatabaseError(f"Cannot reach the PostgreSQL server for {where!r} ({message}).")
-    return DatabaseError(f"Database error on {where!r}: {message or type(exc).__name__}.")
+            return DatabaseError(tr("Cannot reach the PostgreSQL server for {where} ({message}).",
+                                    where=repr(where), message=message))
+    return DatabaseError(tr("Database error on {where}: {message}.", where=repr(where),
+                            message=message or type(exc).__name__))

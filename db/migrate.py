@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection, Engine
 from db.backup import backup_before
 from db.engine import sqlite_path
 from db.errors import DatabaseError, SchemaTooNew, explain
+from db.messages import tr
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -98,7 +99,8 @@ def current_revision(engine: Engine) -> str | None:
     if not rows:
         return None
     if len(rows) > 1:  # several heads: not something Vetta writes; let the check name it
-        raise DatabaseError(f"The database records {len(rows)} schema versions at once; run `vetta db check`.")
+        raise DatabaseError(tr("The database records {count} schema versions at once; run `vetta db check`.",
+                               count=len(rows)))
     return str(rows[0][0])
 
 
@@ -113,10 +115,10 @@ def ensure_known(engine: Engine) -> str | None:
     if current is None:
         return None
     if current not in known_revisions():
-        raise SchemaTooNew(
-            f"This database was created by a newer version of Vetta (schema {current}); "
-            "install the newer Vetta to open it."
-        )
+        raise SchemaTooNew(tr(
+            "This database was created by a newer version of Vetta (schema {revision}); "
+            "install the newer Vetta to open it.", revision=current,
+        ))
     return current
 
 

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 from sqlmodel import Session, SQLModel
 
 from db.errors import ConflictError, DatabaseError
+from db.messages import tr
 
 T = TypeVar("T", bound=SQLModel)
 
@@ -19,13 +20,15 @@ def get_for_update(session: Session, model: type[T], record_id: int, expected_ve
     """
     obj = session.get(model, record_id)
     if obj is None:
-        raise DatabaseError(f"The {_label(model)} #{record_id} no longer exists; someone may have removed it.")
+        raise DatabaseError(tr("The {record} #{id} no longer exists; someone may have removed it.",
+                               record=tr(_label(model)), id=record_id))
     current = getattr(obj, "version", None)
     if expected_version is not None and current != expected_version:
-        raise ConflictError(
-            f"Someone else saved this {_label(model)} since you opened it "
-            f"(your copy is version {expected_version}, the saved one is version {current})."
-        )
+        raise ConflictError(tr(
+            "Someone else saved this {record} since you opened it "
+            "(your copy is version {expected}, the saved one is version {current}).",
+            record=tr(_label(model)), expected=expected_version, current=current,
+        ))
     return obj
 
 

@@ -28,6 +28,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
 from db.errors import IMMUTABLE_MARKER, ImmutableRecord
+from db.messages import N_, tr
 from db.models import DECIDED_STATUSES, Assessment
 
 DECIDED_SQL = ", ".join(f"'{s.value}'" for s in DECIDED_STATUSES)
@@ -43,17 +44,23 @@ _SIGNOFF_FROZEN = (
     "decided_at", "report_lang", "created_at",
 )
 
-MSG_ASSESSMENT_UPDATE = (
-    IMMUTABLE_MARKER + " this assessment has been decided and can no longer be changed; "
-    "re-open it as a new version instead."
-)
-MSG_ASSESSMENT_DELETE = IMMUTABLE_MARKER + " a decided assessment cannot be deleted."
-MSG_ANSWER = (
-    IMMUTABLE_MARKER + " the answers of a decided assessment can no longer be changed; "
-    "re-open the assessment as a new version instead."
-)
-MSG_SIGNOFF = IMMUTABLE_MARKER + " a sign-off cannot be changed or deleted once it is recorded."
-MSG_AUDIT = IMMUTABLE_MARKER + " the audit trail is append-only: its events cannot be changed or deleted."
+
+def _refusal(sentence: str) -> str:
+    """The trigger's message: the marker, then the sentence starting in lower case.
+
+    ``db.errors.immutable_message`` finds the marker, capitalises the sentence again and translates
+    it, so each sentence is marked with ``N_`` below (its Spanish is in the catalogue).
+    """
+    return f"{IMMUTABLE_MARKER} {sentence[0].lower()}{sentence[1:]}"
+
+
+MSG_ASSESSMENT_UPDATE = _refusal(N_(
+    "This assessment has been decided and can no longer be changed; re-open it as a new version instead."))
+MSG_ASSESSMENT_DELETE = _refusal(N_("A decided assessment cannot be deleted."))
+MSG_ANSWER = _refusal(N_(
+    "The answers of a decided assessment can no longer be changed; re-open the assessment as a new version instead."))
+MSG_SIGNOFF = _refusal(N_("A sign-off cannot be changed or deleted once it is recorded."))
+MSG_AUDIT = _refusal(N_("The audit trail is append-only: its events cannot be changed or deleted."))
 
 SQLITE_TRIGGERS = (
     "vetta_assessment_no_update", "vetta_assessment_no_delete", "vetta_answer_no_insert",
@@ -231,7 +238,7 @@ def guard_assessment_editable(session: Session, assessment_id: int) -> None:
     """Refuse, with one sentence, to change a decided assessment or its answers (before trying)."""
     status = session.exec(select(col(Assessment.status)).where(col(Assessment.id) == assessment_id)).first()
     if status is not None and status in {s.value for s in DECIDED_STATUSES}:
-        raise ImmutableRecord(
-            f"Assessment #{assessment_id} has been decided ({status.replace('_', ' ')}) and can no longer "
-            "be changed; re-open it as a new version instead."
-        )
+        raise ImmutableRecord(tr(
+            "Assessment #{id} has been decided ({status}) and can no longer be changed; "
+            "re-open it as a new version instead.", id=assessment_id, status=tr(status.replace("_", " ")),
+        ))

@@ -127,3 +127,14 @@ def format_currency(value: float | Decimal, currency: str, language: str | None 
 def N_(text: str) -> str:  # noqa: N802 - the conventional gettext marker name
     """Mark a string for translation where it is defined; translate it where it is shown."""
     return text
+
+
+# The storage layer (db/) may not import desktop: it translates its error messages through the
+# translator installed here (db/messages.py). Every entry point (GUI, CLI, tests) imports this module.
+def _install_db_translator() -> None:
+    from db import messages
+
+    messages.set_translator(tr)
+
+
+_install_db_translator()

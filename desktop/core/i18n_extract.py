@@ -11,9 +11,14 @@ going through one of the markers above. A line that really shows a non-linguisti
 symbol, a file-type filter the user never reads as text) can say so with ``# i18n: ignore``.
 
 ``unmarked_errors_in`` reports the same for error messages: an exception the user reads as it is
-(``UserError``, ``ValidationError``, ``NotFound`` and their subclasses) built from a plain literal or an
-f-string instead of ``tr("... {name} ...", name=...)``. A genuine exception (re-raising ``str(exc)``
-is not one: it is not a literal) can say ``# i18n: ignore`` on any line of the call.
+(``UserError``, ``ValidationError``, ``NotFound`` and their subclasses; the storage layer's
+``DatabaseError`` and its subclasses) built from a plain literal or an f-string instead of
+``tr("... {name} ...", name=...)``. A genuine exception (re-raising ``str(exc)`` is not one: it is not
+a literal) can say ``# i18n: ignore`` on any line of the call.
+
+Both ``desktop/`` and ``db/`` are scanned. ``db`` may not import ``desktop``: it marks its messages with
+its own ``tr``/``N_`` (``db/messages.py``, which calls the translator ``desktop.core.i18n`` installs),
+recognised here by the same names.
 """
 
 from __future__ import annotations
@@ -147,6 +152,12 @@ def unmarked_in(path: Path, root: Path) -> Iterator[Message]:
 # Exceptions whose message is shown to the user as it is (desktop/core/errors.py and its subclasses).
 ERROR_CLASSES = frozenset({"UserError", "ValidationError", "NotFound", "TemplateError", "KeyringUnavailable",
                            "IncompleteAssessment"})
+# The storage layer's (db/errors.py): the CLI and the GUI show their message as it is too.
+DB_ERROR_CLASSES = frozenset({"DatabaseError", "SchemaTooNew", "ConflictError", "ImmutableRecord",
+                              "DamagedDatabase"})
+USER_FACING_ERRORS = ERROR_CLASSES | DB_ERROR_CLASSES
+# The packages whose strings are translated: the application and the storage layer.
+PACKAGES = ("desktop", "db")
 
 
 def unmarked_errors_in(path: Path, root: Path) -> Iterator[Message]:
@@ -155,7 +166,7 @@ def unmarked_errors_in(path: Path, root: Path) -> Iterator[Message]:
     lines = source.splitlines()
     tree = ast.parse(source, filename=str(path))
     for node in ast.walk(tree):
-        if not isinstance(node, ast.Call) or _name(node.func) not in ERROR_CLASSES:
+        if not isinstance(node, ast.Call) or _name(node.func) not in USER_FACING_ERRORS:
             continue
         span = lines[node.lineno - 1:(node.end_lineno or node.lineno)]
         if any("i18n: ignore" in line for line in span):
@@ -171,7 +182,7 @@ def _files(root: Path, packages: tuple[str, ...]) -> Iterator[Path]:
         yield from sorted((root / package).rglob("*.py"))
 
 
-def all_messages(root: Path, packages: tuple[str, ...] = ("desktop",)) -> list[Message]:
+def all_messages(root: Path, packages: tuple[str, ...] = PACKAGES) -> list[Message]:
     return [m for path in _files(root, packages) for m in messages_in(path, root)]
 
 
@@ -179,7 +190,7 @@ def all_unmarked(root: Path, packages: tuple[str, ...] = ("desktop/ui",)) -> lis
     return [m for path in _files(root, packages) for m in unmarked_in(path, root)]
 
 
-def all_unmarked_errors(root: Path, packages: tuple[str, ...] = ("desktop",)) -> list[Message]:
+def all_unmarked_errors(root: Path, packages: tuple[str, ...] = PACKAGES) -> list[Message]:
     return [m for path in _files(root, packages) for m in unmarked_errors_in(path, root)]
 
 

@@ -13,6 +13,7 @@ from db import backup as backups
 from db import migrate
 from db.engine import make_engine, parse_url, resolve_url, sqlite_path
 from db.errors import DatabaseError, explain
+from desktop.core.i18n import tr
 
 
 def open_database(url: str | None = None, *, upgrade: bool = True, daily_backup: bool = True,
@@ -84,7 +85,7 @@ def check_database(url: str | None = None) -> CheckResult:
     try:
         path = sqlite_path(engine.url)
         if path is not None and not path.exists():
-            raise DatabaseError(f"The database file {str(path)!r} does not exist.")
+            raise DatabaseError(tr("The database file {file} does not exist.", file=repr(str(path))))
         report = migrate.check(engine)
     finally:
         engine.dispose()
@@ -106,9 +107,9 @@ def _require_sqlite_file(url: str | None) -> Path:
     parsed = parse_url(resolve_url(url))
     path = sqlite_path(parsed)
     if path is None:
-        raise DatabaseError(
+        raise DatabaseError(tr(
             "Backups and restores here are for SQLite files; back up a PostgreSQL server with pg_dump."
-        )
+        ))
     return path
 
 

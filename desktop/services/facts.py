@@ -182,6 +182,14 @@ def build_facts(engine: Engine, vendor_id: int, as_of: date | None = None,
     if fn is not None:
         analysis = fn(engine, vendor_party_id, as_of)
     own, people = ownership_facts(analysis)
+    if analyze_fn is None and (own.get("finding_messages") or people.get("tie_messages")):
+        # The messages quoted by rule explanations, in Spanish too (render() picks "<path>_es"); only
+        # when there is something to quote, so a vendor without competitor links costs one analysis.
+        from desktop.services.ownership import analyze
+
+        own_es, people_es = ownership_facts(analyze(engine, vendor_party_id, as_of, lang="es"))
+        own["finding_messages_es"] = own_es["finding_messages"]
+        people["tie_messages_es"] = people_es["tie_messages"]
     facts["ownership"] = own
     facts["people"] = people
 

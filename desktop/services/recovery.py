@@ -17,6 +17,7 @@ from db import backup as backups
 from db import migrate
 from db.engine import default_url, make_engine, parse_url, resolve_url, sqlite_path
 from db.errors import DamagedDatabase, DatabaseError, SchemaTooNew, explain
+from desktop.core.i18n import tr
 
 _DAMAGE_MARKERS = ("damaged", "not a database", "malformed", "not a readable sqlite", "disk image")
 
@@ -34,10 +35,14 @@ class RestoreOffer:
     @property
     def message(self) -> str:
         if self.backup is None:
-            return f"{self.problem} There is no backup of it in {str(backups.backup_dir(self.database))!r}."
-        when = f" from {self.taken_at:%Y-%m-%d %H:%M} UTC" if self.taken_at else ""
-        return (f"{self.problem} The latest backup is {str(self.backup)!r}{when}; "
-                f"restore it with: {self.command}")
+            return tr("{problem} There is no backup of it in {folder}.", problem=self.problem,
+                      folder=repr(str(backups.backup_dir(self.database))))
+        if self.taken_at is None:
+            return tr("{problem} The latest backup is {backup}; restore it with: {command}", problem=self.problem,
+                      backup=repr(str(self.backup)), command=self.command)
+        return tr("{problem} The latest backup is {backup} from {time} UTC; restore it with: {command}",
+                  problem=self.problem, backup=repr(str(self.backup)), time=f"{self.taken_at:%Y-%m-%d %H:%M}",
+                  command=self.command)
 
 
 def _sqlite_file(url: str | None) -> Path | None:
@@ -112,14 +117,15 @@ def probe(url: str | None) -> None:
     finally:
         engine.dispose()
     if rows != ["ok"]:
-        raise DatabaseError(f"The database file {str(path)!r} is damaged ({rows[0]}).")
+        raise DamagedDatabase(tr("The database file {file} is damaged ({problem}).", file=repr(str(path)),
+                                 problem=rows[0]))
 
 
 def restore_latest(url: str | None) -> tuple[Path, Path | None]:
     """Restore the newest backup that passes the checks; returns (backup used, safety copy of the old file)."""
     path = _sqlite_file(url)
     if path is None:
-        raise DatabaseError("Only an SQLite database file can be restored from a backup here.")
+        raise DatabaseError(tr("Only an SQLite database file can be restored from a backup here."))
     known = {rev.revision for rev in migrate.script_directory().walk_revisions()}
     last_error: DatabaseError | None = None
     for candidate in backups.list_backups(path):
@@ -130,5 +136,7 @@ def restore_latest(url: str | None) -> tuple[Path, Path | None]:
             continue
         return candidate, backups.restore(candidate, path, known)
     if last_error is not None:
-        raise DatabaseError(f"No usable backup of {str(path)!r} was found; the newest problem: {last_error}")
-    raise DatabaseError(f"There is no backup of {str(path)!r} in {str(backups.backup_dir(path))!r}.")
+        raise DatabaseError(tr("No usable backup of {file} was found; the newest problem: {problem}",
+                               file=repr(str(path)), problem=str(last_error)))
+    raise DatabaseError(tr("There is no backup of {file} in {folder}.", file=repr(str(path)),
+                           folder=repr(str(backups.backup_dir(path)))))

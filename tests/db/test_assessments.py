@@ -308,3 +308,29 @@ def test_return_to_draft_needs_a_reason(demo_engine):
     assert back.status == "draft" and back.submitted_at is None
     assert A.answer_question(demo_engine, s.id, "SEC-06", "no").value == "no"
     assert [a.id for a in A.list_assessments(demo_engine, s.vendor_id)] == [s.id]
+
+
+def test_rule_explanations_quote_the_ownership_findings_in_each_language(demo_engine):
+    """The real analysis: the Spanish explanation quotes the Spanish finding, the English one the English."""
+    s = A.create_assessment(demo_engine, "Scalewise Data Inc.")  # the default (real) ownership analysis
+    with read_session(demo_engine) as session:
+        facts = json.loads(session.get(Assessment, s.id).facts_json)
+    own = facts["ownership"]
+    assert own["finding_messages"] and len(own["finding_messages_es"]) == len(own["finding_messages"])
+    assert "participación económica" in " ".join(own["finding_messages_es"])
+    quoting = [q for q in A.get_assessment(demo_engine, s.id).questions
+               if q.source == "rule" and own["finding_messages"][0] in q.explanation("en")]
+    assert quoting, "a rule explanation quotes the competitor finding"
+    for q in quoting:
+        assert own["finding_messages_es"][0] in q.explanation("es")
+        assert own["finding_messages"][0] not in q.explanation("es")
+
+
+def test_render_prefers_the_facts_translation_and_falls_back_to_english():
+    from desktop.core.checklist.rules import render
+
+    facts = {"ownership": {"finding_messages": ["holds 49%"], "finding_messages_es": ["posee el 49 %"]},
+             "people": {"tie_messages": ["moved"]}}
+    assert render("{ownership.finding_messages}", facts, "es") == "posee el 49 %"
+    assert render("{ownership.finding_messages}", facts, "en") == "holds 49%"
+    assert render("{people.tie_messages}", facts, "es") == "moved"  # no Spanish stored: the English

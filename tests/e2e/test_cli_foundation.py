@@ -135,3 +135,16 @@ def test_errors_follow_vetta_language_but_not_the_locale(vetta, sqlite_url):
     r = vetta("--db", sqlite_url, "vendors", "show", "999", env={"VETTA_LANGUAGE": "", "LC_ALL": "es_ES.UTF-8"})
     assert r.returncode == 2
     assert r.stderr.strip() == "vetta: error: There is no vendor #999."
+
+
+def test_database_errors_follow_vetta_language(vetta, tmp_path):
+    bad = tmp_path / "broken.sqlite3"
+    bad.write_bytes(b"\x00garbage" * 500)
+    r = vetta("--db", str(bad), "vendors", "list", env={"VETTA_LANGUAGE": "es"})
+    assert r.returncode == 3
+    assert r.stderr.startswith(f"vetta: error: El archivo de base de datos {str(bad)!r} está dañado")
+    assert "No hay ninguna copia de seguridad en" in r.stderr and "Traceback" not in r.stderr
+    r = vetta("--db", "foo://bar", "db", "check", env={"VETTA_LANGUAGE": "es"})
+    assert r.returncode == 3
+    assert r.stderr.strip() == ("vetta: error: La dirección de la base de datos 'foo://bar' no es compatible: "
+                                "use un archivo SQLite o una URL postgresql://.")

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlmodel import SQLModel
 
 from db.models import AssessmentStatus, CommitmentKind, ContractKind, InterestType, Rating
 from desktop.core import i18n
@@ -76,6 +77,8 @@ def _dynamic_strings() -> set[str]:
     texts.update(("blocker", "major", "minor", "info"))  # finding severities
     texts.add("STALE")  # all capitals, so the extractor takes it for a message key and skips it
     texts.update(("approve", "approve with conditions", "reject"))
+    # record kinds named in database errors (db/repo.py translates the table name, underscores as spaces)
+    texts.update(table.replace("_", " ") for table in SQLModel.metadata.tables)
     texts.update(("ended {n} days ago", "ends in {n} days", "give notice by {date}", "give notice by {date} (passed)"))
     texts.update(("The legal name is required.", "The legal name is longer than 300 characters.",
                   "The services text is longer than 1000 characters."))
@@ -177,6 +180,30 @@ def test_the_checker_finds_unmarked_error_messages(tmp_path):
     assert unmarked == [(4, "f'The file  does not exist.'"), (5, "There is no such vendor."),
                         (10, "Some "), (10, "concatenated text")]
     assert [m.text for m in messages_in(source, tmp_path)] == ["The LEI {lei} is not valid."]
+
+
+def test_the_checker_finds_unmarked_database_errors(tmp_path):
+    (tmp_path / "db").mkdir()
+    source = tmp_path / "db" / "store.py"
+    source.write_text(
+        "from db.errors import ConflictError, DamagedDatabase, DatabaseError, ImmutableRecord, SchemaTooNew\n"
+        "from db.messages import N_, tr\n"
+        "REFUSAL = N_('A decided record cannot be deleted.')\n"
+        "def open_(path, rev, exc):\n"
+        "    raise DatabaseError(f'The database file {path!r} does not exist.')\n"
+        "    raise SchemaTooNew('This database is too new.')\n"
+        "    raise DamagedDatabase(tr('The file {file} is damaged.', file=repr(path)), path=path)\n"
+        "    raise ConflictError(tr('Someone else saved it.')) from exc\n"
+        "    raise ImmutableRecord(str(exc)) from exc\n"
+        "    raise DatabaseError(f'{path}: {exc}')\n",
+        encoding="utf-8")
+    unmarked = sorted((m.line, m.text) for m in unmarked_errors_in(source, tmp_path))
+    assert unmarked == [(5, "f'The database file  does not exist.'"), (6, "This database is too new.")]
+    assert [m.text for m in messages_in(source, tmp_path)] == [
+        "A decided record cannot be deleted.", "The file {file} is damaged.", "Someone else saved it."]
+    # db/ is scanned like desktop/: its strings must have Spanish, its errors must be marked
+    assert [m.file for m in all_unmarked_errors(tmp_path)] == ["db/store.py", "db/store.py"]
+    assert len(all_messages(tmp_path)) == 3
 
 
 def test_service_errors_follow_the_language(tmp_path):

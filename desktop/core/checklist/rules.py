@@ -149,9 +149,23 @@ def _format(value: Any, lang: str) -> str:
     return str(value)
 
 
+def _localized_lookup(facts: dict[str, Any], path: str, lang: str) -> Any:
+    """The fact at ``path``, or its translation at ``path_<lang>`` when the facts hold one.
+
+    Facts that are text (ownership findings, people ties) are computed in English; the services add
+    a Spanish version beside them (``ownership.finding_messages_es``) so explanations read in one
+    language.
+    """
+    if lang != "en":
+        localized = lookup(facts, f"{path}_{lang}")
+        if localized is not None:
+            return localized
+    return lookup(facts, path)
+
+
 def render(template: str, facts: dict[str, Any], lang: str = "en") -> str:
     """Replace ``{path}`` with the fact's value (nothing else is interpreted)."""
-    return _PLACEHOLDER.sub(lambda m: _format(lookup(facts, m.group(1)), lang), template)
+    return _PLACEHOLDER.sub(lambda m: _format(_localized_lookup(facts, m.group(1), lang), lang), template)
 
 
 @dataclass(frozen=True)
