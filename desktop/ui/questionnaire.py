@@ -6,6 +6,7 @@ Both run off the GUI thread (``run_operation``); the services are ``desktop.serv
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,22 @@ def export_to(parent: QWidget, engine: Engine, assessment_id: int, path: Path) -
     return run_operation(parent, tr("Questionnaire", "Writing the questionnaire…"), engine, work, on_success=done)
 
 
+def display_value(raw: str) -> str:
+    """An answer as the import result stores it (JSON) in words: "Sí", "24", "a, b"."""
+    from desktop.core.checklist.schema import YES_NO_LABELS
+    from desktop.core.i18n import current_language
+
+    try:
+        value = json.loads(raw)
+    except (TypeError, ValueError):
+        return str(raw)
+    if isinstance(value, list):
+        return ", ".join(display_value(json.dumps(v)) for v in value)
+    if isinstance(value, str) and value in YES_NO_LABELS:
+        return YES_NO_LABELS[value].get(current_language(), YES_NO_LABELS[value]["en"])
+    return "" if value is None else str(value)
+
+
 def summary_text(result: Any) -> str:
     """What an import did, in a few lines the preparer can act on."""
     lines = [tr("Questionnaire", "{applied} vendor answers imported; {unchanged} unchanged.").format(
@@ -46,7 +63,7 @@ def summary_text(result: Any) -> str:
         lines.append(tr("Questionnaire", "Kept, because a person or a rule had answered them (compare with the vendor's answer):"))
         for s in result.skipped:
             lines.append(tr("Questionnaire", "• {question}: kept {kept}; the vendor says {vendor}").format(
-                question=s["question"], kept=s["kept"], vendor=s["vendor_answer"]))
+                question=s["question"], kept=display_value(s["kept"]), vendor=display_value(s["vendor_answer"])))
     return "\n".join(lines)
 
 

@@ -203,13 +203,17 @@ def test_questionnaire_round_trip_from_the_assessment_menu(qtbot, demo_engine, s
     assert sent.args[1] is None and path.exists()
     assert "questions written to" in window.statusBar().currentMessage()
 
-    _fill(path, {"GOV-03": "no", "SEC-05": 24})
+    A.answer_question(demo_engine, s.id, "GOV-03", "yes")  # a colleague answered this one already
+    _fill(path, {"GOV-03": "no", "SEC-05": 24, "OWN-06": "no"})
     monkeypatch.setattr(questionnaire.QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
     window.import_answers_action.trigger()
     with qtbot.waitSignal(window.last_operation.done, timeout=60000) as imported:
         pass
     assert imported.args[1] is None
-    assert "2 vendor answers imported" in window.last_dialog.text()
+    summary = window.last_dialog.text()
+    assert "2 vendor answers imported" in summary
+    assert "GOV-03: kept Yes; the vendor says No" in summary  # in words, not JSON
+    assert A.get_assessment(demo_engine, s.id).question("GOV-03").value == "yes"
     view = A.get_assessment(demo_engine, s.id)
     assert (view.question("SEC-05").value, view.question("SEC-05").source) == (24, "vendor")
     assert wizard.view.question("SEC-05").value == 24  # the open wizard shows the imported answer
@@ -224,3 +228,13 @@ def test_questionnaire_round_trip_from_the_assessment_menu(qtbot, demo_engine, s
         pass
     assert refused.args[1] is not None and shown and "notes.xlsx" in shown[0]
     assert _snapshot(demo_engine, s.id) == before
+
+
+def test_questionnaire_values_are_shown_in_words_in_the_interface_language():
+    from desktop.core import i18n
+    from desktop.ui.questionnaire import display_value
+
+    assert [display_value(v) for v in ('"yes"', '"na"', "24", '["a", "b"]', "null")] == \
+        ["Yes", "Not applicable", "24", "a, b", ""]
+    i18n.set_language("es")
+    assert display_value('"yes"') == "Sí" and display_value('"partial"') == "Parcialmente"
