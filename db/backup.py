@@ -168,8 +168,32 @@ def restore(backup_file: Path, db_file: Path, known_revisions: Collection[str] |
         raise DatabaseError(tr("The file {file} is the database itself, not a backup of it.",
                                file=repr(str(backup_file))))
     verify_sqlite_file(backup_file, known_revisions)
-    safety: Path | None = None
     tmp = db_file.with_name(db_file.name + ".restoring")
+    # Copy and re-check the copy BEFORE touching anything: a file whose pages pass the integrity check
+    # can still carry a schema SQLite refuses to load (a mutated CREATE statement), and that must be
+    # refused without leaving a safety backup or a half-written file behind.
+    try:
+        src = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
+        try:
+            out = sqlite3.connect(tmp)
+            try:
+                src.backup(out)
+                out.execute("PRAGMA journal_mode = DELETE")
+                for table in sorted(CORE_TABLES):
+                    out.execute(f'SELECT 1 FROM "{table}" LIMIT 1').fetchall()
+            finally:
+                out.close()
+        finally:
+            src.close()
+    except (sqlite3.Error, UnicodeDecodeError, ValueError) as exc:
+        tmp.unlink(missing_ok=True)
+        raise DatabaseError(tr("Restoring {file} failed: {problem}.", file=repr(str(backup_file)),
+                               problem=str(exc))) from exc
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise DatabaseError(tr("Restoring {file} over {database} failed: {strerror}.", file=repr(str(backup_file)),
+                               database=repr(str(db_file)), strerror=exc.strerror)) from exc
+    safety: Path | None = None
     try:
         if db_file.exists():
             try:
@@ -184,23 +208,9 @@ def restore(backup_file: Path, db_file: Path, known_revisions: Collection[str] |
                 wal = Path(str(db_file) + "-wal")
                 if wal.exists():
                     Path(str(safety) + "-wal").write_bytes(wal.read_bytes())
-        src = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
-        try:
-            out = sqlite3.connect(tmp)
-            try:
-                src.backup(out)
-                out.execute("PRAGMA journal_mode = DELETE")
-            finally:
-                out.close()
-        finally:
-            src.close()
         for suffix in ("-wal", "-shm"):
             Path(str(db_file) + suffix).unlink(missing_ok=True)
         tmp.replace(db_file)
-    except sqlite3.Error as exc:
-        tmp.unlink(missing_ok=True)
-        raise DatabaseError(tr("Restoring {file} failed: {problem}.", file=repr(str(backup_file)),
-                               problem=str(exc))) from exc
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise DatabaseError(tr("Restoring {file} over {database} failed: {strerror}.", file=repr(str(backup_file)),
