@@ -46,6 +46,11 @@ def material_from_pem(key_pem: bytes, cert_der: bytes) -> KeyMaterial:
 
 def material_from_p12(data: bytes, passphrase: str | None, source: str = "the PKCS#12 file") -> KeyMaterial:
     """Open a PKCS#12 file; a wrong passphrase or a damaged file is a clear user error."""
+    if passphrase and "\x00" in passphrase:
+        # OpenSSL cannot take a NUL inside a passphrase: cryptography panics (a BaseException that no
+        # `except Exception` catches) instead of raising, so no such passphrase may reach it.
+        raise UserError(tr("{source} cannot be opened: a passphrase cannot contain a NUL character.",
+                           source=source))
     try:
         key, cert, extra = pkcs12.load_key_and_certificates(data, passphrase.encode() if passphrase else None)
     except ValueError as exc:

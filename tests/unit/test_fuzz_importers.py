@@ -277,6 +277,16 @@ def test_fuzz_p12(engine, tmp_path_factory, p12_bytes, flips, cut, random, passp
         assert db_counts(engine) == before
 
 
+def test_a_nul_in_the_p12_passphrase_is_a_clear_refusal(p12_bytes, tmp_path) -> None:
+    # Found by the fuzzer above: OpenSSL cannot take a NUL, and cryptography panicked (PanicException is
+    # a BaseException, so it escaped every handler as an internal error).
+    from desktop.report.signing import material_from_p12
+
+    for passphrase in ("\x00", "fu\x00zz"):
+        with pytest.raises(UserError, match="NUL"):
+            material_from_p12(p12_bytes, passphrase, source="key.p12")
+
+
 # --------------------------------------------------------------------------- evidence files on disk
 
 
