@@ -15,7 +15,9 @@ then gives the process a random extra moment (``Popen.wait(timeout=...)``, drawn
 before SIGKILL, so the kill lands before, inside or during the commit of a transaction.
 No assertion depends on timing: whatever moment the kill lands at, the checks must hold.
 
-Every scenario runs on an SQLite file and on a PostgreSQL database of the test server (a killed
+Each writer is a real process of its own, started like ``python -m ...`` by forking the pre-loaded
+test zygote (tests/support/zygote.py: no second of imports per kill; ``VETTA_TEST_REAL_PROCESSES=1``
+uses plain subprocesses). Every scenario runs on an SQLite file and on a PostgreSQL database of the test server (a killed
 client there must leave no committed change lost and no transaction half applied either).
 
 Environment: ``VETTA_CRASH_SEED`` (default 20261126) and ``VETTA_CRASH_SCALE`` (default 1.0,
@@ -42,6 +44,7 @@ from sqlalchemy import create_engine
 from db.audit import verify_chain
 from db.engine import unit_of_work
 from desktop.services.database import open_database
+from tests.support import zygote
 from tests.support.crash_driver import (
     ANSWER_ACTOR,
     AUTOSAVE_ANSWERS,
@@ -300,8 +303,10 @@ def run_scenario(scenario: Scenario, target: Target, seed: int) -> dict[str, int
     finished = 0
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     for kill in range(scenario.kills):
-        proc = subprocess.Popen(scenario.command(target, seed * 1000 + kill), stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env)
+        argv = scenario.command(target, seed * 1000 + kill)
+        assert argv[:2] == [sys.executable, "-m"], argv
+        # a real process of its own, forked from the pre-loaded test zygote (tests/support/zygote.py)
+        proc = zygote.popen(argv[2], argv[3:], env=env, cwd=ROOT)
         assert proc.stdout is not None
         try:
             wanted = rng.randint(0, scenario.max_lines)
