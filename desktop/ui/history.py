@@ -150,6 +150,7 @@ class HistoryView(QWidget):
         self._update_summary()
 
     def _update_summary(self) -> None:
-        self.summary.setText(self.tr("%n change(s) recorded; every change is kept with who made it and when.",
-                                     "", self.model.rowCount()))
+        self.summary.setText(self.tr("%n change recorded; every change is kept with who made it and when.",
+                                     "%n changes recorded; every change is kept with who made it and when.",
+                                     self.model.rowCount()))
         self.table.resizeRowsToContents()

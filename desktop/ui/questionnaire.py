@@ -34,7 +34,8 @@ def export_to(parent: QWidget, engine: Engine, assessment_id: int, path: Path) -
         return export_questionnaire(eng, assessment_id, path)
 
     def done(count: int) -> None:
-        _status(parent, tr("Questionnaire", "{count} vendor-facing questions written to {file}").format(count=count, file=str(path)))
+        _status(parent, tr("Questionnaire", "{count} vendor-facing question written to {file}",
+                           "{count} vendor-facing questions written to {file}", count).format(count=count, file=str(path)))
 
     return run_operation(parent, tr("Questionnaire", "Writing the questionnaire…"), engine, work, on_success=done)
 
@@ -57,7 +58,8 @@ def display_value(raw: str) -> str:
 
 def summary_text(result: Any) -> str:
     """What an import did, in a few lines the preparer can act on."""
-    lines = [tr("Questionnaire", "{applied} vendor answers imported; {unchanged} unchanged.").format(
+    lines = [tr("Questionnaire", "{applied} vendor answer imported; {unchanged} unchanged.",
+                "{applied} vendor answers imported; {unchanged} unchanged.", len(result.applied)).format(
         applied=len(result.applied), unchanged=len(result.unchanged))]
     if result.skipped:
         lines.append(tr("Questionnaire", "Kept, because a person or a rule had answered them (compare with the vendor's answer):"))
