@@ -20,7 +20,7 @@ from db.models import Party, Vendor, search_key
 from desktop.core.errors import UserError
 from desktop.core.i18n import ntr, tr
 from desktop.core.tabular import Table, read_table, write_table
-from desktop.services.register import FLAG_LABELS, RegisterQuery, register_rows
+from desktop.services.register import RegisterQuery, flag_label, register_rows
 from desktop.services.vendors import VendorForm, create_vendor_in, validate_form
 
 Progress = Callable[[int, int], None]  # (done, total)
@@ -224,7 +224,6 @@ def export_vendors(engine: Engine, path: Path, query: RegisterQuery | None = Non
     if path.suffix.lower() not in (".csv", ".xlsx"):
         raise UserError(tr("Cannot export to {path}: use a .csv or .xlsx file name.", path=repr(str(path))))
     rows = register_rows(engine, query or RegisterQuery())
-    labels = FLAG_LABELS.get(lang, FLAG_LABELS["en"])
 
     def lines() -> Iterator[list[object]]:
         for n, r in enumerate(rows):
@@ -236,7 +235,7 @@ def export_vendors(engine: Engine, path: Path, query: RegisterQuery | None = Non
             yield [r.name, r.country, r.services, r.tier, r.status, r.internal_owner, r.latest_rating or "",
                    r.last_signed.date().isoformat() if r.last_signed else "",
                    r.next_review_due.isoformat() if r.next_review_due else "",
-                   ", ".join(labels[f] for f in r.flags)]
+                   ", ".join(flag_label(f, lang) for f in r.flags)]
 
     count = write_table(path, EXPORT_HEADERS, lines())
     if progress is not None:

@@ -42,8 +42,7 @@ def export_to(parent: QWidget, engine: Engine, assessment_id: int, path: Path) -
 
 def display_value(raw: str) -> str:
     """An answer as the import result stores it (JSON) in words: "Sí", "24", "a, b"."""
-    from desktop.core.checklist.schema import YES_NO_LABELS
-    from desktop.core.i18n import current_language
+    from desktop.core.checklist.schema import YES_NO_LABELS, yes_no_label
 
     try:
         value = json.loads(raw)
@@ -52,7 +51,7 @@ def display_value(raw: str) -> str:
     if isinstance(value, list):
         return ", ".join(display_value(json.dumps(v)) for v in value)
     if isinstance(value, str) and value in YES_NO_LABELS:
-        return YES_NO_LABELS[value].get(current_language(), YES_NO_LABELS[value]["en"])
+        return yes_no_label(value)
     return "" if value is None else str(value)
 
 

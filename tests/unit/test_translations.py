@@ -232,6 +232,21 @@ def test_context_entries_override_the_plain_text_in_their_context_only():
     assert i18n.catalogue("es")["AssessmentsModel|Next review"] == "Próx. rev."  # the YAML-era mapping view
 
 
+def test_labels_that_had_side_tables_come_from_the_catalogue():
+    from desktop.core.checklist.schema import yes_no_label
+    from desktop.services.audit import action_label
+    from desktop.services.register import flag_label
+
+    assert action_label("status", "es") == "cambio de estado" and action_label("status", "en") == "status changed"
+    assert action_label("something new", "es") == "something new"
+    # the export used "certificado por vencer"; the window and the glossary say "próximo a vencer"
+    assert flag_label("certificate_expiring", "es") == "certificado próximo a vencer"
+    assert flag_label("review_overdue", "en") == "review overdue"
+    assert [yes_no_label(v, "es") for v in ("yes", "no", "partial", "na")] == ["Sí", "No", "Parcialmente", "No aplica"]
+    i18n.set_language("es")
+    assert yes_no_label("na") == "No aplica"
+
+
 def test_the_extractor_reads_plurals_contexts_and_the_qt_forms(tmp_path):
     source = tmp_path / "forms.py"
     source.write_text(
