@@ -50,12 +50,13 @@ from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from desktop.core import i18n
+
 if TYPE_CHECKING:
     from babel.messages.catalog import Catalog
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 METHOD = "desktop.core.i18n_extract:extract_python"  # the extraction method, as [tool.babel.extractors] names it
-LANGUAGES = ("en", "es")  # a literal second argument of tr() that is a language, not a context
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,7 @@ def extract_python(fileobj: Any, keywords: Collection[str], comment_tags: Collec
         args: list[str | None] = [_literal(a) for a in node.args]
         if name == "tr" and _context_form(node.args):
             name = "translate"  # tr = QCoreApplication.translate; tr("Context", "Text")
-        elif name == "tr" and len(args) == 2 and args[1] in LANGUAGES:
+        elif name == "tr" and len(args) == 2 and args[1] in i18n.LANGUAGES:
             args = args[:1]  # tr("Text", "es"): a language, not a context
         if name in keywords:
             yield node.lineno, name, args, _comments(lines, node.lineno, comment_tags)
@@ -323,13 +324,11 @@ def check(language: str = "es", root: Path = PROJECT_ROOT, packages: tuple[str, 
     """Compare what the code marks with ``language``'s ``.po`` and the committed template."""
     from babel.messages.pofile import read_po
 
-    from desktop.core.i18n import DOMAIN
-
     report = CatalogueReport(language)
     marked: dict[str, Message] = {}
     for m in all_messages(root, packages):
         marked.setdefault(_key(m.text, m.context), m)
-    po = root / "resources" / "locale" / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    po = root / "resources" / "locale" / language / "LC_MESSAGES" / f"{i18n.DOMAIN}.po"
     with po.open("rb") as f:
         entries = _entries(read_po(f))
     for key, m in marked.items():
@@ -342,7 +341,7 @@ def check(language: str = "es", root: Path = PROJECT_ROOT, packages: tuple[str, 
         elif (m.plural is None) == entry.pluralizable or (m.plural and entry.id[1] != m.plural):
             report.plural_mismatch.append(m)
     report.stale = sorted(set(entries) - set(marked))
-    pot = template or root / "resources" / "locale" / f"{DOMAIN}.pot"
+    pot = template or root / "resources" / "locale" / f"{i18n.DOMAIN}.pot"
     with pot.open("rb") as f:
         listed = set(_entries(read_po(f)))
     report.template_missing = sorted(set(marked) - listed)
