@@ -151,10 +151,9 @@ def update(root: Path | None = None) -> list[UpdateReport]:
     """``pybabel extract`` + ``pybabel update`` + ``pybabel compile``: the template follows the code,
     every catalogue follows the template (new messages empty, unused ones dropped), then compiled."""
     root = root or PROJECT_ROOT
-    template = extract_template(root)
     pot = template_path(root)
-    if not _write_po(pot, template, template=True):
-        template = _read(pot)  # unchanged: keep its creation date, which the catalogues quote
+    _write_po(pot, extract_template(root), template=True)
+    template = _read(pot)  # sorted, as pybabel update reads it, so both give the catalogues the same order
     reports = []
     for po in po_files(root):
         catalog = _read(po)

@@ -200,6 +200,8 @@ def test_update_keeps_translations_adds_new_texts_and_drops_unused_ones(tmp_path
     assert report.added == ["Added on a branch", "Next review"] and report.dropped == ["Gone"]
     entries = _entries(root)
     assert entries["Existing"] == "Existente" and entries["Added on a branch"] == ""
+    # in the template's order (sorted), as `pybabel update` writes it, whatever order the code has
+    assert list(entries) == ["Added on a branch", "Existing", "Table|Next review", "Renamed", "{n} row"]
     before = (root / "resources" / "locale" / "vetta.pot").read_bytes()
     i18n_tools.update(root)
     assert (root / "resources" / "locale" / "vetta.pot").read_bytes() == before  # no churn when nothing changed
