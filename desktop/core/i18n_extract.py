@@ -59,6 +59,10 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 METHOD = "desktop.core.i18n_extract:extract_python"  # the extraction method, as [tool.babel.extractors] names it
 
 
+class SourceError(ValueError):
+    """A source file extraction cannot read (a syntax error, merge-conflict markers, not UTF-8)."""
+
+
 @dataclass(frozen=True)
 class Message:
     text: str  # the msgid (the singular of a plural message)
@@ -121,9 +125,16 @@ def extract_python(fileobj: Any, keywords: Collection[str], comment_tags: Collec
     comments)``, a non-literal argument as None.
     """
     source = fileobj.read()
-    if isinstance(source, bytes):
-        source = source.decode(options.get("encoding", "utf-8"))
-    tree = ast.parse(source)
+    name = str(getattr(fileobj, "name", "") or options.get("filename", "the source"))
+    try:
+        if isinstance(source, bytes):
+            source = source.decode(options.get("encoding", "utf-8"))
+        tree = ast.parse(source)
+    except (SyntaxError, UnicodeDecodeError) as exc:
+        where = f", line {exc.lineno}" if isinstance(exc, SyntaxError) and exc.lineno else ""
+        reason = exc.msg if isinstance(exc, SyntaxError) else str(exc)
+        raise SourceError(f"{name}{where} is not valid Python ({reason}); resolve merge conflicts and syntax "
+                          "errors first.") from None
     lines = source.splitlines()
     calls = sorted((n for n in ast.walk(tree) if isinstance(n, ast.Call)), key=lambda n: (n.lineno, n.col_offset))
     for node in calls:
@@ -166,7 +177,8 @@ def messages_in(path: Path, root: Path) -> Iterator[Message]:
 
     rel = path.relative_to(root).as_posix()
     with BytesIO(path.read_bytes()) as fileobj:
-        for lineno, message, _, context in extract(METHOD, fileobj, keywords(), comment_tags()):
+        for lineno, message, _, context in extract(METHOD, fileobj, keywords(), comment_tags(),
+                                                   options={"filename": rel}):
             if isinstance(message, tuple):
                 yield Message(message[0], rel, lineno, context, message[1])
             elif message.strip():

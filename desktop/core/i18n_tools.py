@@ -147,12 +147,13 @@ class UpdateReport:
     dropped: list[str] = field(default_factory=list)  # no code marks them any more
 
 
-def update(root: Path | None = None) -> list[UpdateReport]:
+def update(root: Path | None = None, extracted: Catalog | None = None) -> list[UpdateReport]:
     """``pybabel extract`` + ``pybabel update`` + ``pybabel compile``: the template follows the code,
-    every catalogue follows the template (new messages empty, unused ones dropped), then compiled."""
+    every catalogue follows the template (new messages empty, unused ones dropped), then compiled.
+    ``extracted``: the code's messages when the caller has just extracted them."""
     root = root or PROJECT_ROOT
     pot = template_path(root)
-    _write_po(pot, extract_template(root), template=True)
+    _write_po(pot, extracted or extract_template(root), template=True)
     template = _read(pot)  # sorted, as pybabel update reads it, so both give the catalogues the same order
     reports = []
     for po in po_files(root):
@@ -222,7 +223,15 @@ def load_yaml_mapping(path: Path) -> dict[str, str]:
     """A translation mapping in the former es.yaml format (English -> translation)."""
     import yaml
 
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError as exc:
+        raise ValueError(f"{path} cannot be read: {exc.strerror}.") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", line {mark.line + 1}" if mark is not None else ""
+        raise ValueError(f"{path}{where} is not a valid YAML mapping ({getattr(exc, 'problem', None) or exc}).") \
+            from None
     if not isinstance(data, dict):
         raise ValueError(f"{path}: the translation file must be a mapping of English text to translation")
     return {str(k): str(v) for k, v in data.items() if v}
@@ -268,12 +277,16 @@ def import_yaml(path: Path, language: str = "es", base: Path | None = None, over
     """Merge an es.yaml-format file into ``language``'s catalogue, then update it from the code."""
     root = root or PROJECT_ROOT
     po = root / "resources" / "locale" / language / "LC_MESSAGES" / f"{i18n.DOMAIN}.po"
-    catalog = _read(po)
+    if not po.is_file():
+        raise ValueError(f"There is no catalogue {po}; start it with `init {language}`.")
     mapping = load_yaml_mapping(path)
-    report = merge_mapping(catalog, mapping, load_yaml_mapping(base) if base else None, overwrite)
+    base_mapping = load_yaml_mapping(base) if base else None
+    extracted = extract_template(root) if run_update else None  # before writing anything: the code must read
+    catalog = _read(po)
+    report = merge_mapping(catalog, mapping, base_mapping, overwrite)
     _write_po(po, catalog)
     if run_update:
-        update(root)
+        update(root, extracted)
         kept = _ids(_read(po))
         report.unused = [k for k in report.added + report.changed
                          if (split_key(k)[1], split_key(k)[0]) not in kept]
@@ -299,6 +312,14 @@ def main(argv: Iterable[str] | None = None) -> int:
     imp.add_argument("--overwrite", action="store_true", help="a different translation replaces the catalogue's")
     imp.add_argument("--language", default="es")
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    try:
+        return _run(args)
+    except ValueError as exc:  # a source file that does not parse, a bad YAML file, no catalogue
+        print(f"{parser.prog}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
     root: Path = args.root.resolve()
     if args.command == "update":
         for r in update(root):

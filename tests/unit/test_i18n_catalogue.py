@@ -221,3 +221,30 @@ def test_a_new_language_starts_from_the_template_with_its_plural_rule(tmp_path: 
         assert {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id} == {
             "Existing", "Added on a branch", "Next review", "{n} row", "Renamed"}
         assert not any(m.string if isinstance(m.string, str) else any(m.string) for m in catalog if m.id)
+
+
+def test_a_checkout_with_merge_conflicts_is_refused_before_the_catalogue_changes(tmp_path: Path, capsys):
+    conflicted = CODE.replace("        return [", "<<<<<<< HEAD\n        return [", 1) + "=======\n>>>>>>> branch\n"
+    root = _checkout(tmp_path / "repo", conflicted, PO)
+    po = root / "resources" / "locale" / "es" / "LC_MESSAGES" / "vetta.po"
+    before = po.read_bytes()
+    mapping = tmp_path / "es.yaml"
+    mapping.write_text('"Added on a branch": "Añadido"\n', encoding="utf-8")
+    assert i18n_tools.main(["--root", str(root), "import-yaml", str(mapping)]) == 2
+    err = capsys.readouterr().err
+    assert "widgets.py, line 4 is not valid Python (" in err and "resolve merge conflicts" in err
+    assert err.startswith("python -m desktop.core.i18n_tools: error: ")
+    assert po.read_bytes() == before
+    assert i18n_tools.main(["--root", str(root), "update"]) == 2
+
+
+def test_a_bad_yaml_file_is_one_sentence_naming_the_file_and_line(tmp_path: Path, capsys):
+    root = _checkout(tmp_path / "repo", CODE, PO)
+    bad = tmp_path / "es.yaml"
+    bad.write_text('"Existing": "Existente"\n"Broken": "a": "b"\n', encoding="utf-8")
+    assert i18n_tools.main(["--root", str(root), "import-yaml", str(bad)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "es.yaml, line 2 is not a valid YAML mapping (mapping values are not allowed here)." in err
+    assert len(err.splitlines()) == 1
+    assert i18n_tools.main(["--root", str(root), "import-yaml", str(tmp_path / "missing.yaml")]) == 2
+    assert "missing.yaml cannot be read: No such file or directory." in capsys.readouterr().err
