@@ -338,7 +338,8 @@ def _run(args: argparse.Namespace) -> int:
         report = import_yaml(args.file, args.language, args.base, args.overwrite, root)
         for line in report.lines():
             print(line)
-        return 1 if report.conflicts or report.plural else 0
+        # a conflict, plural forms to write, or a context translation lost for want of a marked call
+        return 1 if report.conflicts or report.plural or any(split_key(k)[0] for k in report.unused) else 0
     from desktop.core.i18n_extract import run_checks
 
     return run_checks(root)
