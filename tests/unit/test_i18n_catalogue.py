@@ -140,7 +140,11 @@ def test_import_yaml_adds_new_texts_and_contexts_then_follows_the_code(tmp_path:
     assert report.plural == ["{n} row"]  # plural forms are translated in the .po
     assert report.unused == ["Removed from the code", "Other|Orphan"]
     assert any("self.tr('Orphan', 'Other')" in line for line in report.lines())
-    assert i18n_tools.main(["--root", str(root), "import-yaml", str(mapping)]) == 1  # the context entry is lost
+    orphan = tmp_path / "orphan.yaml"
+    orphan.write_text('"Other|Orphan": "Huérfano"\n"Removed from the code": "Quitado del código"\n', encoding="utf-8")
+    assert i18n_tools.main(["--root", str(root), "import-yaml", str(orphan)]) == 1  # the context entry is lost
+    orphan.write_text('"Removed from the code": "Quitado del código"\n', encoding="utf-8")
+    assert i18n_tools.main(["--root", str(root), "import-yaml", str(orphan)]) == 0  # a plain unused text is harmless
     assert _entries(root) == {"Added on a branch": "Añadido en una rama", "Existing": "Existente",
                               "Table|Next review": "Próx. rev.", "{n} row": ("{n} fila", "{n} filas"),
                               "Renamed": "Renombrado"}
