@@ -13,6 +13,9 @@ run() { echo "+ vetta $*" >&2; $VETTA "$@"; }
 
 run --version
 run demo
+# The translations ship compiled: an error message in Spanish.
+if VETTA_LANGUAGE=es $VETTA vendors show 999 2>"$WORK/es.txt"; then exit 1; fi
+grep -q "No existe el proveedor n.º 999" "$WORK/es.txt"
 run db check
 run analyze "Scalewise Data Inc." | head -n 20
 

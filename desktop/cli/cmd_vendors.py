@@ -51,7 +51,7 @@ def _list(args: argparse.Namespace, ctx: Context) -> int:
     if args.json:
         ctx.print_json([asdict(r) for r in rows])
         return EXIT_OK
-    labels = FLAG_LABELS["en"]
+    labels = FLAG_LABELS  # English: the command's output is read by scripts
     for r in rows:
         flags = ", ".join(labels[f] for f in r.flags)
         ctx.print(f"{r.id:>6}  {r.name:<40.40}  {r.country:<2}  {r.tier:<8}  {r.status:<10}  "

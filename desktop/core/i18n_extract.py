@@ -1,9 +1,25 @@
-"""Find every translatable string in the source, and visible strings nobody marked for translation.
+"""Find every translatable string in the source, check the catalogues, and find visible strings nobody marked.
 
-Used by ``tests/unit/test_translations.py`` and by translators (``python -m desktop.core.i18n_extract``).
+Used by ``tests/unit/test_translations.py``, by ``pybabel extract`` (``extract_python`` below is the
+extraction method configured in ``[tool.babel]`` of pyproject.toml) and by translators
+(``python -m desktop.core.i18n_extract`` lists what is missing).
 
-Recognised as translatable: ``self.tr("...")`` / ``obj.tr("...")``, ``tr("...")``, ``N_("...")``,
-``QCoreApplication.translate("Context", "...")`` and its alias ``tr("Context", "...")``.
+Extraction is Babel's (``babel.messages.extract``): the keywords and their argument specifications
+(``tr:1,2,3t`` ...) are the ``[tool.babel.extract_messages]`` keywords of pyproject.toml. The
+extraction method reads the Python source with ``ast`` (named arguments, f-strings and line breaks
+never confuse it) and hands every call of a keyword to Babel with its literal arguments. It knows two
+Vetta habits Babel's own Python extractor does not: ``tr = QCoreApplication.translate`` used as
+``tr("Context", "Text")`` (reported as ``translate``, whose first argument is the Qt context, not
+text), and ``tr("Text", "es")`` (a language, not a gettext context).
+
+Recognised as translatable: ``tr("...")`` / ``self.tr("...")`` (``self.tr(text, "Context")``: a
+context; ``self.tr(singular, plural, n)``: a plural), ``ntr(singular, plural, n)``, ``ptr("Context",
+"...")``, ``nptr(...)``, ``N_("...")``, ``NP_("Context", "...")`` and
+``QCoreApplication.translate("QtContext", "...")``.
+
+``check`` compares the extracted messages with a language's ``.po``: a message is untranslated when
+it is missing, its translation is empty or marked fuzzy; an entry of the ``.po`` that no code marks
+any more is stale; the committed template ``vetta.pot`` must list what the code marks.
 
 ``unmarked_in`` reports string literals handed straight to a Qt call that shows text
 (``setText("...")``, ``QLabel("...")``, ``QMessageBox.warning(self, "...", "...")``, ...) without
@@ -26,16 +42,34 @@ from __future__ import annotations
 import ast
 import re
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
+import tomllib
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from desktop.core import i18n
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+METHOD = "desktop.core.i18n_extract:extract_python"  # the extraction method, as [tool.babel.extractors] names it
+
+
+class SourceError(ValueError):
+    """A source file extraction cannot read (a syntax error, merge-conflict markers, not UTF-8)."""
 
 
 @dataclass(frozen=True)
 class Message:
-    text: str
+    text: str  # the msgid (the singular of a plural message)
     file: str
     line: int
+    context: str | None = None
+    plural: str | None = None
 
 
 _CONTEXT = re.compile(r"^[A-Z][A-Za-z0-9_]*$")
@@ -67,23 +101,88 @@ def _context_form(args: list[ast.expr]) -> bool:
     return not (isinstance(second, ast.Name) and second.id in ("lang", "language"))
 
 
-def messages_in(path: Path, root: Path) -> Iterator[Message]:
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call) or not node.args:
+def _comments(lines: list[str], lineno: int, tags: Collection[str]) -> list[str]:
+    """The ``# TRANSLATORS: ...`` comment right above line ``lineno``, for the translators."""
+    if not tags:
+        return []
+    above: list[str] = []
+    i = lineno - 2
+    while i >= 0 and lines[i].strip().startswith("#"):
+        above.insert(0, lines[i].strip()[1:].strip())
+        i -= 1
+    for k, text in enumerate(above):
+        if any(text.startswith(tag) for tag in tags):
+            return above[k:]
+    return []
+
+
+def extract_python(fileobj: Any, keywords: Collection[str], comment_tags: Collection[str],
+                   options: Mapping[str, Any]) -> Iterator[tuple[int, str, list[str | None], list[str]]]:
+    """A Babel extraction method: every call of a keyword, with its literal positional arguments.
+
+    Babel applies the keyword's argument specification (``tr:1,2c,2t``: with two arguments, the first
+    is the message and the second its context) to what this yields: ``(line, keyword, arguments,
+    comments)``, a non-literal argument as None.
+    """
+    source = fileobj.read()
+    name = str(getattr(fileobj, "name", "") or options.get("filename", "the source"))
+    try:
+        if isinstance(source, bytes):
+            source = source.decode(options.get("encoding", "utf-8"))
+        tree = ast.parse(source)
+    except (SyntaxError, UnicodeDecodeError) as exc:
+        where = f", line {exc.lineno}" if isinstance(exc, SyntaxError) and exc.lineno else ""
+        reason = exc.msg if isinstance(exc, SyntaxError) else str(exc)
+        raise SourceError(f"{name}{where} is not valid Python ({reason}); resolve merge conflicts and syntax "
+                          "errors first.") from None
+    lines = source.splitlines()
+    calls = sorted((n for n in ast.walk(tree) if isinstance(n, ast.Call)), key=lambda n: (n.lineno, n.col_offset))
+    for node in calls:
+        name = _name(node.func)
+        if name not in keywords or not node.args or any(isinstance(a, ast.Starred) for a in node.args):
             continue
-        func = node.func
-        name = _name(func)
-        arg: ast.expr | None = None
-        if name in ("tr", "N_"):
-            arg = node.args[0]
-            if name == "tr" and _context_form(node.args):
-                arg = node.args[1]  # tr = QCoreApplication.translate; tr("Context", "Text")
-        elif name == "translate" and len(node.args) >= 2 and isinstance(func, ast.Attribute):
-            arg = node.args[1]
-        text = _literal(arg)
-        if text and text.strip() and not _KEY.match(text):
-            yield Message(text, str(path.relative_to(root)), node.lineno)
+        args: list[str | None] = [_literal(a) for a in node.args]
+        if name == "tr" and _context_form(node.args):
+            name = "translate"  # tr = QCoreApplication.translate; tr("Context", "Text")
+        elif name == "tr" and len(args) == 2 and args[1] in i18n.LANGUAGES:
+            args = args[:1]  # tr("Text", "es"): a language, not a context
+        if name in keywords:
+            yield node.lineno, name, args, _comments(lines, node.lineno, comment_tags)
+
+
+@lru_cache(maxsize=1)
+def babel_config() -> dict[str, Any]:
+    """``[tool.babel]`` of pyproject.toml: what ``pybabel`` reads too."""
+    with (PROJECT_ROOT / "pyproject.toml").open("rb") as f:
+        config: dict[str, Any] = tomllib.load(f)["tool"]["babel"]
+    return config
+
+
+def keywords() -> dict[str, Any]:
+    """The extraction keywords (Babel's parsed specifications) of ``[tool.babel.extract_messages]``."""
+    from babel.messages.frontend import parse_keywords
+
+    words = babel_config()["extract_messages"]["keywords"]
+    return dict(parse_keywords(words.split() if isinstance(words, str) else words))
+
+
+def comment_tags() -> list[str]:
+    tags = babel_config()["extract_messages"].get("add_comments", [])
+    return [tags] if isinstance(tags, str) else list(tags)
+
+
+def messages_in(path: Path, root: Path) -> Iterator[Message]:
+    """The messages ``path`` marks for translation, as Babel extracts them."""
+    from babel.messages.extract import extract
+
+    rel = path.relative_to(root).as_posix()
+    with BytesIO(path.read_bytes()) as fileobj:
+        for lineno, message, _, context in extract(METHOD, fileobj, keywords(), comment_tags(),
+                                                   options={"filename": rel}):
+            if isinstance(message, tuple):
+                yield Message(message[0], rel, lineno, context, message[1])
+            elif message.strip():
+                yield Message(message, rel, lineno, context)
 
 
 # Qt calls whose string arguments are shown to the user: name -> positions of the visible arguments
@@ -194,22 +293,91 @@ def all_unmarked_errors(root: Path, packages: tuple[str, ...] = PACKAGES) -> lis
     return [m for path in _files(root, packages) for m in unmarked_errors_in(path, root)]
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Print the strings that still need a Spanish translation, and the unmarked visible strings."""
-    from desktop.core import i18n
+def _key(text: str, context: str | None) -> str:
+    return f"{context}|{text}" if context else text
 
-    root = Path(__file__).resolve().parents[2]
-    catalogue = i18n.catalogue("es")
-    missing = {m.text: m for m in all_messages(root) if m.text not in catalogue}
-    for m in missing.values():
-        print(f"untranslated  {m.file}:{m.line}: {m.text!r}")
-    unmarked = all_unmarked(root)
-    for m in unmarked:
-        print(f"unmarked      {m.file}:{m.line}: {m.text}")
-    errors = all_unmarked_errors(root)
-    for m in errors:
-        print(f"unmarked error {m.file}:{m.line}: {m.text}")
-    return 1 if missing or unmarked or errors else 0
+
+@dataclass
+class CatalogueReport:
+    """How one language's catalogue stands against the code (``check``)."""
+
+    language: str
+    untranslated: list[Message] = field(default_factory=list)  # missing, or an empty translation
+    fuzzy: list[Message] = field(default_factory=list)  # a translation marked for review: not used
+    plural_mismatch: list[Message] = field(default_factory=list)  # plural in the code, not in the .po, or back
+    stale: list[str] = field(default_factory=list)  # in the .po, marked by no code ("Context|Text")
+    template_missing: list[str] = field(default_factory=list)  # marked in the code, not in vetta.pot
+    template_stale: list[str] = field(default_factory=list)  # in vetta.pot, marked by no code
+
+    @property
+    def ok(self) -> bool:
+        return not (self.untranslated or self.fuzzy or self.plural_mismatch or self.stale or self.template_missing
+                    or self.template_stale)
+
+    def lines(self) -> list[str]:
+        out = [f"untranslated  {m.file}:{m.line}: {_key(m.text, m.context)!r}" for m in self.untranslated]
+        out += [f"fuzzy         {m.file}:{m.line}: {_key(m.text, m.context)!r}" for m in self.fuzzy]
+        out += [f"plural        {m.file}:{m.line}: {_key(m.text, m.context)!r}: singular/plural differ from the "
+                "catalogue's" for m in self.plural_mismatch]
+        out += [f"stale         {self.language}: {key!r} (no code marks it; `update` drops it)" for key in self.stale]
+        out += [f"template      {key!r} is marked in the code but not in vetta.pot (run `update`)"
+                for key in self.template_missing]
+        out += [f"template      {key!r} is in vetta.pot but no code marks it (run `update`)"
+                for key in self.template_stale]
+        return out
+
+
+def _entries(catalog: Catalog) -> dict[str, Any]:
+    return {_key(m.id if isinstance(m.id, str) else m.id[0], m.context): m for m in catalog if m.id}
+
+
+def check(language: str = "es", root: Path = PROJECT_ROOT, packages: tuple[str, ...] = PACKAGES,
+          template: Path | None = None) -> CatalogueReport:
+    """Compare what the code marks with ``language``'s ``.po`` and the committed template."""
+    from babel.messages.pofile import read_po
+
+    report = CatalogueReport(language)
+    marked: dict[str, Message] = {}
+    for m in all_messages(root, packages):
+        marked.setdefault(_key(m.text, m.context), m)
+    po = root / "resources" / "locale" / language / "LC_MESSAGES" / f"{i18n.DOMAIN}.po"
+    with po.open("rb") as f:
+        entries = _entries(read_po(f))
+    for key, m in marked.items():
+        entry = entries.get(key)
+        strings = () if entry is None else entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        if entry is None or not all(strings):
+            report.untranslated.append(m)
+        elif entry.fuzzy:
+            report.fuzzy.append(m)
+        elif (m.plural is None) == entry.pluralizable or (m.plural and entry.id[1] != m.plural):
+            report.plural_mismatch.append(m)
+    report.stale = sorted(set(entries) - set(marked))
+    pot = template or root / "resources" / "locale" / f"{i18n.DOMAIN}.pot"
+    with pot.open("rb") as f:
+        listed = set(_entries(read_po(f)))
+    report.template_missing = sorted(set(marked) - listed)
+    report.template_stale = sorted(listed - set(marked))
+    return report
+
+
+def run_checks(root: Path = PROJECT_ROOT) -> int:
+    """Print what is untranslated, fuzzy or stale in each catalogue, and the unmarked visible strings;
+    1 when there is any."""
+    from desktop.core.i18n_tools import po_files
+
+    problems: list[str] = []
+    for po in po_files(root):
+        problems += check(po.parent.parent.name, root).lines()
+    problems += [f"unmarked      {m.file}:{m.line}: {m.text}" for m in all_unmarked(root)]
+    problems += [f"unmarked error {m.file}:{m.line}: {m.text}" for m in all_unmarked_errors(root)]
+    for line in problems:
+        print(line)
+    return 1 if problems else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run_checks(PROJECT_ROOT)
 
 
 if __name__ == "__main__":

@@ -44,7 +44,7 @@ from desktop.core.checklist.facts import lookup
 from desktop.core.checklist.rules import Suggestion, condition_facts
 from desktop.core.checklist.scoring import RATING_LABELS, ScoreResult, outcome
 from desktop.core.errors import NotFound, UserError
-from desktop.core.i18n import current_language, tr
+from desktop.core.i18n import current_language, ntr, tr
 from desktop.services import checklists
 from desktop.services.evidence import EvidenceInfo, link, read_file, store_bytes
 from desktop.services.facts import AnalyzeFn, build_facts
@@ -527,14 +527,15 @@ def submit_assessment(engine: Engine, assessment_id: int, *, actor: str | None =
 def _missing_sentence(assessment_id: int, missing: list[dict[str, str]]) -> str:
     answers = [m["question"] for m in missing if m["reason"] == "answer"]
     evidence = [m["question"] for m in missing if m["reason"] == "evidence"]
-    parts = []
-    if answers:
-        parts.append(f"{len(answers)} required question{'s are' if len(answers) > 1 else ' is'} unanswered "
-                     f"({', '.join(answers)})")
-    if evidence:
-        parts.append(f"{len(evidence)} answer{'s need' if len(evidence) > 1 else ' needs'} evidence "
-                     f"({', '.join(evidence)})")
-    return f"Assessment #{assessment_id} cannot be submitted yet: {' and '.join(parts)}."
+    unanswered = ntr("{n} required question is unanswered ({ids})", "{n} required questions are unanswered ({ids})",
+                     len(answers), ids=", ".join(answers))
+    undocumented = ntr("{n} answer needs evidence ({ids})", "{n} answers need evidence ({ids})", len(evidence),
+                       ids=", ".join(evidence))
+    if answers and evidence:
+        return tr("Assessment #{id} cannot be submitted yet: {unanswered} and {undocumented}.", id=assessment_id,
+                  unanswered=unanswered, undocumented=undocumented)
+    return tr("Assessment #{id} cannot be submitted yet: {problem}.", id=assessment_id,
+              problem=unanswered if answers else undocumented)
 
 
 def return_to_draft(engine: Engine, assessment_id: int, reason: str, *, actor: str | None = None) -> AssessmentSummary:

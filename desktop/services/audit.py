@@ -15,18 +15,18 @@ from db.engine import read_session
 from db.errors import explain
 from db.models import AuditEvent, Party, Vendor, search_key
 from desktop.core.errors import NotFound, UserError
-from desktop.core.i18n import tr
+from desktop.core.i18n import N_, tr
 
-ACTION_LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "create": "created", "update": "changed", "archive": "archived", "restore": "restored",
-        "delete": "deleted", "decision": "decided", "status": "status changed", "signature": "signed",
-    },
-    "es": {
-        "create": "creado", "update": "modificado", "archive": "archivado", "restore": "restaurado",
-        "delete": "eliminado", "decision": "decidido", "status": "cambio de estado", "signature": "firmado",
-    },
+# What an audit event did, in English; translated where it is shown (action_label).
+ACTION_LABELS: dict[str, str] = {
+    "create": N_("created"), "update": N_("changed"), "archive": N_("archived"), "restore": N_("restored"),
+    "delete": N_("deleted"), "decision": N_("decided"), "status": N_("status changed"), "signature": N_("signed"),
 }
+
+
+def action_label(action: str, lang: str | None = None) -> str:
+    """An audit action in words, in ``lang`` (default: the current language); unknown actions as they are."""
+    return tr(ACTION_LABELS[action], lang) if action in ACTION_LABELS else action
 
 
 @dataclass(frozen=True)

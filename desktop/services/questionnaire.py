@@ -27,7 +27,7 @@ from db.models import Answer, AnswerSource, Assessment, ChecklistTemplate
 from db.types import utcnow
 from desktop.core.checklist import parse_value
 from desktop.core.errors import UserError
-from desktop.core.i18n import format_number, tr
+from desktop.core.i18n import format_number, ntr, tr
 from desktop.services import checklists
 from desktop.services.assessments import _load, _require_draft
 
@@ -245,8 +245,10 @@ def read_questionnaire(path: Path, assessment_id: int, expected_key: str, expect
             if qid is None and all(v is None for v in row):
                 continue
             if index >= len(expected_ids):
-                raise _refuse(file, QUESTIONS_SHEET, f"A{r}", tr("this row was added; the questionnaire has {count} questions",
-                                                 count=len(expected_ids)))
+                raise _refuse(file, QUESTIONS_SHEET, f"A{r}", ntr(
+                    "this row was added; the questionnaire has {count} question",
+                    "this row was added; the questionnaire has {count} questions", len(expected_ids),
+                    count=len(expected_ids)))
             if str(qid) != expected_ids[index]:
                 raise _refuse(file, QUESTIONS_SHEET, f"A{r}", tr("the question id was changed from {old} to {new}",
                                                  old=repr(expected_ids[index]), new=repr(qid)))
@@ -273,11 +275,10 @@ def read_questionnaire(path: Path, assessment_id: int, expected_key: str, expect
                           tr("question {id} was removed", id=repr(expected_ids[seen])))
         if errors:
             first = errors[0].rstrip('.')
-            if len(errors) > 2:
-                text = tr("{first} ({count} more invalid answers); nothing was imported.",
-                          first=first, count=len(errors) - 1)
-            elif len(errors) == 2:
-                text = tr("{first} (1 more invalid answer); nothing was imported.", first=first)
+            if len(errors) > 1:
+                text = ntr("{first} ({count} more invalid answer); nothing was imported.",
+                           "{first} ({count} more invalid answers); nothing was imported.", len(errors) - 1,
+                           first=first, count=len(errors) - 1)
             else:
                 text = tr("{first}; nothing was imported.", first=first)
             raise UserError(text)

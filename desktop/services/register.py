@@ -32,6 +32,7 @@ from db.models import (
     VendorTag,
     search_key,
 )
+from desktop.core.i18n import N_, tr
 
 SORT_COLUMNS = (
     "name", "country", "services", "tier", "status", "latest_rating", "last_signed", "next_review_due",
@@ -45,12 +46,16 @@ FLAG_STALE = "assessment_stale"
 FLAG_CERT_EXPIRING = "certificate_expiring"
 FLAG_CONTRACT_EXPIRING = "contract_expiring"
 FLAGS = (FLAG_REVIEW_OVERDUE, FLAG_STALE, FLAG_CERT_EXPIRING, FLAG_CONTRACT_EXPIRING)
+# English labels, translated where they are shown (flag_label).
 FLAG_LABELS = {
-    "en": {FLAG_REVIEW_OVERDUE: "review overdue", FLAG_STALE: "assessment stale",
-           FLAG_CERT_EXPIRING: "certificate expiring", FLAG_CONTRACT_EXPIRING: "contract expiring"},
-    "es": {FLAG_REVIEW_OVERDUE: "revisión vencida", FLAG_STALE: "evaluación desactualizada",
-           FLAG_CERT_EXPIRING: "certificado por vencer", FLAG_CONTRACT_EXPIRING: "contrato por vencer"},
+    FLAG_REVIEW_OVERDUE: N_("review overdue"), FLAG_STALE: N_("assessment stale"),
+    FLAG_CERT_EXPIRING: N_("certificate expiring"), FLAG_CONTRACT_EXPIRING: N_("contract expiring"),
 }
+
+
+def flag_label(flag: str, lang: str | None = None) -> str:
+    """A flag in words, in ``lang`` (default: the current language)."""
+    return tr(FLAG_LABELS[flag], lang) if flag in FLAG_LABELS else flag
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,9 @@ from sqlmodel import col, select
 from db.engine import read_session, unit_of_work
 from db.models import Party, Vendor, search_key
 from desktop.core.errors import UserError
-from desktop.core.i18n import tr
+from desktop.core.i18n import ntr, tr
 from desktop.core.tabular import Table, read_table, write_table
-from desktop.services.register import FLAG_LABELS, RegisterQuery, register_rows
+from desktop.services.register import RegisterQuery, flag_label, register_rows
 from desktop.services.vendors import VendorForm, create_vendor_in, validate_form
 
 Progress = Callable[[int, int], None]  # (done, total)
@@ -201,9 +201,10 @@ def import_vendors(engine: Engine, path: Path, mapping: Mapping[str, str] | None
         return plan
     if plan.rejections:
         first = plan.rejections[0]
-        raise UserError(tr("Nothing was imported from {path}: {count} row(s) would be rejected, the first "
-                           "at {first}",
-                           path=repr(str(path)), count=len({r.row for r in plan.rejections}), first=first.sentence()))
+        rejected = len({r.row for r in plan.rejections})
+        raise UserError(ntr("Nothing was imported from {path}: {count} row would be rejected, at {first}",
+                            "Nothing was imported from {path}: {count} rows would be rejected, the first at {first}",
+                            rejected, path=repr(str(path)), count=rejected, first=first.sentence()))
     if not forms:
         raise UserError(tr("The file {path} has no vendor rows to import.", path=repr(str(path))))
     with unit_of_work(engine, actor) as session:
@@ -223,7 +224,6 @@ def export_vendors(engine: Engine, path: Path, query: RegisterQuery | None = Non
     if path.suffix.lower() not in (".csv", ".xlsx"):
         raise UserError(tr("Cannot export to {path}: use a .csv or .xlsx file name.", path=repr(str(path))))
     rows = register_rows(engine, query or RegisterQuery())
-    labels = FLAG_LABELS.get(lang, FLAG_LABELS["en"])
 
     def lines() -> Iterator[list[object]]:
         for n, r in enumerate(rows):
@@ -235,7 +235,7 @@ def export_vendors(engine: Engine, path: Path, query: RegisterQuery | None = Non
             yield [r.name, r.country, r.services, r.tier, r.status, r.internal_owner, r.latest_rating or "",
                    r.last_signed.date().isoformat() if r.last_signed else "",
                    r.next_review_due.isoformat() if r.next_review_due else "",
-                   ", ".join(labels[f] for f in r.flags)]
+                   ", ".join(flag_label(f, lang) for f in r.flags)]
 
     count = write_table(path, EXPORT_HEADERS, lines())
     if progress is not None:

@@ -54,8 +54,10 @@ class AssessmentsModel(QAbstractTableModel):
         self._vendor_id = vendor_id
         self._rows: list[svc.AssessmentSummary] = []
         self._next_review: dict[int, str] = {}
+        # "Next review" in this narrow table: a shorter Spanish (the second argument is the gettext context)
         self._headers = [self.tr("Version"), self.tr("Status"), self.tr("Rating"), self.tr("Preparer"),
-                         self.tr("Approver"), self.tr("Decided"), self.tr("Next review"), self.tr("Stale")]
+                         self.tr("Approver"), self.tr("Decided"), self.tr("Next review", "AssessmentsModel"),
+                         self.tr("Stale")]
         self._status = {"draft": self.tr("Draft"), "in_review": self.tr("In review"),
                         "approved": self.tr("Approved"), "approved_with_conditions": self.tr("Approved with conditions"),
                         "rejected": self.tr("Rejected")}

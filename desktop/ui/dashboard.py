@@ -42,7 +42,7 @@ class DashboardWidget(QWidget):
         self.stale = QListWidget(self)
         self.horizon = QComboBox(self)
         for days in HORIZONS:
-            self.horizon.addItem(self.tr("within {n} days").format(n=days), days)
+            self.horizon.addItem(self.tr("within {n} day", "within {n} days", days).format(n=days), days)
         self.horizon.setCurrentIndex(len(HORIZONS) - 1)
         self.horizon.setAccessibleName(self.tr("Expiry horizon"))
         self.horizon.currentIndexChanged.connect(self.reload)
@@ -89,10 +89,11 @@ class DashboardWidget(QWidget):
         if item.kind == "stale":
             return self.tr("stale since {date}").format(date=format_date(item.due))
         if item.days < 0:
-            return self.tr("overdue by {n} days").format(n=-item.days)
+            return self.tr("overdue by {n} day", "overdue by {n} days", -item.days).format(n=-item.days)
         if item.days == 0:
             return self.tr("due today")
-        return self.tr("in {n} days ({date})").format(n=item.days, date=format_date(item.due))
+        return self.tr("in {n} day ({date})", "in {n} days ({date})", item.days).format(
+            n=item.days, date=format_date(item.due))
 
     def _add(self, widget: QListWidget, item: DashboardItem) -> None:
         text = f"{item.vendor_name} — {self.tr(item.label)}  ·  {self._when(item)}"

@@ -12,32 +12,20 @@ from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Q
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 from sqlalchemy.engine import Engine
 
-from desktop.services.audit import AuditEntry, describe_value, event_ids, events_by_id
+from desktop.core.i18n import N_
+from desktop.services.audit import AuditEntry, action_label, describe_value, event_ids, events_by_id
 
 PAGE = 200
 AnyIndex = QModelIndex | QPersistentModelIndex
 
+# Marked here, translated when shown (headerData): the language may change while the module stays loaded.
 COLUMNS: tuple[tuple[str, str], ...] = (
-    ("time", QCoreApplication.translate("HistoryModel", "Time (UTC)")),
-    ("actor", QCoreApplication.translate("HistoryModel", "Who")),
-    ("action", QCoreApplication.translate("HistoryModel", "Action")),
-    ("record", QCoreApplication.translate("HistoryModel", "Record")),
-    ("changes", QCoreApplication.translate("HistoryModel", "Changes (before → after)")),
+    ("time", N_("Time (UTC)")),
+    ("actor", N_("Who")),
+    ("action", N_("Action")),
+    ("record", N_("Record")),
+    ("changes", N_("Changes (before → after)")),
 )
-
-
-def _action_label(action: str) -> str:
-    labels = {
-        "create": QCoreApplication.translate("HistoryModel", "created"),
-        "update": QCoreApplication.translate("HistoryModel", "changed"),
-        "archive": QCoreApplication.translate("HistoryModel", "archived"),
-        "restore": QCoreApplication.translate("HistoryModel", "restored"),
-        "delete": QCoreApplication.translate("HistoryModel", "deleted"),
-        "decision": QCoreApplication.translate("HistoryModel", "decided"),
-        "status": QCoreApplication.translate("HistoryModel", "status changed"),
-        "signature": QCoreApplication.translate("HistoryModel", "signed"),
-    }
-    return labels.get(action, action)
 
 
 def changes_text(entry: AuditEntry) -> str:
@@ -104,7 +92,7 @@ class HistoryModel(QAbstractTableModel):
             if key == "actor":
                 return entry.actor
             if key == "action":
-                return _action_label(entry.action)
+                return action_label(entry.action)
             if key == "record":
                 return entry.record
             return changes_text(entry)
@@ -150,6 +138,7 @@ class HistoryView(QWidget):
         self._update_summary()
 
     def _update_summary(self) -> None:
-        self.summary.setText(self.tr("%n change(s) recorded; every change is kept with who made it and when.",
-                                     "", self.model.rowCount()))
+        self.summary.setText(self.tr("%n change recorded; every change is kept with who made it and when.",
+                                     "%n changes recorded; every change is kept with who made it and when.",
+                                     self.model.rowCount()))
         self.table.resizeRowsToContents()

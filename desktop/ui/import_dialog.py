@@ -136,12 +136,14 @@ class ImportDialog(QDialog):
                 self.rejections.setItem(row, c, QTableWidgetItem(value))
         bad_rows = len({r.row for r in plan.rejections})
         if bad_rows:
-            self.summary.setText(self.tr("{ok} rows are valid and {bad} rows would be rejected (listed below). "
-                                         "Correct the file and check again: the import is all or nothing.")
-                                 .format(ok=plan.accepted, bad=bad_rows))
+            self.summary.setText(self.tr("{valid} and {rejected} (listed below). Correct the file and check "
+                                         "again: the import is all or nothing.").format(
+                valid=self.tr("%n row is valid", "%n rows are valid", plan.accepted),
+                rejected=self.tr("%n row would be rejected", "%n rows would be rejected", bad_rows)))
         else:
-            self.summary.setText(self.tr("All {ok} rows are valid. 3. Press Import to add them in one step.")
-                                 .format(ok=plan.accepted))
+            self.summary.setText(self.tr("{ok} row is valid. 3. Press Import to add it.",
+                                         "All {ok} rows are valid. 3. Press Import to add them in one step.",
+                                         plan.accepted).format(ok=plan.accepted))
         self.import_button.setEnabled(bad_rows == 0 and plan.accepted > 0)
 
     def run_import(self) -> Operation:
@@ -158,5 +160,6 @@ class ImportDialog(QDialog):
 
     def _imported(self, plan: ImportPlan) -> None:
         self.plan = plan
-        self.summary.setText(self.tr("Imported {n} vendors.").format(n=plan.imported))
+        self.summary.setText(self.tr("Imported {n} vendor.", "Imported {n} vendors.", plan.imported).format(
+            n=plan.imported))
         self.accept()

@@ -41,6 +41,7 @@ from sqlalchemy.engine import Engine
 from db.errors import DatabaseError
 from desktop import __version__
 from desktop.core.errors import UserError
+from desktop.core.i18n import format_number
 from desktop.services.register import RATINGS, RegisterQuery, count_vendors
 from desktop.services.vendors import set_archived
 from desktop.ui.dashboard import DashboardWidget
@@ -547,7 +548,8 @@ class MainWindow(QMainWindow):
         self.last_operation = run_operation(
             self, self.tr("Exporting the register…"), self._engine, work,
             on_success=lambda n: self.statusBar().showMessage(
-                self.tr("Exported {n} vendors to {file}").format(n=n, file=str(path)), 8000))
+                self.tr("Exported {n} vendor to {file}", "Exported {n} vendors to {file}", n).format(
+                    n=format_number(n), file=str(path)), 8000))
         return self.last_operation
 
     def open_settings(self) -> Any:
@@ -585,9 +587,10 @@ class MainWindow(QMainWindow):
     def _update_status(self) -> None:
         total = self.model.total()
         if total is not None:
-            self.count_label.setText(self.tr("{count} vendors").format(count=f"{total:,}"))
+            self.count_label.setText(self.tr("{count} vendor", "{count} vendors", total).format(
+                count=format_number(total)))
             return
-        self.count_label.setText(self.tr("{count}+ vendors").format(count=f"{self.model.rowCount():,}"))
+        self.count_label.setText(self.tr("{count}+ vendors").format(count=format_number(self.model.rowCount())))
         self._count_timer.start()  # count once the user stops typing, off the GUI thread
 
     @Slot()
@@ -602,7 +605,8 @@ class MainWindow(QMainWindow):
         def done(count: int) -> None:
             self.model.set_count(query, count)
             if self.model.query() == query:
-                self.count_label.setText(self.tr("{count} vendors").format(count=f"{count:,}"))
+                self.count_label.setText(self.tr("{count} vendor", "{count} vendors", count).format(
+                    count=format_number(count)))
 
         self.count_operation = run_operation(self, "", self._engine, work, on_success=done,
                                              on_failure=lambda exc: None, show_progress=False)

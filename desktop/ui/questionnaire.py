@@ -34,15 +34,15 @@ def export_to(parent: QWidget, engine: Engine, assessment_id: int, path: Path) -
         return export_questionnaire(eng, assessment_id, path)
 
     def done(count: int) -> None:
-        _status(parent, tr("Questionnaire", "{count} vendor-facing questions written to {file}").format(count=count, file=str(path)))
+        _status(parent, tr("Questionnaire", "{count} vendor-facing question written to {file}",
+                           "{count} vendor-facing questions written to {file}", count).format(count=count, file=str(path)))
 
     return run_operation(parent, tr("Questionnaire", "Writing the questionnaire…"), engine, work, on_success=done)
 
 
 def display_value(raw: str) -> str:
     """An answer as the import result stores it (JSON) in words: "Sí", "24", "a, b"."""
-    from desktop.core.checklist.schema import YES_NO_LABELS
-    from desktop.core.i18n import current_language
+    from desktop.core.checklist.schema import YES_NO_LABELS, yes_no_label
 
     try:
         value = json.loads(raw)
@@ -51,13 +51,14 @@ def display_value(raw: str) -> str:
     if isinstance(value, list):
         return ", ".join(display_value(json.dumps(v)) for v in value)
     if isinstance(value, str) and value in YES_NO_LABELS:
-        return YES_NO_LABELS[value].get(current_language(), YES_NO_LABELS[value]["en"])
+        return yes_no_label(value)
     return "" if value is None else str(value)
 
 
 def summary_text(result: Any) -> str:
     """What an import did, in a few lines the preparer can act on."""
-    lines = [tr("Questionnaire", "{applied} vendor answers imported; {unchanged} unchanged.").format(
+    lines = [tr("Questionnaire", "{applied} vendor answer imported; {unchanged} unchanged.",
+                "{applied} vendor answers imported; {unchanged} unchanged.", len(result.applied)).format(
         applied=len(result.applied), unchanged=len(result.unchanged))]
     if result.skipped:
         lines.append(tr("Questionnaire", "Kept, because a person or a rule had answered them (compare with the vendor's answer):"))

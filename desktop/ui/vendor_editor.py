@@ -382,13 +382,15 @@ def _reminder(record: dict[str, Any], today: date) -> str:
         return ""
     days = (end - today).days
     if days < 0:
-        return tr("VendorEditor", "ended {n} days ago").format(n=-days)
-    text = tr("VendorEditor", "ends in {n} days").format(n=days)
+        return tr("VendorEditor", "ended {n} day ago", "ended {n} days ago", -days).format(n=-days)
+    text = tr("VendorEditor", "ends in {n} day", "ends in {n} days", days).format(n=days)
     notice = record.get("notice_days")
     if notice:
         by = date.fromordinal(end.toordinal() - int(notice))
-        key = "give notice by {date} (passed)" if by < today else "give notice by {date}"
-        text += "; " + tr("VendorEditor", key).format(date=by.isoformat())
+        if by < today:
+            text += "; " + tr("VendorEditor", "give notice by {date} (passed)").format(date=by.isoformat())
+        else:
+            text += "; " + tr("VendorEditor", "give notice by {date}").format(date=by.isoformat())
     return text
 
 

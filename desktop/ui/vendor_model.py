@@ -9,7 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 from sqlalchemy.engine import Engine
 
-from desktop.core.i18n import N_, format_date
+from desktop.core.i18n import N_, NP_, format_date
 from desktop.services.register import (
     DEFAULT_EXPIRY_DAYS,
     FLAG_CERT_EXPIRING,
@@ -29,7 +29,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("services", N_("Services")),
     ("tier", N_("Tier")),
     ("latest_rating", N_("Latest rating")),
-    ("last_signed", N_("Last signed assessment")),
+    ("last_signed", NP_("VendorTableModel", "Last signed assessment")),  # a shorter header in Spanish
     ("next_review_due", N_("Next review due")),
     ("flags", N_("Flags")),
 )

@@ -21,3 +21,12 @@ def _qsettings_in_tmp(tmp_path: Path) -> Path:
 @pytest.fixture
 def settings(tmp_path: Path) -> QSettings:
     return QSettings(str(tmp_path / "vetta-test.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture(autouse=True)
+def _english_translator(qapp):
+    """Installed at start-up by the application (desktop/ui/app.py), as here: Qt's plural forms
+    (``self.tr(singular, plural, n)``) need it in English too."""
+    from desktop.ui import translator
+
+    translator.install(qapp, "en")

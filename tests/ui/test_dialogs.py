@@ -49,11 +49,13 @@ def test_import_dialog_dry_run_lists_rejections_then_imports(qtbot, demo_engine,
     rows = [(dialog.rejections.item(r, 0).text(), dialog.rejections.item(r, 1).text())
             for r in range(dialog.rejections.rowCount())]
     assert rows == [("3", "Supplier"), ("4", "Nation")]
-    assert not dialog.import_button.isEnabled() and "1 rows are valid" in dialog.summary.text()
+    assert not dialog.import_button.isEnabled()
+    assert dialog.summary.text().startswith("1 row is valid and 2 rows would be rejected (listed below).")
     path.write_text("Supplier,Nation,Tier\nAcme,ES,high\nBeta,DE,high\n", encoding="utf-8")
     with qtbot.waitSignal(dialog.run_dry_run().done, timeout=10000):
         pass
     assert dialog.import_button.isEnabled()
+    assert dialog.summary.text() == "All 2 rows are valid. 3. Press Import to add them in one step."
     changes = []
     signals().changed.connect(changes.append)
     try:

@@ -35,12 +35,32 @@ def test_history_view_shows_a_change_with_before_and_after(qtbot, demo_engine):
     assert "tier: " in row[4] and "→ critical" in row[4]
     assert view.model.index(0, 0).data(Qt.ItemDataRole.UserRole) > view.model.index(1, 0).data(
         Qt.ItemDataRole.UserRole)
-    assert str(before + 1) in view.summary.text()
+    assert view.summary.text() == (f"{before + 1} changes recorded; every change is kept with who made it "
+                                   "and when.")
 
 
 def test_history_view_of_a_vendor_without_changes(qtbot, engine):
     view = HistoryView(engine, 12345)
     qtbot.addWidget(view)
     assert view.model.rowCount() == 0
+    assert view.summary.text().startswith("0 changes recorded;")
     view.set_vendor(None)
     assert view.model.rowCount() == 0
+
+
+def test_the_summary_counts_changes_in_the_interface_language(qtbot, qapp, engine):
+    """It said "2 change(s)": a real plural now (the singular is checked in tests/ui/test_translator.py)."""
+    from desktop.services.vendors import VendorForm, create_vendor
+    from desktop.ui import translator
+
+    vendor = create_vendor(engine, VendorForm(name="Solo Data SL", country="ES"), actor="ana")
+    view = HistoryView(engine, vendor.id)
+    qtbot.addWidget(view)
+    assert view.model.rowCount() == 2  # the party and the vendor
+    assert view.summary.text() == "2 changes recorded; every change is kept with who made it and when."
+    try:
+        translator.install(qapp, "es")
+        view.set_vendor(vendor.id)
+        assert view.summary.text() == "2 cambios registrados; cada cambio se conserva con quién lo hizo y cuándo."
+    finally:
+        translator.install(qapp, "en")

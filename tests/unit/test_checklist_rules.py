@@ -50,6 +50,9 @@ def test_malformed_conditions_are_refused_with_their_path():
 def test_render_only_substitutes_facts():
     assert render("{contracts.min_breach_notice_hours} h; {nope.x}; {__class__}", FACTS) == "48 h; unknown; unknown"
     assert render("{contracts.audit_rights}", FACTS, "es") == "sí"
+    values = {"x": {"unset": None, "false": False, "empty": [], "both": [True, None]}}
+    assert render("{x.unset} / {x.false} / {x.empty} / {x.both}", values, "es") == "desconocido / no / ninguno / sí; desconocido"
+    assert render("{x.unset} / {x.false} / {x.empty} / {x.both}", values, "en") == "unknown / no / none / yes; unknown"
     assert render("{1+1} {open('x')}", FACTS) == "{1+1} {open('x')}"
     assert condition_facts({"any": [{"finding_present": "X"}, {"not": {"fact": "a.b", "eq": 1}}]}) == {
         "ownership.findings", "a.b"}

@@ -84,3 +84,26 @@ def test_the_early_check_passes_a_sound_file_and_leaves_any_doubt_to_the_usual_c
     with pytest.raises(DatabaseError, match="bad.sqlite3"):  # the usual check explains it, naming the file
         open_database(str(bad), checked=_after_check(check, str(bad)))
     assert bad.read_bytes() == before  # nothing was written to the damaged file
+
+
+# The CLI's parser imports modules that import tr(): no catalogue may load until something is translated, and
+# translating reads the compiled catalogue with the standard library only (Babel is for compiling it).
+FIRST_TRANSLATION = """
+import sys
+from desktop.cli.main import build_parser
+from desktop.core import i18n
+build_parser().format_help()
+before = (i18n.catalogue.cache_info().currsize, "babel" in sys.modules)
+spanish = i18n.tr("&Quit", "es")
+print(before, spanish, "babel" in sys.modules)
+"""
+
+
+def test_the_catalogue_loads_on_the_first_translation_without_babel() -> None:
+    from desktop.core.i18n_tools import compile_all
+
+    compile_all()  # an up-to-date .mo, as after any first run (a stale one is compiled with Babel, once)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", FIRST_TRANSLATION], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=60, check=True).stdout
+    assert out.strip() == "(0, False) &Salir False"

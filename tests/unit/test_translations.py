@@ -1,21 +1,27 @@
-"""Every visible string is translatable and has a Spanish translation; the catalogue is well-formed."""
+"""Every visible string is translatable and has a Spanish translation; the gettext catalogue is well-formed
+and follows the code."""
 
 from __future__ import annotations
 
 import re
 import string
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 from sqlmodel import SQLModel
 
 from db.models import AssessmentStatus, CommitmentKind, ContractKind, InterestType, Rating
 from desktop.core import i18n
 from desktop.core.i18n_extract import (
+    Message,
     all_messages,
     all_unmarked,
     all_unmarked_errors,
+    check,
     messages_in,
     unmarked_errors_in,
     unmarked_in,
@@ -23,6 +29,8 @@ from desktop.core.i18n_extract import (
 from desktop.core.ownership.analysis import MESSAGES, TYPE_LABELS
 
 ROOT = Path(__file__).resolve().parents[2]
+PO = ROOT / "resources" / "locale" / "es" / "LC_MESSAGES" / "vetta.po"
+POT = ROOT / "resources" / "locale" / "vetta.pot"
 PLACEHOLDER = re.compile(r"\{[a-z_0-9]*\}|%\d|%[nvm]")
 
 # Literals that are the same in every language: the product name, a country code shown as an example.
@@ -33,11 +41,34 @@ NOT_LANGUAGE = {"Vetta", "ES"}
 PENDING_MARKING: set[tuple[str, str]] = set()
 
 
-def test_every_visible_string_has_a_spanish_translation():
-    catalogue = i18n.catalogue("es")
-    missing = sorted({f"{m.file}:{m.line}: {m.text!r}" for m in all_messages(ROOT) if m.text not in catalogue})
-    assert not missing, "strings without a Spanish translation in resources/translations/es.yaml:\n" + "\n".join(
-        missing)
+@pytest.fixture(scope="module")
+def report():
+    return check("es")
+
+
+def test_every_visible_string_has_a_spanish_translation(report):
+    assert not report.untranslated and not report.fuzzy and not report.plural_mismatch, (
+        "strings without a (reviewed) Spanish translation in resources/locale/es/LC_MESSAGES/vetta.po; run "
+        "`python -m desktop.core.i18n_tools update` and translate them (Poedit, or edit the .po):\n"
+        + "\n".join(report.lines()))
+
+
+def test_the_catalogue_and_the_template_follow_the_code(report):
+    assert not report.stale and not report.template_missing and not report.template_stale, (
+        "run `python -m desktop.core.i18n_tools update`:\n" + "\n".join(report.lines()))
+
+
+def test_pybabel_extract_from_the_checkout_gives_the_committed_template(tmp_path):
+    """Translators' tools run `pybabel extract` with pyproject.toml's [tool.babel]: same messages as ours."""
+    out = tmp_path / "cli.pot"
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-o", str(out)], cwd=ROOT,
+                   check=True, capture_output=True)
+    with out.open("rb") as f, POT.open("rb") as g:
+        cli, committed = read_po(f), read_po(g)
+    assert {(m.id, m.context) for m in cli if m.id} == {(m.id, m.context) for m in committed if m.id}
+    assert ("Next review", "AssessmentsModel") in {(m.id, m.context) for m in cli}
+    assert ("%n change recorded; every change is kept with who made it and when.",
+            "%n changes recorded; every change is kept with who made it and when.") in {m.id for m in cli}
 
 
 def test_no_visible_string_is_left_unmarked():
@@ -59,8 +90,36 @@ def test_pending_strings_are_already_translated():
     assert all(text in catalogue for _file, text in PENDING_MARKING)
 
 
+def test_the_checker_reports_missing_empty_fuzzy_and_stale_entries(tmp_path):
+    (tmp_path / "desktop").mkdir()
+    (tmp_path / "desktop" / "w.py").write_text(
+        "from desktop.core.i18n import ntr, tr\n"
+        "tr('Translated')\ntr('Missing')\ntr('Empty')\ntr('Fuzzy')\n"
+        "ntr('{n} file', '{n} files', 2)\nntr('{n} row', '{n} rows', 2)\n", encoding="utf-8")
+    po = tmp_path / "resources" / "locale" / "es" / "LC_MESSAGES" / "vetta.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n'
+        '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+        'msgid "Translated"\nmsgstr "Traducido"\n\nmsgid "Empty"\nmsgstr ""\n\n'
+        '#, fuzzy\nmsgid "Fuzzy"\nmsgstr "Difuso"\n\n'
+        'msgid "{n} file"\nmsgid_plural "{n} files"\nmsgstr[0] "{n} archivo"\nmsgstr[1] ""\n\n'
+        'msgid "{n} row"\nmsgstr "{n} fila"\n\n'
+        'msgctxt "Old"\nmsgid "Translated"\nmsgstr "Antiguo"\n', encoding="utf-8")
+    pot = tmp_path / "vetta.pot"
+    pot.write_text('msgid "Translated"\nmsgstr ""\n\nmsgid "Gone"\nmsgstr ""\n', encoding="utf-8")
+    result = check("es", root=tmp_path, packages=("desktop",), template=pot)
+    assert sorted(m.text for m in result.untranslated) == ["Empty", "Missing", "{n} file"]
+    assert [m.text for m in result.fuzzy] == ["Fuzzy"]
+    assert [m.text for m in result.plural_mismatch] == ["{n} row"]  # a plural in the code, singular in the .po
+    assert result.stale == ["Old|Translated"]
+    assert result.template_stale == ["Gone"] and "Missing" in result.template_missing
+    assert not result.ok
+    assert any(line.startswith("fuzzy") and "w.py:5" in line for line in result.lines())
+
+
 def _dynamic_strings() -> set[str]:
-    """Strings the UI translates through a variable (``self.tr(label)``): their tables live elsewhere."""
+    """Strings the UI translates through a variable (``self.tr(label)``): desktop/core/i18n_dynamic.py marks them."""
     from desktop.services.vendors import CHILD_KINDS
 
     texts: set[str] = set()
@@ -75,32 +134,38 @@ def _dynamic_strings() -> set[str]:
     texts.update(k.value.replace("_", " ") for k in CommitmentKind)
     texts.update(k.value for k in ContractKind)
     texts.update(("blocker", "major", "minor", "info"))  # finding severities
-    texts.add("STALE")  # all capitals, so the extractor takes it for a message key and skips it
     texts.update(("approve", "approve with conditions", "reject"))
     # record kinds named in database errors (db/repo.py translates the table name, underscores as spaces)
     texts.update(table.replace("_", " ") for table in SQLModel.metadata.tables)
-    texts.update(("ended {n} days ago", "ends in {n} days", "give notice by {date}", "give notice by {date} (passed)"))
-    texts.update(("The legal name is required.", "The legal name is longer than 300 characters.",
-                  "The services text is longer than 1000 characters."))
     return texts
 
 
-def test_strings_translated_through_variables_have_spanish():
+def test_strings_translated_through_variables_are_marked_and_have_spanish():
+    marked = {m.text for m in messages_in(ROOT / "desktop" / "core" / "i18n_dynamic.py", ROOT)}
+    unmarked = sorted(_dynamic_strings() - marked)
+    assert not unmarked, f"mark these with N_() in desktop/core/i18n_dynamic.py: {unmarked}"
     catalogue = i18n.catalogue("es")
-    missing = sorted(t for t in _dynamic_strings() if t not in catalogue)
-    assert not missing, f"add these to resources/translations/es.yaml: {missing}"
+    assert not sorted(t for t in _dynamic_strings() if t not in catalogue)
 
 
-def test_catalogue_is_sorted_and_keeps_accelerators():
-    path = ROOT / "resources" / "translations" / "es.yaml"
-    keys = [line.split('": ', 1)[0] for line in path.read_text(encoding="utf-8").splitlines()
-            if line.startswith('"')]
-    assert keys == sorted(keys), "keep resources/translations/es.yaml sorted by key"
-    for source, target in i18n.catalogue("es").items():
-        text = source.split("|", 1)[-1]
-        single = re.compile(r"&(?!&)")
-        assert bool(single.search(text.replace("&&", ""))) == bool(single.search(target.replace("&&", ""))), source
-        assert text.count("&&") == target.count("&&"), source
+def _pairs():
+    """(English, Spanish) of every message, each plural form with its English (singular, then plural)."""
+    with PO.open("rb") as f:
+        for m in read_po(f):
+            if not m.id:
+                continue
+            if isinstance(m.id, tuple):
+                yield m.id[0], m.string[0]
+                yield from ((m.id[1], form) for form in m.string[1:])
+            else:
+                yield m.id, m.string
+
+
+def test_catalogue_keeps_accelerators():
+    single = re.compile(r"&(?!&)")
+    for text, target in _pairs():
+        assert bool(single.search(text.replace("&&", ""))) == bool(single.search(target.replace("&&", ""))), text
+        assert text.count("&&") == target.count("&&"), text
 
 
 def test_menu_accelerators_do_not_clash():
@@ -132,10 +197,84 @@ def test_menu_accelerators_do_not_clash():
 
 
 def test_translations_keep_their_placeholders():
-    for source, target in i18n.catalogue("es").items():
-        text = source.split("|", 1)[-1]
-        assert sorted(PLACEHOLDER.findall(text)) == sorted(PLACEHOLDER.findall(target)), source
-        assert text.count("\n") == target.count("\n"), source
+    for text, target in _pairs():
+        assert sorted(PLACEHOLDER.findall(text)) == sorted(PLACEHOLDER.findall(target)), text
+        assert text.count("\n") == target.count("\n"), text
+
+
+def test_the_spanish_catalogue_uses_the_gnu_plural_rule():
+    with PO.open("rb") as f:
+        catalog = read_po(f)
+    assert catalog.plural_forms == "nplurals=2; plural=(n != 1);"
+    assert not [m.id for m in catalog if m.id and m.fuzzy]
+
+
+def test_plural_messages_follow_the_number():
+    assert i18n.ntr("{n} answer needs evidence ({ids})", "{n} answers need evidence ({ids})", 1, "es",
+                    ids="Q1") == "1 respuesta necesita evidencia (Q1)"
+    assert i18n.ntr("{n} answer needs evidence ({ids})", "{n} answers need evidence ({ids})", 3, "es",
+                    ids="Q1, Q2, Q3") == "3 respuestas necesitan evidencia (Q1, Q2, Q3)"
+    assert i18n.ntr("{n} answer needs evidence ({ids})", "{n} answers need evidence ({ids})", 0, "es",
+                    ids="") == "0 respuestas necesitan evidencia ()"
+    assert i18n.ntr("{n} answer needs evidence ({ids})", "{n} answers need evidence ({ids})", 1, "en",
+                    ids="Q1") == "1 answer needs evidence (Q1)"
+    assert i18n.ntr("{n} answer needs evidence ({ids})", "{n} answers need evidence ({ids})", 2, "en",
+                    ids="Q1, Q2") == "2 answers need evidence (Q1, Q2)"
+    # not in the catalogue: the English singular or plural
+    assert i18n.ntr("{n} unknown thing", "{n} unknown things", 2, "es") == "2 unknown things"
+
+
+def test_context_entries_override_the_plain_text_in_their_context_only():
+    assert i18n.ptr("AssessmentsModel", "Next review", "es") == "Próx. rev."
+    assert i18n.tr("Next review due", "es") == "Próxima revisión"
+    assert i18n.ptr("SomewhereElse", "Next review due", "es") == "Próxima revisión"  # falls back to the plain text
+    assert i18n.translate("Last signed assessment", "es", "VendorTableModel") == "Última firma"
+    assert i18n.catalogue("es")["AssessmentsModel|Next review"] == "Próx. rev."  # the YAML-era mapping view
+
+
+def test_labels_that_had_side_tables_come_from_the_catalogue():
+    from desktop.core.checklist.schema import yes_no_label
+    from desktop.services.audit import action_label
+    from desktop.services.register import flag_label
+
+    assert action_label("status", "es") == "cambio de estado" and action_label("status", "en") == "status changed"
+    assert action_label("something new", "es") == "something new"
+    # the export used "certificado por vencer"; the window and the glossary say "próximo a vencer"
+    assert flag_label("certificate_expiring", "es") == "certificado próximo a vencer"
+    assert flag_label("review_overdue", "en") == "review overdue"
+    assert [yes_no_label(v, "es") for v in ("yes", "no", "partial", "na")] == ["Sí", "No", "Parcialmente", "No aplica"]
+    i18n.set_language("es")
+    assert yes_no_label("na") == "No aplica"
+
+
+def test_the_extractor_reads_plurals_contexts_and_the_qt_forms(tmp_path):
+    source = tmp_path / "forms.py"
+    source.write_text(
+        "from desktop.core.i18n import N_, NP_, ntr, nptr, ptr, tr\n"
+        "tr('Plain', lang, count=2)\n"
+        "tr('A language, not a context', 'es')\n"
+        "ntr('{n} vendor', '{n} vendors', n, lang, n=n)\n"
+        "ptr('Header', 'Next')\n"
+        "nptr('Header', '{n} day', '{n} days', n)\n"
+        "NP_('VendorTableModel', 'Short')\n"
+        "class W:\n"
+        "    def build(self, n):\n"
+        "        self.tr('%n change', '%n changes', n)\n"
+        "        self.tr('Next review', 'AssessmentsModel')\n"
+        "        QCoreApplication.translate('HistoryModel', 'Who')\n"
+        "        QCoreApplication.translate('VendorEditor', 'ends in {n} day', 'ends in {n} days', n)\n"
+        "        tr = QCoreApplication.translate\n"
+        "        tr('Questionnaire', 'Through the alias')\n"
+        "        tr(report_lang, 'report_key')\n"
+        "        tr(label)\n", encoding="utf-8")
+    found = [(m.text, m.context, m.plural, m.line) for m in messages_in(source, tmp_path)]
+    assert found == [
+        ("Plain", None, None, 2), ("A language, not a context", None, None, 3),
+        ("{n} vendor", None, "{n} vendors", 4), ("Next", "Header", None, 5), ("{n} day", "Header", "{n} days", 6),
+        ("Short", "VendorTableModel", None, 7), ("%n change", None, "%n changes", 10),
+        ("Next review", "AssessmentsModel", None, 11), ("Who", None, None, 12),
+        ("ends in {n} day", None, "ends in {n} days", 13), ("Through the alias", None, None, 15)]
+    assert all(isinstance(m, Message) for m in messages_in(source, tmp_path))
 
 
 def test_the_checker_finds_unmarked_and_marked_strings(tmp_path):
@@ -221,7 +360,8 @@ def test_service_errors_follow_the_language(tmp_path):
         read_file(missing)
     assert str(spanish.value) == f"El archivo {str(missing)!r} no existe."
     assert validate_lei("ABC") == "Un LEI tiene 20 caracteres; este tiene 3."
-    assert i18n.tr("{first} ({count} more invalid answers); nothing was imported.", first="x", count=2) == \
+    assert i18n.ntr("{first} ({count} more invalid answer); nothing was imported.",
+                    "{first} ({count} more invalid answers); nothing was imported.", 2, first="x", count=2) == \
         "x (y 2 respuestas no válidas más); no se ha importado nada."
 
 
@@ -237,8 +377,8 @@ def test_sizes_in_error_messages_use_the_language(tmp_path):
 
 
 def test_tr_translates_and_formats():
-    assert i18n.tr("{count} vendors", "es", count=3) == "3 proveedores"
-    assert i18n.tr("{count} vendors", "en", count=3) == "3 vendors"
+    assert i18n.tr("{count}+ vendors", "es", count=60) == "60 o más proveedores"
+    assert i18n.tr("{count}+ vendors", "en", count=60) == "60+ vendors"
     assert i18n.tr("a string nobody translated", "es") == "a string nobody translated"
 
 

@@ -19,7 +19,7 @@ from pydantic import ValidationError as PydanticError
 from desktop.core.checklist.rules import RuleError, check_condition
 from desktop.core.checklist.schema import Template
 from desktop.core.errors import UserError
-from desktop.core.i18n import tr
+from desktop.core.i18n import ntr, tr
 
 MAX_TEMPLATE_BYTES = 2 * 1024 * 1024
 
@@ -171,12 +171,10 @@ def load_template_text(text: str, file: str = "<template>") -> Template:
         elif first["type"] == "missing":
             message = tr("this field is required")
         more = len(exc.errors()) - 1
-        if more > 1:
-            text = tr("{file}, line {line}, {field}: {message} ({more} more problems after this one).",
-                      file=file, line=line, field=field, message=message, more=more)
-        elif more == 1:
-            text = tr("{file}, line {line}, {field}: {message} (1 more problem after this one).",
-                      file=file, line=line, field=field, message=message)
+        if more:
+            text = ntr("{file}, line {line}, {field}: {message} ({more} more problem after this one).",
+                       "{file}, line {line}, {field}: {message} ({more} more problems after this one).", more,
+                       file=file, line=line, field=field, message=message, more=more)
         else:
             text = tr("{file}, line {line}, {field}: {message}.", file=file, line=line, field=field, message=message)
         raise TemplateError(text, file=file, line=line, field=field) from None

@@ -21,6 +21,7 @@ from typing import Any
 
 from desktop.core.checklist.facts import FACT_PATHS, lookup
 from desktop.core.errors import UserError
+from desktop.core.i18n import tr
 
 _COMPARISONS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "contains", "known")
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*)\}")
@@ -137,14 +138,14 @@ def condition_facts(cond: Any) -> set[str]:
 
 def _format(value: Any, lang: str) -> str:
     if value is None:
-        return "desconocido" if lang == "es" else "unknown"
+        return tr("unknown", lang)
     if isinstance(value, bool):
-        return ("sí" if value else "no") if lang == "es" else ("yes" if value else "no")
+        return tr("yes", lang) if value else tr("no", lang)
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, list):
         if not value:
-            return "ninguno" if lang == "es" else "none"
+            return tr("none", lang)
         return "; ".join(_format(v, lang) for v in value)
     return str(value)
 

@@ -14,17 +14,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from desktop.core.errors import ValidationError
-from desktop.core.i18n import tr
+from desktop.core.i18n import N_, tr
 
 ANSWER_TYPES = ("yes_no_partial_na", "single_choice", "multiple_choice", "number", "date", "text")
 SEVERITIES = ("blocker", "major", "minor", "info")
 YES_NO_VALUES = ("yes", "no", "partial", "na")
-YES_NO_LABELS = {
-    "yes": {"en": "Yes", "es": "Sí"},
-    "no": {"en": "No", "es": "No"},
-    "partial": {"en": "Partially", "es": "Parcialmente"},
-    "na": {"en": "Not applicable", "es": "No aplica"},
-}
+# English labels of the yes/no answers, translated where they are shown (yes_no_label).
+YES_NO_LABELS = {"yes": N_("Yes"), "no": N_("No"), "partial": N_("Partially"), "na": N_("Not applicable")}
 # Words accepted for yes/no/partial/not applicable, in English and Spanish.
 _YES_NO_ALIASES = {
     "yes": "yes", "y": "yes", "si": "yes", "sí": "yes", "true": "yes",
@@ -34,6 +30,11 @@ _YES_NO_ALIASES = {
 }
 IDENT = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"
 
+
+
+def yes_no_label(value: str, lang: str | None = None) -> str:
+    """A yes/no/partial/na answer in words, in ``lang`` (default: the current language)."""
+    return tr(YES_NO_LABELS[value], lang) if value in YES_NO_LABELS else value
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -171,7 +172,7 @@ class Question(Strict):
 
     def option_label(self, value: str, lang: str = "en") -> str:
         if self.answer_type == "yes_no_partial_na":
-            return YES_NO_LABELS.get(value, {}).get(lang, value)
+            return yes_no_label(value, lang)
         for o in self.options:
             if o.value == value:
                 return o.label.get(lang)

@@ -72,7 +72,9 @@ class InterestTableModel(QAbstractTableModel):
         if col == 1:
             return _t(r.type.replace("_", " "))
         if col == 2:
-            return r.share_text or (_t("not recorded") if r.type in ("shareholding", "voting_rights") else "")
+            if r.share_text or r.type not in ("shareholding", "voting_rights"):
+                return r.share_text or ""
+            return QCoreApplication.translate("InterestTableModel", "not recorded")
         if col == 3:
             return r.role_title
         if col == 4:
