@@ -159,7 +159,7 @@ def test_seed_case_vendor_through_the_wizard_is_not_neutral(qtbot, demo_engine, 
     assert w.submit() is True
     done = A.get_assessment(demo_engine, s.id)
     assert done.summary.status == "in_review" and done.summary.rating == "not_neutral"
-    assert {"OWN-01", "GOV-02"} <= {f.question for f in done.result.findings}
+    assert {"OWN-01", "GOV-02"} <= {f.code for f in done.findings}
     assert "Not neutral" in w.rating_label.text()
 
 
