@@ -65,6 +65,15 @@ def register_fonts() -> None:
     _fonts_ready = True
 
 
+def fit(text: str, width: float, font: str = FONT, size: float = 7.5) -> str:
+    """``text`` cut with "…" to ``width`` points (page headers and footers have one line)."""
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
 @dataclass(frozen=True)
 class SignatureBox:
     """Where the signature field sits: page index (0-based) and box in PDF points."""
@@ -268,10 +277,11 @@ class ReportDoc(BaseDocTemplate):
         c.setFont(FONT, 7.5)
         c.setFillColor(MUTED)
         top = A4[1] - 12 * mm
-        c.drawString(self.leftMargin, top, f"{m.organisation} · {tr('Vendor neutrality assessment', lang)}")
-        right = tr("{vendor} · Assessment #{id} v{version}", lang, vendor=m.vendor.name, id=m.assessment_id,
-                   version=m.assessment_version)
-        c.drawRightString(A4[0] - self.rightMargin, top, right)
+        half = (A4[0] - self.leftMargin - self.rightMargin) / 2 - 6
+        c.drawString(self.leftMargin, top, fit(f"{m.organisation} · {tr('Vendor neutrality assessment', lang)}", half))
+        right = tr("{vendor} · Assessment #{id} v{version}", lang, vendor=fit(m.vendor.name, half * 0.6),
+                   id=m.assessment_id, version=m.assessment_version)
+        c.drawRightString(A4[0] - self.rightMargin, top, fit(right, half))
         c.setStrokeColor(RULE)
         c.setLineWidth(0.5)
         c.line(self.leftMargin, top - 3, A4[0] - self.rightMargin, top - 3)
@@ -287,7 +297,7 @@ class ReportDoc(BaseDocTemplate):
         c.setStrokeColor(RULE)
         c.setLineWidth(0.5)
         c.line(self.leftMargin, y + 9, A4[0] - self.rightMargin, y + 9)
-        left = tr("{vendor} · Assessment id {id}", lang, vendor=m.vendor.name, id=m.assessment_id)
+        left = tr("{vendor} · Assessment id {id}", lang, vendor=fit(m.vendor.name, 220), id=m.assessment_id)
         if self.draft:
             left += f" · {tr('Draft', lang).upper()}"
         c.drawString(self.leftMargin, y, left)
