@@ -277,11 +277,13 @@ class ReportDoc(BaseDocTemplate):
         c.setFont(FONT, 7.5)
         c.setFillColor(MUTED)
         top = A4[1] - 12 * mm
-        half = (A4[0] - self.leftMargin - self.rightMargin) / 2 - 6
-        c.drawString(self.leftMargin, top, fit(f"{m.organisation} · {tr('Vendor neutrality assessment', lang)}", half))
-        right = tr("{vendor} · Assessment #{id} v{version}", lang, vendor=fit(m.vendor.name, half * 0.6),
-                   id=m.assessment_id, version=m.assessment_version)
-        c.drawRightString(A4[0] - self.rightMargin, top, fit(right, half))
+        line = A4[0] - self.leftMargin - self.rightMargin
+        right = fit(tr("{vendor} · Assessment #{id} v{version}", lang, vendor=fit(m.vendor.name, line * 0.3),
+                       id=m.assessment_id, version=m.assessment_version), line / 2)
+        left = fit(f"{m.organisation} · {tr('Vendor neutrality assessment', lang)}",
+                   line - pdfmetrics.stringWidth(right, FONT, 7.5) - 12)
+        c.drawString(self.leftMargin, top, left)
+        c.drawRightString(A4[0] - self.rightMargin, top, right)
         c.setStrokeColor(RULE)
         c.setLineWidth(0.5)
         c.line(self.leftMargin, top - 3, A4[0] - self.rightMargin, top - 3)
