@@ -723,7 +723,10 @@ class SignOff(Timestamped, table=True):
         sa_column=Column(Integer, ForeignKey("signing_identity.id", ondelete="RESTRICT"), nullable=True),
     )
     decided_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    report_lang: str = Field(default="en", max_length=5)
+    report_lang: str = Field(default="en", max_length=5)  # the language of record of the signed report
+    # why the approver decided so (required to approve a vendor rated not / conditionally neutral); signed
+    # into the report. Conditions are JSON [{text, owner, due, question}] (plain strings before 0004).
+    rationale: str = Field(default="", sa_column=Column(Text, nullable=False, default="", server_default=""))
     report_sha256: str | None = Field(default=None, max_length=64)
     report_pdf: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
 

@@ -190,12 +190,14 @@ def _list_assessments(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _show(args: argparse.Namespace, ctx: Context) -> int:
-    from desktop.core.checklist.scoring import RATING_LABELS
+    from desktop.core.checklist.scoring import rating_label
     from desktop.services import assessments
+    from desktop.services.findings import ownership_findings_for
 
-    v = assessments.get_assessment(ctx.engine, args.id)
+    v = assessments.get_assessment(ctx.engine, args.id, ownership=ownership_findings_for(ctx.engine, args.id))
     lang = args.lang
     s = v.summary
+    recorded = v.findings if s.status == "draft" else assessments.findings_of_record(ctx.engine, args.id)
     if args.json:
         ctx.print_json({
             "id": s.id, "vendor": {"id": s.vendor_id, "name": s.vendor_name},
@@ -203,7 +205,8 @@ def _show(args: argparse.Namespace, ctx: Context) -> int:
             "series_version": s.series_version, "previous_id": s.previous_id, "status": s.status,
             "preparer": s.preparer, "approver": s.approver, "as_of": s.as_of, "stale_since": s.stale_since,
             "stored_rating": s.rating, "stored_score": s.score,
-            "live": v.result.to_dict(), "missing": v.missing,
+            "findings": [f.to_dict(lang) for f in recorded],
+            "live": {**v.result.to_dict(), "findings": [f.to_dict(lang) for f in v.findings]}, "missing": v.missing,
             "questions": [{
                 "id": q.key, "section": q.section, "text": q.text(lang), "answer_type": q.answer_type,
                 "allowed_values": q.allowed_values, "required": q.required,
@@ -220,8 +223,7 @@ def _show(args: argparse.Namespace, ctx: Context) -> int:
               f"{s.template_key}@{s.template_version}")
     ctx.print(f"Status: {s.status.replace('_', ' ')}   Preparer: {s.preparer}"
               + (f"   Approver: {s.approver}" if s.approver else ""))
-    label = RATING_LABELS[r.rating]["es" if lang == "es" else "en"]
-    ctx.print(f"Rating: {label}{' (provisional)' if r.provisional else ''}   Score: "
+    ctx.print(f"Rating: {rating_label(r.rating, lang)}{' (provisional)' if r.provisional else ''}   Score: "
               f"{'—' if r.score is None else r.score}   Answered: {r.answered}/{r.total}")
     if s.stale_since:
         ctx.print(f"STALE since {s.stale_since:%Y-%m-%d}: the vendor changed after the decision.")
@@ -238,14 +240,18 @@ def _show(args: argparse.Namespace, ctx: Context) -> int:
             ctx.print(f"            rule: {q.explanation(lang)}")
         if q.justification:
             ctx.print(f"            justification: {q.justification}")
-    if r.findings:
-        ctx.print("\nFindings:")
-        for f in r.findings:
-            ctx.print(f"  [{f.severity}] {f.question} {f.outcome}: {f.text_es if lang == 'es' else f.text_en}")
-            if f.explanation:
-                ctx.print(f"      {f.explanation}")
+    if v.findings:
+        ctx.print("\nFindings (live):")
+        for f in v.findings:
+            where = f" ({f.question.id})" if f.question else ""
+            partly = ", partly met" if f.outcome == "partial" else ""
+            ctx.print(f"  [{f.severity}{partly}] {f.code}{where if f.source == 'ownership' else ''}: {f.message(lang)}")
+            if f.why is not None:
+                ctx.print(f"      why: {f.why.get(lang)}")
+            for path in f.paths[:1]:
+                ctx.print(f"      path: {path.get(lang)}")
     if r.conditions:
-        ctx.print("\nConditions:")
+        ctx.print("\nConditions suggested by the checklist:")
         for c in r.conditions:
             ctx.print(f"  {c['question']}: {c[lang]}")
     if v.missing:

@@ -16,6 +16,24 @@ from desktop.core.i18n import tr
 P12_ENV = "VETTA_P12_PASSPHRASE"
 
 
+class _ConditionAction(argparse.Action):
+    """``--condition TEXT`` starts a condition; ``--owner`` and ``--due`` that follow it belong to it."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        items: list[dict[str, str]] = list(getattr(namespace, "conditions", None) or [])
+        if self.dest == "condition":
+            items.append({"text": str(values), "owner": "", "due": ""})
+        elif not items:
+            parser.error(f"{option_string} must follow the --condition it belongs to")
+        else:
+            key = "owner" if self.dest == "owner" else "due"
+            if items[-1][key]:
+                parser.error(f"condition {len(items)} has two {option_string} values")
+            items[-1][key] = str(values)
+        namespace.conditions = items
+
+
 def register(subparsers: Any) -> None:
     ident = subparsers.add_parser("identity", help="signing identities (key in the OS keyring)")
     sub = ident.add_subparsers(dest="identity_command", metavar="ACTION", required=True)
@@ -39,9 +57,15 @@ def register(subparsers: Any) -> None:
     p.add_argument("--identity", required=True, metavar="NAME", help="the signing identity to sign with")
     p.add_argument("--decision", default="approved",
                    choices=["approved", "approved-with-conditions", "rejected"])
-    p.add_argument("--condition", action="append", default=[], metavar="TEXT",
-                   help="a condition of approval (repeat for several)")
-    p.add_argument("--lang", default="en", choices=["en", "es"], help="report language")
+    p.add_argument("--condition", action=_ConditionAction, metavar="TEXT",
+                   help="a condition of approval, followed by its --owner and --due (repeat for several)")
+    p.add_argument("--owner", action=_ConditionAction, metavar="NAME", help="who sees to the condition before it")
+    p.add_argument("--due", action=_ConditionAction, metavar="YYYY-MM-DD", help="when the condition before it is due")
+    p.add_argument("--rationale", default="", metavar="TEXT",
+                   help="why you decide so; required to approve a vendor rated not or conditionally neutral "
+                        "(signed into the report)")
+    p.add_argument("--lang", default=None, choices=["en", "es"],
+                   help="language of record of the signed report (default: the interface language)")
     p.add_argument("--p12", type=Path, metavar="FILE",
                    help=f"sign with this PKCS#12 file instead of the keyring (passphrase: prompt or ${P12_ENV})")
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -50,7 +74,8 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser("report", help="write the signed report of an assessment (or a DRAFT)")
     p.add_argument("id", type=int, metavar="ID")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
-    p.add_argument("--lang", default="en", choices=["en", "es"], help="language of a draft report")
+    p.add_argument("--lang", default=None, choices=["en", "es"],
+                   help="language of a draft; a signed report exists only in the language it was signed in")
     p.set_defaults(handler=_report)
 
     p = subparsers.add_parser("verify", help="verify a signed report; exit 0 only when intact and valid")
@@ -114,17 +139,21 @@ def _approve(args: argparse.Namespace, ctx: Context) -> int:
 
     passphrase = _passphrase(f"Passphrase for {args.p12}: ") if args.p12 else None
     result = approve(ctx.engine, args.id, identity=args.identity, approver=ctx.actor or default_actor(),
-                     decision=args.decision, conditions=args.condition, lang=args.lang, p12=args.p12,
-                     p12_passphrase=passphrase)
+                     decision=args.decision, conditions=getattr(args, "conditions", None) or [],
+                     rationale=args.rationale, lang=args.lang, p12=args.p12, p12_passphrase=passphrase)
     if args.json:
         ctx.print_json(result)
         return EXIT_OK
     ctx.print(f"Assessment {result['assessment_id']}: {result['decision'].replace('_', ' ')} by {result['approver']}.")
     for i, c in enumerate(result["conditions"], 1):
-        ctx.print(f"  condition {i}: {c}")
+        ctx.print(f"  condition {i}: {c['text']} (owner: {c['owner']}; due: {c['due']})")
+    if result["rationale"]:
+        ctx.print(f"  rationale: {result['rationale']}")
     if result["next_review_due"]:
         ctx.print(f"Next review due {result['next_review_due']}.")
-    ctx.print(f"Signed report stored ({result['pages']} pages, SHA-256 {result['report_sha256']}).")
+    language = {"en": "English", "es": "Spanish"}.get(result["language"], result["language"])
+    ctx.print(f"Signed report stored in {language} ({result['pages']} pages, SHA-256 {result['report_sha256']}).")
+    ctx.print(f"Signer certificate fingerprint (SHA-256): {result['fingerprint']}")
     ctx.print(f"Write it out with: vetta report {result['assessment_id']} -o report.pdf")
     return EXIT_OK
 
@@ -132,12 +161,10 @@ def _approve(args: argparse.Namespace, ctx: Context) -> int:
 def _report(args: argparse.Namespace, ctx: Context) -> int:
     from desktop.services.reports import write_report
 
-    result = write_report(ctx.engine, args.id, args.output, args.lang)
+    result = write_report(ctx.engine, args.id, args.output, args.lang, require_language=args.lang is not None)
     kind = "signed report" if result.signed else "DRAFT report (not signed: the assessment is not decided)"
-    ctx.print(f"Wrote the {kind} of assessment {args.id} to {args.output}")
-    if result.signed and result.lang != args.lang:
-        ctx.print(f"Note: the signed report is in {'Spanish' if result.lang == 'es' else 'English'}, the language "
-                  "it was signed in; a signed file cannot be re-rendered without breaking its signature.")
+    language = "Spanish" if result.lang == "es" else "English"
+    ctx.print(f"Wrote the {kind} of assessment {args.id} to {args.output} ({language})")
     return EXIT_OK
 
 

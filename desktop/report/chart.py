@@ -90,9 +90,13 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
 
 def ownership_drawing(
     nodes: Sequence[ChartNode], edges: Sequence[ChartEdge], subject: str, width: float,
-    *, font: str = "DejaVuSans", bold: str = "DejaVuSans-Bold",
+    *, font: str = "DejaVuSans", bold: str = "DejaVuSans-Bold", max_height: float | None = None,
 ) -> Drawing:
-    """A reportlab Drawing of the ownership web: boxes per party, arrows owner → owned, share labels."""
+    """A reportlab Drawing of the ownership web: boxes per party, arrows owner → owned, share labels.
+
+    With ``max_height``, a deep web (a long holding chain) is drawn with closer layers and smaller
+    boxes so the drawing always fits on a page.
+    """
     placed = layered_layout([n.key for n in nodes], [(e.owner, e.owned) for e in edges], subject)
     by_key = {n.key: n for n in nodes}
     n_layers = max((p.layer for p in placed.values()), default=0) + 1
@@ -102,9 +106,15 @@ def ownership_drawing(
     widest = max(per_layer.values(), default=1)
     box_h = 24.0
     gap_y = 38.0
+    scale = 1.0
+    if max_height is not None and n_layers * (box_h + gap_y) + 16 > max_height:
+        scale = max(0.05, (max_height - 16) / (n_layers * (box_h + gap_y)))
+        box_h, gap_y = box_h * scale, gap_y * scale
     height = n_layers * box_h + (n_layers - 1) * gap_y + 16
     d = Drawing(width, height)
+    d.initialFontName = font  # the drawing's starting font: never reportlab's default (Helvetica, not embedded)
     font_size = 7.0 if widest <= 6 else max(4.5, 7.0 - (widest - 6) * 0.35)
+    font_size = max(2.5, min(font_size, box_h * 0.45))
 
     def box_w(level: int) -> float:
         slots = per_layer[level]
@@ -127,7 +137,7 @@ def ownership_drawing(
         stroke = red_line if hot else grey_line
         d.add(Line(x1, sy, x2, ey, strokeColor=stroke, strokeWidth=0.8))
         ang = math.atan2(ey - sy, x2 - x1)
-        ah = 5.0
+        ah = max(1.5, 5.0 * scale)
         d.add(Polygon([x2, ey,
                        x2 - ah * math.cos(ang - 0.4), ey - ah * math.sin(ang - 0.4),
                        x2 - ah * math.cos(ang + 0.4), ey - ah * math.sin(ang + 0.4)],

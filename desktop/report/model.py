@@ -1,8 +1,9 @@
 """Plain dataclasses describing everything a report shows (no database, no Qt).
 
-``desktop.services.reports`` builds a :class:`ReportModel` from the database; ``render`` turns it
-into a PDF. Codes (decision, rating, severity, answer source) stay codes here and are translated
-when rendered, so the same model renders in English and Spanish.
+``desktop.services.reports`` builds a :class:`ReportModel` from the database, in one language; the
+renderer (``render.py`` and its section builders) turns it into a PDF. Codes (decision, rating,
+severity, tier) stay codes and are put into words when rendered. Findings are the one finding model
+of ``desktop.core.findings`` (statements in both languages).
 """
 
 from __future__ import annotations
@@ -10,12 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-
-@dataclass
-class Finding:
-    severity: str  # blocker | major | minor | info (or high/medium/low from ownership analysis)
-    message: str
-    code: str = ""
+from desktop.core.findings import Condition, Finding
 
 
 @dataclass
@@ -29,7 +25,7 @@ class VendorProfile:
     status: str = ""
     internal_owner: str = ""
     website: str = ""
-    data_locations: list[str] = field(default_factory=list)
+    data_locations: list[str] = field(default_factory=list)  # already in words ("PH (processing)")
     tags: list[str] = field(default_factory=list)
 
 
@@ -41,6 +37,8 @@ class OwnershipParty:
     voting: tuple[float, float] | None
     controls: bool = False
     competitor: str = ""  # competitor group name when the party belongs to one
+    competitor_linked: bool = False  # a person linked to a competitor (a role there), per the analysis
+    links: str = ""  # how: "Chief AI Officer at Contoso Platforms Inc. since 13 Jun 2025"
 
 
 @dataclass
@@ -59,6 +57,33 @@ class ChartEdge:
 
 
 @dataclass
+class PeopleTie:
+    """A person who moved between the vendor's side and a competitor, with both sides' dates."""
+
+    person: str
+    competitor: str
+    vendor_role: str
+    vendor_entity: str
+    vendor_start: str  # ISO dates, '' when not recorded
+    vendor_end: str
+    competitor_role: str
+    competitor_entity: str
+    competitor_start: str
+    competitor_end: str
+    message: str  # the analysis' own sentence
+
+
+@dataclass
+class SubprocessorLink:
+    """A subprocessor (at any depth) the analysis found linked to a competitor."""
+
+    name: str
+    competitor: str
+    path: str
+    message: str
+
+
+@dataclass
 class Ownership:
     available: bool
     subject: str = ""  # node key of the vendor
@@ -66,8 +91,8 @@ class Ownership:
     edges: list[ChartEdge] = field(default_factory=list)
     parties: list[OwnershipParty] = field(default_factory=list)
     competitor_groups: list[str] = field(default_factory=list)
-    people_ties: list[str] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
+    people_ties: list[PeopleTie] = field(default_factory=list)
+    subprocessors: list[SubprocessorLink] = field(default_factory=list)
 
 
 @dataclass
@@ -111,12 +136,14 @@ class SubprocessorInfo:
 class AnswerInfo:
     key: str
     text: str
-    answer: str  # raw value as text (yes/no/partial/na or free text), '' when unanswered
+    answer: str  # the answer in words (option labels translated), '' when unanswered
     source: str  # rule | preparer | vendor | ''
-    answered_by: str
-    justification: str
+    given_by: str  # honest attribution in words: "Ownership rule, 4 Dec 2026", "Vendor questionnaire, ..."
+    justification: str  # the rule's explanation for a rule answer; the justification or vendor comment
     severity: str
+    outcome: str  # pass | partial | fail | na | unanswered ('' when unknown)
     evidence: list[str]  # evidence references ("E3 contract.pdf")
+    references: list[str] = field(default_factory=list)  # framework references of the question
 
 
 @dataclass
@@ -147,10 +174,13 @@ class SignOffInfo:
     preparer: str
     approver: str
     decision: str  # '' while pending
-    conditions: list[str]
+    conditions: list[Condition]
     submitted_at: str
     decided_at: str
     signer: str = ""  # identity name about to sign
+    rationale: str = ""  # the approver's reasons, signed into the report
+    fingerprint: str = ""  # SHA-256 of the signer's certificate (hex)
+    language: str = ""  # the language of record of a signed report
 
 
 @dataclass
@@ -173,9 +203,7 @@ class ReportModel:
     decided_at: str
     next_review_due: str
     generated_at: str
-    blockers: list[Finding]
-    conditions: list[str]
-    key_findings: list[Finding]
+    findings: list[Finding]  # of record (live in a draft), most severe first
     ownership: Ownership
     contracts: list[ContractInfo]
     certifications: list[CertificationInfo]
@@ -188,10 +216,23 @@ class ReportModel:
     thresholds: dict[str, float]
     review_months: dict[str, int]
     signoff: SignOffInfo
+    expiry_warning_days: int = 90  # certificates closer to their end than this say "expires in N days"
     record: dict[str, Any] = field(default_factory=dict)  # the machine-readable record (attached as JSON)
+
+    @property
+    def conditions(self) -> list[Condition]:
+        return self.signoff.conditions
+
+    def checklist_findings(self, *severities: str) -> list[Finding]:
+        return [f for f in self.findings if f.source == "checklist" and (not severities or f.severity in severities)]
+
+    def ownership_findings(self) -> list[Finding]:
+        return [f for f in self.findings if f.source == "ownership"]
 
     def to_json_dict(self) -> dict[str, Any]:
         """Everything the report shows, plus the record, as JSON-compatible data."""
         data = asdict(self)
         data.pop("logo", None)
+        data["findings"] = [f.to_dict(self.lang) for f in self.findings]
+        data["signoff"]["conditions"] = [c.to_dict() for c in self.signoff.conditions]
         return data

@@ -42,7 +42,7 @@ def verify_pdf(data: bytes, name: str | None = None) -> Verdict:
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
-    from desktop.report.render import read_record
+    from desktop.report.attachments import read_record
 
     record = read_record(data)
     assessment_id = record.get("assessment_id") if record else None

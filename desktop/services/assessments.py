@@ -10,6 +10,7 @@ Every function is one user action and one unit of work; results are plain datacl
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -42,8 +43,10 @@ from db.types import utcnow
 from desktop.core.checklist import Question, Template, parse_value, score, suggest
 from desktop.core.checklist.facts import lookup
 from desktop.core.checklist.rules import Suggestion, condition_facts
-from desktop.core.checklist.scoring import RATING_LABELS, ScoreResult, outcome
+from desktop.core.checklist.scoring import ScoreResult, outcome
+from desktop.core.checklist.scoring import rating_label as _rating_label
 from desktop.core.errors import NotFound, UserError
+from desktop.core.findings import Finding, assessment_findings, load_findings
 from desktop.core.i18n import current_language, ntr, tr
 from desktop.services import checklists
 from desktop.services.evidence import EvidenceInfo, link, read_file, store_bytes
@@ -143,6 +146,7 @@ class AssessmentView:
     questions: list[QuestionState]
     result: ScoreResult
     missing: list[dict[str, str]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # live, most severe first
 
     def section_questions(self, section: str) -> list[QuestionState]:
         return [q for q in self.questions if q.section == section]
@@ -295,21 +299,8 @@ def missing_items(template: Template, states: list[QuestionState]) -> list[dict[
     return missing
 
 
-def _explain_map(states: list[QuestionState]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for s in states:
-        parts = []
-        if s.source == AnswerSource.RULE.value and s.explanation_en:
-            parts.append(s.explanation_en)
-        elif s.explanation_en and s.suggested is not None and s.suggested != s.value:
-            parts.append(f"Rule suggested {s.suggested}: {s.explanation_en}")
-        if s.justification:
-            parts.append(s.justification)
-        out[s.key] = " ".join(parts)
-    return out
-
-
-def _view(session: Session, a: Assessment) -> AssessmentView:
+def _view(session: Session, a: Assessment, ownership: Sequence[Finding] = ()) -> AssessmentView:
+    """The assessment with its live rating and findings; ``ownership`` findings are linked in when given."""
     assert a.id is not None
     template = checklists.template_model(session, a.template_id)
     answers = _answers(session, a.id)
@@ -324,11 +315,13 @@ def _view(session: Session, a: Assessment) -> AssessmentView:
         assert ans.id is not None
         states.append(_state(section.id, position, q, ans, ev.get(ans.id, [])))
     values = {s.key: s.value for s in states}
-    result = score(template, values, _explain_map(states))
+    result = score(template, values)
+    findings = assessment_findings(template, result.shortfalls, {s.key: s for s in states}, result.conditions,
+                                   ownership)
     return AssessmentView(
         summary=_summary(session, a), title_en=template.title.en, title_es=template.title.es,
         sections=[{"id": s.id, "title_en": s.title.en, "title_es": s.title.es} for s in template.sections],
-        questions=states, result=result, missing=missing_items(template, states))
+        questions=states, result=result, missing=missing_items(template, states), findings=findings)
 
 
 def _open_for_vendor(session: Session, vendor_id: int) -> Assessment | None:
@@ -390,10 +383,32 @@ def _apply_suggestion(ans: Answer, s: Suggestion, actor: str) -> None:
     ans.answered_at = utcnow()
 
 
-def get_assessment(engine: Engine, assessment_id: int) -> AssessmentView:
-    """Everything about an assessment, with the live rating computed from the saved answers."""
+def get_assessment(engine: Engine, assessment_id: int, *, ownership: Sequence[Finding] = ()) -> AssessmentView:
+    """Everything about an assessment, with the live rating and findings computed from the saved answers.
+
+    ``ownership``: the ownership analysis' findings (``services.findings.ownership_findings_for``), to
+    list them too and to name the competitor and path of the answers the rules gave from them.
+    """
     with read_session(engine) as session:
-        return _view(session, _load(session, assessment_id))
+        return _view(session, _load(session, assessment_id), ownership)
+
+
+def live_findings(engine: Engine, assessment_id: int, analyze_fn: AnalyzeFn | None = None) -> list[Finding]:
+    """The findings as the assessment stands now, with the ownership analysis run for it."""
+    from desktop.services.findings import ownership_findings_for
+
+    ownership = ownership_findings_for(engine, assessment_id, analyze_fn)
+    return get_assessment(engine, assessment_id, ownership=ownership).findings
+
+
+def findings_of_record(engine: Engine, assessment_id: int, analyze_fn: AnalyzeFn | None = None) -> list[Finding]:
+    """The findings stored at submission; live ones while the assessment is a draft."""
+    with read_session(engine) as session:
+        a = _load(session, assessment_id)
+        status, raw = a.status, a.findings_json
+    if status == AssessmentStatus.DRAFT.value:
+        return live_findings(engine, assessment_id, analyze_fn)
+    return load_findings(raw)
 
 
 def list_assessments(engine: Engine, vendor_id: int | None = None) -> list[AssessmentSummary]:
@@ -492,30 +507,25 @@ def attach_evidence_bytes(engine: Engine, assessment_id: int, question_key: str,
 def submit_assessment(engine: Engine, assessment_id: int, *, actor: str | None = None,
                       analyze_fn: AnalyzeFn | None = None) -> AssessmentSummary:
     """draft -> in_review, when required answers and evidence are present; stores rating and findings."""
+    from desktop.services.findings import ownership_findings_for
+
     with read_session(engine) as session:
         a = _load(session, assessment_id)
         _require_draft(a)
         vendor_id, as_of = a.vendor_id, a.as_of
     facts = build_facts(engine, vendor_id, as_of, analyze_fn)
+    ownership = ownership_findings_for(engine, assessment_id, analyze_fn)
     with unit_of_work(engine, actor) as session:
         a = _load(session, assessment_id)
         _require_draft(a)
-        view = _view(session, a)
+        view = _view(session, a, ownership)
         if view.missing:
             raise IncompleteAssessment(_missing_sentence(assessment_id, view.missing), view.missing)
-        template = checklists.template_model(session, a.template_id)
-        conditions = {c["question"]: c for c in view.result.conditions}
-        findings = []
-        for f in view.result.findings:
-            item = f.to_dict()
-            cond = conditions.get(f.question)
-            item["condition"] = {"en": cond["en"], "es": cond["es"]} if cond else None
-            q = template.question(f.question)
-            item["references"] = list(q.references) if q else []
-            findings.append(item)
         a.rating = view.result.rating
         a.score = view.result.score
-        a.findings_json = json.dumps(findings, ensure_ascii=False, sort_keys=True, default=str)
+        # the findings of record, with their statements in both languages (see desktop.core.findings)
+        a.findings_json = json.dumps([f.to_dict() for f in view.findings], ensure_ascii=False, sort_keys=True,
+                                     default=str)
         a.facts_json = json.dumps(facts, ensure_ascii=False, sort_keys=True, default=str)
         a.status = AssessmentStatus.IN_REVIEW.value
         a.submitted_at = utcnow()
@@ -720,6 +730,4 @@ def refresh_staleness(engine: Engine, vendor_id: int, *, actor: str | None = Non
 
 
 def rating_label(rating: str | None, lang: str = "en") -> str:
-    if rating is None:
-        return "—"
-    return RATING_LABELS.get(rating, {}).get(lang, rating)
+    return _rating_label(rating, lang)

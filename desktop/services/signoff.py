@@ -1,4 +1,8 @@
-"""Approve = the decision: status, approver, dates, next review, signed report, all in one transaction."""
+"""Approve = the decision: status, approver, dates, next review, signed report, all in one transaction.
+
+The approver's rationale and the conditions (text, owner, due date) are recorded with the sign-off
+(and so in the audit trail) and signed into the report, in the language of record chosen at approval.
+"""
 
 from __future__ import annotations
 
@@ -16,13 +20,16 @@ from db.engine import read_session, unit_of_work
 from db.models import Assessment, AssessmentStatus, Organisation, SigningIdentity, SignOff, Vendor
 from desktop.core import i18n as core_i18n
 from desktop.core.errors import NotFound, UserError, ValidationError
-from desktop.report.i18n import check_lang, tr
+from desktop.core.findings import Condition, Text
+from desktop.report.i18n import check_lang, decision_label
 from desktop.report.render import render
 from desktop.report.signing import sign_pdf
 from desktop.services.identities import signing_material
-from desktop.services.reports import _load_ownership, build_from_session
+from desktop.services.reports import build_from_session
 
 DECISIONS = ("approved", "approved_with_conditions", "rejected")
+NEEDS_RATIONALE = ("not_neutral", "conditionally_neutral")  # approving these needs the approver's reasons
+MAX_RATIONALE = 5000
 
 
 def normalise_decision(decision: str) -> str:
@@ -39,13 +46,47 @@ def add_months(start: date, months: int) -> date:
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
+def parse_conditions(conditions: list[Any] | None) -> list[Condition]:
+    """Conditions as given ({text, owner, due} mappings or ``Condition``); each needs an owner and a due date."""
+    out: list[Condition] = []
+    for number, raw in enumerate(conditions or [], 1):
+        c = Condition.parse(raw)
+        if c is None or not c.text.en.strip():
+            continue
+        c = Condition(Text.same(c.text.en.strip()), c.owner.strip(), c.due.strip(), c.question)
+        if not c.owner or not c.due:
+            raise ValidationError(core_i18n.tr(
+                "Condition {number} ({text}) needs an owner and a due date (--owner NAME --due YYYY-MM-DD after "
+                "its --condition).", number=number, text=repr(c.text.en)), field="conditions")
+        try:
+            due = date.fromisoformat(c.due)
+        except ValueError:
+            raise ValidationError(core_i18n.tr("The due date {due} of condition {number} is not a date; write it as "
+                                               "YYYY-MM-DD.", due=repr(c.due), number=number),
+                                  field="conditions") from None
+        if due < date.today():
+            raise ValidationError(core_i18n.tr("The due date {due} of condition {number} is in the past.",
+                                               due=due.isoformat(), number=number), field="conditions")
+        out.append(c)
+    return out
+
+
 def approve(engine: Engine, assessment_id: int, *, identity: str, approver: str, decision: str = "approved",
-            conditions: list[str] | None = None, lang: str = "en", p12: Path | None = None,
-            p12_passphrase: str | None = None, ownership: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Decide an assessment in review and sign its report. Nothing is written if any step fails."""
-    check_lang(lang)
+            conditions: list[Any] | None = None, rationale: str = "", lang: str | None = None,
+            p12: Path | None = None, p12_passphrase: str | None = None,
+            ownership: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Decide an assessment in review and sign its report. Nothing is written if any step fails.
+
+    ``lang`` is the language of record of the signed report (default: the interface language).
+    Approving an assessment rated not neutral or conditionally neutral needs a ``rationale``.
+    """
+    lang = check_lang(lang or core_i18n.current_language())
     decision = normalise_decision(decision)
-    conds = [c.strip() for c in (conditions or []) if c.strip()]
+    conds = parse_conditions(conditions)
+    rationale = (rationale or "").strip()
+    if len(rationale) > MAX_RATIONALE:
+        raise ValidationError(core_i18n.tr("The rationale is longer than {limit} characters.", limit=MAX_RATIONALE),
+                              field="rationale")
     approver = approver.strip()
     if not approver:
         raise ValidationError(core_i18n.tr("The approver's name is needed to approve an assessment."), field="approver")
@@ -60,18 +101,22 @@ def approve(engine: Engine, assessment_id: int, *, identity: str, approver: str,
         if a is None:
             raise NotFound(core_i18n.tr("There is no assessment {assessment_id}.", assessment_id=assessment_id))
         _check_state(a, approver)
+        _check_rationale(a, decision, rationale)
         v = s.get(Vendor, a.vendor_id)
         assert v is not None
         party_id, as_of = v.party_id, a.as_of or date.today()
     # the key first: no keyring or a wrong passphrase stops here, before anything is written
     material = signing_material(engine, identity, p12=p12, p12_passphrase=p12_passphrase)
     if ownership is None:
-        ownership = _load_ownership(engine, party_id, as_of, lang)
+        from desktop.services.ownership import analyze
+
+        ownership = analyze(engine, party_id, as_of, lang=lang)
     with unit_of_work(engine, approver) as s:
         a = s.get(Assessment, assessment_id, with_for_update=True)
         if a is None:
             raise NotFound(core_i18n.tr("There is no assessment {assessment_id}.", assessment_id=assessment_id))
         _check_state(a, approver)
+        _check_rationale(a, decision, rationale)
         ident = s.exec(select(SigningIdentity).where(col(SigningIdentity.name) == identity)).one()
         org = s.exec(select(Organisation)).first() or Organisation()
         vendor = s.get(Vendor, a.vendor_id)
@@ -86,13 +131,16 @@ def approve(engine: Engine, assessment_id: int, *, identity: str, approver: str,
         if decision != "rejected":
             vendor.next_review_due = a.next_review_due
             s.add(vendor)
-        so = SignOff(assessment_id=assessment_id, decision=decision, conditions_json=json.dumps(conds),
-                     preparer=a.preparer, approver=approver, identity_id=ident.id, decided_at=now, report_lang=lang)
+        conditions_json = json.dumps([c.to_dict() | {"text": c.text.en} for c in conds], ensure_ascii=False)
+        so = SignOff(assessment_id=assessment_id, decision=decision, conditions_json=conditions_json,
+                     preparer=a.preparer, approver=approver, identity_id=ident.id, decided_at=now, report_lang=lang,
+                     rationale=rationale)
         s.add(so)
         s.flush()
         model = build_from_session(s, assessment_id, lang, ownership=ownership, signer=ident.name)
         rendered = render(model, draft=False)
-        reason = f"{tr(lang, 'dec_' + decision)}: {tr(lang, 'assessment')} #{assessment_id}"
+        reason = core_i18n.tr("{decision}: assessment #{id}", lang, decision=decision_label(decision, lang),
+                              id=assessment_id)
         signed = sign_pdf(rendered.pdf, material, rendered.signature, signer_name=ident.name, reason=reason,
                           location=org.name, timestamp_url=org.timestamp_url or None)
         digest = hashlib.sha256(signed).hexdigest()
@@ -101,12 +149,24 @@ def approve(engine: Engine, assessment_id: int, *, identity: str, approver: str,
         s.add(so)
         s.flush()
         return {
-            "assessment_id": assessment_id, "decision": decision, "conditions": conds, "approver": approver,
-            "preparer": a.preparer, "identity": ident.name, "fingerprint": ident.fingerprint_sha256,
+            "assessment_id": assessment_id, "decision": decision,
+            "conditions": [{"text": c.text.en, "owner": c.owner, "due": c.due} for c in conds],
+            "rationale": rationale, "language": lang, "approver": approver,
+            "preparer": a.preparer, "identity": ident.name, "fingerprint": model.signoff.fingerprint,
             "decided_at": now.isoformat(), "next_review_due": a.next_review_due.isoformat() if a.next_review_due else None,
             "report_sha256": digest, "report_bytes": len(signed), "pages": rendered.pages,
             "timestamped": bool(org.timestamp_url),
         }
+
+
+def _check_rationale(a: Assessment, decision: str, rationale: str) -> None:
+    if decision != "rejected" and a.rating in NEEDS_RATIONALE and not rationale:
+        from desktop.core.checklist.scoring import rating_label
+
+        raise ValidationError(core_i18n.tr(
+            "Assessment {id} is rated {rating}: approving it needs your rationale (--rationale TEXT), which is "
+            "signed into the report.", id=a.id, rating=rating_label(a.rating, core_i18n.current_language())),
+            field="rationale")
 
 
 def _check_state(a: Assessment, approver: str) -> None:

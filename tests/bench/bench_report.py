@@ -57,6 +57,9 @@ def _texts(model: object) -> list[str]:
             if v:
                 out.append(v)
         elif isinstance(v, dict):
+            if set(v) == {"en", "es"}:  # a text in both languages: the report shows one of them
+                walk(v["en"])
+                return
             for x in v.values():
                 walk(x)
         elif isinstance(v, (list, tuple)):

@@ -20,8 +20,11 @@ def test_scalewise_is_not_neutral_with_stake_and_ceo_move(demo_engine):
     complete(demo_engine, s.id)
     done = A.submit_assessment(demo_engine, s.id)
     assert done.rating == "not_neutral"
-    findings = {f.question for f in A.get_assessment(demo_engine, s.id).result.findings}
-    assert {"OWN-01", "GOV-02"} <= findings
+    findings = {f.code: f for f in A.get_assessment(demo_engine, s.id).findings}
+    assert {"OWN-01", "GOV-02"} <= set(findings)
+    # the rule's explanation is the statement: it names the competitor, in both languages
+    assert "Contoso Platforms Inc." in findings["OWN-01"].message("en")
+    assert "Alex Marlow" in findings["GOV-02"].message("es") and "Alex Marlow" in findings["GOV-02"].message("en")
 
 
 def test_clearlabel_is_neutral_once_answered(demo_engine):

@@ -50,9 +50,9 @@ def test_scalewise_is_not_neutral_with_the_stake_and_the_ceo_move(demo_engine):
     assert s.template_key == "ai-data-vendor-neutrality" and s.template_version == 1
     view = A.get_assessment(demo_engine, s.id)
     assert view.result.rating == "not_neutral"
-    findings = {f.question: f for f in view.result.findings}
-    assert "49%" in findings["OWN-01"].explanation and findings["OWN-01"].severity == "blocker"
-    assert "Alex Marlow" in findings["GOV-02"].explanation
+    findings = {f.code: f for f in view.findings}
+    assert "49%" in findings["OWN-01"].message("en") and findings["OWN-01"].severity == "blocker"
+    assert "Alex Marlow" in findings["GOV-02"].message("en")
     own = view.question("OWN-01")
     assert (own.value, own.source, own.suggested) == ("yes", "rule", "yes")
     assert "Contoso" in own.explanation_en and "Contoso" in own.explanation_es
@@ -61,9 +61,11 @@ def test_scalewise_is_not_neutral_with_the_stake_and_the_ceo_move(demo_engine):
     assert submitted.status == "in_review" and submitted.rating == "not_neutral"
     with read_session(demo_engine) as session:
         stored = session.get(Assessment, s.id)
-        codes = {f["question"] for f in json.loads(stored.findings_json)}
+        stored_findings = json.loads(stored.findings_json)
         facts = json.loads(stored.facts_json)
+    codes = {f["question"]["id"] for f in stored_findings if f["question"]}
     assert {"OWN-01", "GOV-02"} <= codes
+    assert all(f["statement"]["en"] and f["statement"]["es"] for f in stored_findings)
     assert facts["ownership"]["competitor_max_economic"] == 49
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import keyring
@@ -36,13 +36,20 @@ def _state(engine: Engine, assessment_id: int) -> tuple[str, str | None, int, in
         return a.status, a.approver, n, events
 
 
+DUE = (date.today() + timedelta(days=180)).isoformat()
+CONDITION = {"text": "Divest within 6 months.", "owner": "Legal — Marta Ibáñez", "due": DUE}
+RATIONALE = "Contoso's stake carries no votes; the divestment condition removes the remaining exposure."
+
+
 def test_approve_decides_and_stores_the_signed_report(engine: Engine) -> None:
-    built = make_assessment(engine, tier="critical")
-    new_identity(engine, "Alice Approver")
+    built = make_assessment(engine, tier="critical", rating="not_neutral")
+    info = new_identity(engine, "Alice Approver")
     result = approve(engine, built.assessment_id, identity="Alice Approver", approver="Alice Approver",
-                     decision="approved-with-conditions", conditions=["Divest within 6 months."],
-                     ownership=CANNED_OWNERSHIP)
+                     decision="approved-with-conditions", conditions=[CONDITION], rationale=RATIONALE,
+                     ownership=CANNED_OWNERSHIP, lang="es")
     assert result["decision"] == "approved_with_conditions"
+    assert result["conditions"] == [CONDITION] and result["rationale"] == RATIONALE and result["language"] == "es"
+    assert result["fingerprint"] == info.fingerprint_sha256
     assert result["next_review_due"] == add_months(date.today(), 6).isoformat()  # critical: 6 months
     with read_session(engine) as s:
         a = s.get(Assessment, built.assessment_id)
@@ -51,15 +58,44 @@ def test_approve_decides_and_stores_the_signed_report(engine: Engine) -> None:
         v = s.get(Vendor, built.vendor_id)
         assert v is not None and v.next_review_due == a.next_review_due
         so = s.exec(select(SignOff)).one()
-        assert so.preparer == "Paula Preparer" and json.loads(so.conditions_json) == ["Divest within 6 months."]
+        assert so.preparer == "Paula Preparer" and so.rationale == RATIONALE and so.report_lang == "es"
+        assert json.loads(so.conditions_json) == [{**CONDITION, "question": None}]
         assert so.report_pdf is not None and so.report_sha256 == hashlib.sha256(so.report_pdf).hexdigest()
-        actions = {e.record_type for e in s.exec(select(AuditEvent).where(AuditEvent.actor == "Alice Approver"))}
-        assert {"assessment", "signoff"} <= actions
+        events = s.exec(select(AuditEvent).where(AuditEvent.actor == "Alice Approver")).all()
+        assert {"assessment", "signoff"} <= {e.record_type for e in events}
+        # the rationale and the conditions are in the audit trail, as recorded with the sign-off
+        signoff_event = next(e for e in events if e.record_type == "signoff" and e.action == "create")
+        changes = json.loads(signoff_event.changes_json)
+        assert changes["rationale"] == [None, RATIONALE] and "Marta Ibáñez" in changes["conditions_json"][1]
     stored = report_pdf(engine, built.assessment_id)
     assert stored.signed
     verdict = verify_report(engine, stored.pdf)
     assert verdict.intact and verdict.valid and verdict.known_identity and verdict.matches_record
     assert verdict.assessment_id == built.assessment_id
+
+
+@pytest.mark.parametrize("rating", ["not_neutral", "conditionally_neutral"])
+@pytest.mark.parametrize("decision", ["approved", "approved_with_conditions"])
+def test_approving_a_vendor_that_is_not_neutral_needs_a_rationale(engine: Engine, rating: str, decision: str) -> None:
+    built = make_assessment(engine, rating=rating)
+    new_identity(engine, "Alice Approver")
+    before = _state(engine, built.assessment_id)
+    conditions = [CONDITION] if decision == "approved_with_conditions" else []
+    for blank in ("", "   "):
+        with pytest.raises(UserError, match=r"rated (Not|Conditionally) neutral: approving it needs your rationale"):
+            approve(engine, built.assessment_id, identity="Alice Approver", approver="Alice Approver",
+                    decision=decision, conditions=conditions, rationale=blank)
+    assert _state(engine, built.assessment_id) == before
+    approve(engine, built.assessment_id, identity="Alice Approver", approver="Alice Approver", decision=decision,
+            conditions=conditions, rationale=RATIONALE)
+    assert _state(engine, built.assessment_id)[0] == decision
+
+
+def test_rejecting_needs_no_rationale(engine: Engine) -> None:
+    built = make_assessment(engine, rating="not_neutral")
+    new_identity(engine, "Alice Approver")
+    approve(engine, built.assessment_id, identity="Alice Approver", approver="Alice Approver", decision="rejected")
+    assert _state(engine, built.assessment_id)[0] == "rejected"
 
 
 def test_rejected_needs_no_next_review(engine: Engine) -> None:
@@ -74,10 +110,14 @@ def test_rejected_needs_no_next_review(engine: Engine) -> None:
     ({"approver": "Paula Preparer"}, "cannot also approve"),
     ({"approver": "paula preparer"}, "cannot also approve"),
     ({"decision": "approved_with_conditions"}, "at least one condition"),
-    ({"decision": "approved", "conditions": ["x"]}, "only go with"),
+    ({"decision": "approved", "conditions": [CONDITION]}, "only go with"),
+    ({"decision": "approved_with_conditions", "conditions": ["Divest."]}, "needs an owner and a due date"),
+    ({"decision": "approved_with_conditions", "conditions": [{**CONDITION, "due": "soon"}]}, "is not a date"),
+    ({"decision": "approved_with_conditions", "conditions": [{**CONDITION, "due": "2020-01-31"}]}, "in the past"),
     ({"decision": "maybe"}, "not one of"),
     ({"identity": "Nobody"}, "no signing identity named 'Nobody'"),
     ({"lang": "fr"}, "not supported"),
+    ({"rationale": "x" * 5001}, "longer than 5000"),
 ])
 def test_refusals_write_nothing(engine: Engine, kwargs: dict[str, object], message: str) -> None:
     built = make_assessment(engine)

@@ -93,10 +93,14 @@ def test_seed_case_vendor_is_not_neutral(cli, tmp_path: Path):
     assert "submitted for review: Not neutral" in r.stdout
     data = _show(cli, aid)
     assert data["status"] == "in_review" and data["stored_rating"] == "not_neutral"
-    findings = {f["question"] for f in data["live"]["findings"] if f["severity"] == "blocker"}
-    assert {"OWN-01", "GOV-02"} <= findings
+    findings = {f["code"]: f for f in data["live"]["findings"] if f["severity"] == "blocker"}
+    assert {"OWN-01", "GOV-02"} <= set(findings)
+    own = findings["OWN-01"]  # a statement of what is wrong, the question it answers, the competitor and path
+    assert "Contoso Platforms Inc." in own["message"] and own["question"]["id"] == "OWN-01"
+    assert own["competitor"] == "Contoso Platforms Inc." and "Contoso Ventures LLC" in own["paths"][0]["en"]
+    assert [f["code"] for f in data["findings"]] == [f["code"] for f in data["live"]["findings"]]
     text = cli("assessment", "show", aid).stdout
-    assert "Rating: Not neutral" in text and "Findings:" in text
+    assert "Rating: Not neutral" in text and "Findings (live):" in text
     r = cli("assessment", "answer", aid, "OWN-06", "no", ok=False)
     assert r.returncode == 2 and "in review" in r.stderr
 

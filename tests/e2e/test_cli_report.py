@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 from subprocess import CompletedProcess
 
@@ -16,6 +17,7 @@ from tests.db.test_identities import make_p12
 from tests.unit.test_report_builder import make_assessment
 
 Run = Callable[..., CompletedProcess[str]]
+DUE = (date.today() + timedelta(days=90)).isoformat()
 
 
 @pytest.fixture
@@ -70,14 +72,18 @@ def test_approve_report_and_verify_through_the_pkcs12_route(vetta: Run, db: tupl
     assert r.returncode == 2 and "condition" in r.stderr
     r = vetta("--db", url, "--user", "Olga Officer", "assessment", "approve", str(aid), "--identity", "Olga Officer",
               "--p12", str(p12), "--decision", "approved-with-conditions", "--condition", "Divest in 6 months.",
-              "--condition", "Quarterly audit.", "--lang", "es", env=env)
+              "--owner", "Legal", "--due", DUE, "--condition", "Quarterly audit.", "--owner", "Internal audit",
+              "--due", DUE, "--lang", "es", env=env)
     assert r.returncode == 0, r.stderr
     assert "approved with conditions" in r.stdout and "SHA-256" in r.stdout
+    assert "condition 2: Quarterly audit. (owner: Internal audit; due: " + DUE + ")" in r.stdout
+    assert "Signed report stored in Spanish" in r.stdout
     out = tmp_path / "signed.pdf"
     r = vetta("--db", url, "report", str(aid), "-o", str(out))
-    assert r.returncode == 0 and "signed report" in r.stdout
+    assert r.returncode == 0 and "signed report" in r.stdout and "(Spanish)" in r.stdout
     text = "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(out.read_bytes())).pages)
     assert "Aprobada con condiciones" in text and "Quarterly audit." in text and "BORRADOR" not in text
+    assert "responsable: Internal audit" in text
     r = vetta("--db", url, "verify", str(out), "--json")
     assert r.returncode == 0, r.stdout + r.stderr
     verdict = json.loads(r.stdout)
@@ -127,3 +133,45 @@ def test_bad_input(vetta: Run, db: tuple[str, int, int], tmp_path: Path) -> None
     assert r.returncode == 2 and "--identity" in r.stderr
     r = vetta("--db", url, "report", "1", "-o", str(tmp_path / "no-such-dir" / "x.pdf"))
     assert r.returncode == 2 and "cannot be written" in r.stderr
+
+
+def test_rationale_conditions_and_the_language_of_record(vetta: Run, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'truth.sqlite3'}"
+    engine = open_database(url)
+    aid = make_assessment(engine, rating="not_neutral").assessment_id
+    engine.dispose()
+    keys = tmp_path / "keyring"  # the processes share a keyring, as on a desktop
+    keys.mkdir()
+    env = {"PYTHON_KEYRING_BACKEND": "tests.support.file_keyring.FileKeyring", "VETTA_TEST_KEYRING_DIR": str(keys)}
+
+    def run(*args: str) -> CompletedProcess[str]:
+        return vetta(*args, env=env)
+
+    assert run("--db", url, "identity", "new", "Alba Aprobadora").returncode == 0
+    approve = ["--db", url, "--user", "Alba Aprobadora", "assessment", "approve", str(aid), "--identity",
+               "Alba Aprobadora"]
+    r = run(*approve)
+    assert r.returncode == 2 and "is rated Not neutral: approving it needs your rationale (--rationale TEXT)" in r.stderr
+    r = run(*approve, "--owner", "Legal", "--condition", "Divest.")
+    assert r.returncode == 2 and "--owner must follow the --condition it belongs to" in r.stderr
+    r = run(*approve, "--decision", "approved-with-conditions", "--condition", "Divest.", "--rationale", "Why.")
+    assert r.returncode == 2 and "needs an owner and a due date" in r.stderr
+    r = run(*approve, "--decision", "approved-with-conditions", "--condition", "Divest.", "--owner", "Legal",
+              "--due", "31/12/2027", "--rationale", "Why.")
+    assert r.returncode == 2 and "is not a date; write it as YYYY-MM-DD" in r.stderr
+    r = run(*approve, "--decision", "approved-with-conditions", "--condition", "Divest.", "--owner", "Legal",
+              "--due", DUE, "--rationale", "The stake has no votes; divestment is agreed.", "--lang", "en", "--json")
+    assert r.returncode == 0, r.stderr
+    result = json.loads(r.stdout)
+    assert result["rationale"] == "The stake has no votes; divestment is agreed." and result["language"] == "en"
+    assert len(result["fingerprint"]) == 64
+    # the signed report exists in English only: asking for Spanish is refused, and nothing is written
+    out = tmp_path / "es.pdf"
+    r = run("--db", url, "report", str(aid), "-o", str(out), "--lang", "es")
+    assert r.returncode == 2 and not out.exists()
+    assert "was signed in English; its signed report exists only in that language" in r.stderr
+    assert "Leave out --lang, or use --lang en" in r.stderr
+    r = run("--db", url, "report", str(aid), "-o", str(out), "--lang", "en")
+    assert r.returncode == 0 and "signed report" in r.stdout
+    page1 = PdfReader(io.BytesIO(out.read_bytes())).pages[0].extract_text() or ""
+    assert "The stake has no votes; divestment is agreed." in page1 and result["fingerprint"] in page1

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from sqlalchemy.engine import Engine
 
 from desktop.services.identities import new_identity
@@ -35,11 +36,29 @@ def test_signoff_dialog_previews_signs_and_shows_the_result(qtbot, sqlite_engine
     dialog.show()  # showing it starts the preview, rendered off the GUI thread
     qtbot.waitUntil(lambda: dialog.preview.page_count() > 0 and not dialog.busy(), timeout=20000)
     assert "Scalewise Data Inc." in dialog.summary.text() and "Paula Preparer" in dialog.summary.text()
-    # conditions are required for a conditional approval
+    # conditions are required for a conditional approval, each with an owner and a due date; the
+    # checklist's suggested conditions start the table
     dialog.decision.setCurrentIndex(dialog.decision.findData("approved_with_conditions"))
-    assert not dialog.sign_button.isEnabled()
-    qtbot.keyClicks(dialog.conditions, "Divest within 6 months.")
+    editor = dialog.conditions
+    suggested = editor.rows()
+    assert suggested and all(r["text"].startswith("Remedy before approval:") for r in suggested)
+    assert not dialog.sign_button.isEnabled()  # no owners yet
+    for row in range(editor.table.rowCount()):
+        editor.set_owner(row, "Legal")
     assert dialog.sign_button.isEnabled()
+    while editor.table.rowCount():
+        editor.table.selectRow(0)
+        qtbot.mouseClick(editor.remove_button, Qt.MouseButton.LeftButton)
+    assert not dialog.sign_button.isEnabled()
+    qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
+    editor.table.item(0, 0).setText("Divest within 6 months.")
+    assert not dialog.sign_button.isEnabled()
+    editor.set_owner(0, "Marta Gil (Legal)")
+    editor.set_due(0, QDate.currentDate().addDays(120))
+    assert dialog.sign_button.isEnabled()
+    assert dialog.conditions_list() == [{"text": "Divest within 6 months.", "owner": "Marta Gil (Legal)",
+                                         "due": QDate.currentDate().addDays(120).toString("yyyy-MM-dd"),
+                                         "question": ""}]
     dialog.approver.setText("Paula Preparer")  # the preparer cannot approve: shown, nothing written
     qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.busy(), timeout=20000)
@@ -49,9 +68,41 @@ def test_signoff_dialog_previews_signs_and_shows_the_result(qtbot, sqlite_engine
     qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.result_data is not None, timeout=30000)
     assert dialog.result_data is not None and dialog.result_data["decision"] == "approved_with_conditions"
+    assert dialog.result_data["conditions"][0]["owner"] == "Marta Gil (Legal)"
     assert "Signed." in dialog.message.text()
     assert not dialog.sign_button.isEnabled()
     assert signed_report(sqlite_engine, built.assessment_id) is not None
+
+
+def test_signoff_dialog_asks_for_a_rationale_when_the_vendor_is_not_neutral(qtbot, sqlite_engine: Engine,
+                                                                            tmp_path: Path) -> None:
+    built = make_assessment(sqlite_engine, rating="not_neutral")
+    new_identity(sqlite_engine, "Alice Approver")
+    dialog = SignOffDialog(sqlite_engine, built.assessment_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.preview.page_count() > 0 and not dialog.busy(), timeout=20000)
+    dialog.approver.setText("Alice Approver")
+    assert not dialog.sign_button.isEnabled()
+    assert "A rationale is required: the vendor is rated not neutral." in dialog.rationale_hint.text()
+    dialog.decision.setCurrentIndex(dialog.decision.findData("rejected"))  # rejecting needs none
+    assert dialog.sign_button.isEnabled() and dialog.rationale_hint.text() == ""
+    dialog.decision.setCurrentIndex(dialog.decision.findData("approved"))
+    assert not dialog.sign_button.isEnabled()
+    qtbot.keyClicks(dialog.rationale, "The stake carries no votes; we accept it for six months.")
+    assert dialog.sign_button.isEnabled() and dialog.rationale_hint.text() == ""
+    dialog.resize(1100, 760)
+    dialog.grab().save(str(tmp_path / "signoff.png"))
+    qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.result_data is not None, timeout=30000)
+    assert dialog.result_data is not None
+    assert dialog.result_data["rationale"] == "The stake carries no votes; we accept it for six months."
+    pdf = signed_report(sqlite_engine, built.assessment_id)
+    assert pdf is not None
+    from pypdf import PdfReader
+
+    page1 = PdfReader(io.BytesIO(pdf)).pages[0].extract_text() or ""
+    assert "The stake carries no votes; we accept it for six months." in page1
 
 
 def test_signoff_dialog_without_identities_says_what_to_do(qtbot, sqlite_engine: Engine) -> None:

@@ -91,6 +91,23 @@ def test_rule_answers_are_prefilled_and_override_needs_justification(qtbot, demo
     assert "GOV-02" in [w.findings.item(i).text().split(":")[0].split()[-1] for i in range(w.findings.count())]
 
 
+def test_the_findings_panel_states_what_is_wrong(qtbot, demo_engine):
+    """Each line is the finding's statement (never the question); its tooltip gives the why and the path."""
+    s = A.create_assessment(demo_engine, "Scalewise Data Inc.", analyze_fn=canned_analyze)
+    A.answer_question(demo_engine, s.id, "GOV-04", "no", justification="No written policy yet.")
+    w = _wizard(qtbot, demo_engine, s.id)
+    items = {w.findings.item(i).text().split(":")[0].split()[-1]: w.findings.item(i)
+             for i in range(w.findings.count()) if w.findings.item(i).text().startswith("[")}
+    own, gov = items["OWN-01"], items["GOV-04"]
+    view = A.get_assessment(demo_engine, s.id)
+    assert own.text().startswith("[blocker] OWN-01: ") and view.question("OWN-01").explanation_en in own.text()
+    assert view.question("OWN-01").text_en not in own.text()
+    assert gov.text() == ("[major] GOV-04: The vendor has no conflict-of-interest policy that makes directors and "
+                          "staff declare ties with its customers' competitors.")
+    assert "Why: No written policy yet." in gov.toolTip()
+    assert "Does the vendor have a conflict-of-interest policy" in gov.toolTip()
+
+
 def test_submission_blocked_until_required_answers_and_evidence(qtbot, demo_engine, tmp_path: Path, monkeypatch):
     s = A.create_assessment(demo_engine, "Clearlabel Cooperativa S.Coop.", analyze_fn=canned_analyze)
     w = _wizard(qtbot, demo_engine, s.id)
@@ -159,7 +176,7 @@ def test_seed_case_vendor_through_the_wizard_is_not_neutral(qtbot, demo_engine, 
     assert w.submit() is True
     done = A.get_assessment(demo_engine, s.id)
     assert done.summary.status == "in_review" and done.summary.rating == "not_neutral"
-    assert {"OWN-01", "GOV-02"} <= {f.question for f in done.result.findings}
+    assert {"OWN-01", "GOV-02"} <= {f.code for f in done.findings}
     assert "Not neutral" in w.rating_label.text()
 
 

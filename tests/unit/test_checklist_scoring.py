@@ -29,13 +29,16 @@ T = load_template_text(TEMPLATE)
 
 def test_all_passing_is_neutral_with_full_score():
     r = score(T, {"B1": "no", "M1": "yes", "N1": 24, "I1": "yes"})
-    assert (r.rating, r.score, r.provisional, r.findings, r.conditions) == ("neutral", 100.0, False, [], [])
+    assert (r.rating, r.score, r.provisional, r.shortfalls, r.conditions) == ("neutral", 100.0, False, [], [])
 
 
 def test_failed_blocker_decides_whatever_the_score():
-    r = score(T, {"B1": "yes", "M1": "yes", "N1": 24, "I1": "yes"}, {"B1": "Contoso holds 49%"})
+    r = score(T, {"B1": "yes", "M1": "yes", "N1": 24, "I1": "yes"})
     assert r.rating == "not_neutral" and r.score == 50.0
-    assert r.findings[0].question == "B1" and r.findings[0].explanation == "Contoso holds 49%"
+    first = r.shortfalls[0]
+    assert (first.question, first.severity, first.effective, first.outcome, first.answer) == (
+        "B1", "blocker", "blocker", "fail", "yes")
+    assert r.rating_label("es") == "No neutral" and r.rating_label("en") == "Not neutral"
 
 
 def test_failed_major_gives_conditions():
@@ -49,7 +52,7 @@ def test_failed_major_gives_conditions():
 def test_partial_blocker_is_a_condition_and_minor_failure_only_a_finding():
     r = score(T, {"B1": "no", "M1": "partial", "N1": 10, "I1": "no"})
     assert r.rating == "neutral"  # partial major counts as a minor
-    assert {f.question for f in r.findings} == {"M1", "I1"}
+    assert {(f.question, f.effective) for f in r.shortfalls} == {("M1", "minor"), ("I1", "minor")}
     assert r.score == round(100 * (4 + 1 + 1) / 8, 1)
     assert outcome(T.question("M1"), "partial") == "partial"
 

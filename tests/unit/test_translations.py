@@ -441,17 +441,33 @@ def test_the_spanish_report_shows_the_ownership_findings_in_spanish(demo_engine)
     summary = create_assessment(demo_engine, "Scalewise Data Inc.", as_of=date(2025, 9, 1))
     spanish = build_report_model(demo_engine, summary.id, "es")
     english = build_report_model(demo_engine, summary.id, "en")
-    es_text = " ".join(f.message for f in spanish.ownership.findings) + " ".join(spanish.ownership.people_ties)
-    en_text = " ".join(f.message for f in english.ownership.findings) + " ".join(english.ownership.people_ties)
+    es_text = " ".join(f.message("es") for f in spanish.ownership_findings()) + " ".join(
+        t.message for t in spanish.ownership.people_ties)
+    en_text = " ".join(f.message("en") for f in english.ownership_findings()) + " ".join(
+        t.message for t in english.ownership.people_ties)
     assert "intercambio de personal directivo" in es_text and "exchange of managerial personnel" not in es_text
     assert "exchange of managerial personnel" in en_text
 
 
-def test_report_strings_are_complete_in_spanish():
-    from desktop.report import i18n as report_i18n
+def test_report_labels_are_complete_in_spanish():
+    """Every code a report shows has words in both languages (none falls back to the code)."""
+    from desktop.report import i18n as labels
+    from desktop.services.reports import CLAUSES
 
-    for key, (english, spanish) in report_i18n._STRINGS.items():
-        assert spanish.strip() and _fields(spanish) == _fields(english), key
-    for kind in CommitmentKind:
-        assert report_i18n.has(f"cm_{kind.value}"), kind
-    assert report_i18n.tr("es", "cm_encryption_at_rest") == "cifrado en reposo"
+    cases = [(labels.commitment_label, [k.value for k in CommitmentKind]),
+             (labels.status_label, [s.value for s in AssessmentStatus]),
+             (labels.rating_label, [r.value for r in Rating]),
+             (labels.decision_label, ["approved", "approved_with_conditions", "rejected", ""]),
+             (labels.severity_label, ["blocker", "major", "minor", "info"]),
+             (labels.tier_label, ["critical", "high", "medium", "low"]),
+             (labels.vendor_status_label, ["prospect", "active", "suspended", "offboarded"]),
+             (labels.clause_label, list(CLAUSES)), (labels.source_label, ["rule", "preparer", "vendor"]),
+             (labels.purpose_label, ["storage", "processing", "support"]), (labels.kind_label, ["person", "entity"]),
+             (labels.language_name, ["en", "es"])]
+    catalogue = i18n.catalogue("es")
+    for label, codes in cases:
+        for code in codes:
+            english, spanish = label(code, "en"), label(code, "es")
+            assert english in catalogue and catalogue[english] == spanish, (label.__name__, code)
+    assert labels.commitment_label("encryption_at_rest", "es") == "cifrado en reposo"
+    assert labels.rating_label("not_neutral", "es") == "No neutral"

@@ -3,7 +3,8 @@
 A template has an ``id``, a ``version``, bilingual titles and sections of questions. Each question
 says how it is answered (``answer_type``), how much it weighs, how severe a failure is, whether it
 is required, needs evidence or goes to the vendor, which standards it draws on, what counts as a
-failing answer (``fail_if`` or ``pass_if``) and, optionally, an auto-rule (see rules.py).
+failing answer (``fail_if`` or ``pass_if``), what is wrong when it fails (``finding``, a plain
+statement; ``{answer}`` in it stands for the answer given) and, optionally, an auto-rule (see rules.py).
 """
 
 from __future__ import annotations
@@ -113,6 +114,7 @@ class AutoRule(Strict):
 class Question(Strict):
     id: str = Field(pattern=IDENT)
     text: Text
+    finding: Text | None = None  # what is wrong when the answer fails, e.g. "No contract in force covers ..."
     guidance: Text
     answer_type: Literal["yes_no_partial_na", "single_choice", "multiple_choice", "number", "date", "text"]
     options: list[Option] = Field(default_factory=list)

@@ -13,6 +13,9 @@
    met ``blocker`` → Conditionally neutral, with one condition per such question. Otherwise
    Neutral. A failed or partial ``minor`` / ``info`` is listed as a finding but does not change
    the rating. The rating is ``provisional`` while required questions are unanswered.
+
+``score`` reports each failed or partly met question as a :class:`~desktop.core.findings.Shortfall`;
+``desktop.core.findings`` turns them into findings with statements.
 """
 
 from __future__ import annotations
@@ -22,15 +25,22 @@ from datetime import date
 from typing import Any
 
 from desktop.core.checklist.schema import Question, Template, Threshold
+from desktop.core.findings import Shortfall
+from desktop.core.i18n import N_, tr
 
 CREDIT = {"pass": 1.0, "partial": 0.5, "fail": 0.0}
 SEVERITY_ORDER = {"blocker": 0, "major": 1, "minor": 2, "info": 3}
 RATINGS = ("neutral", "conditionally_neutral", "not_neutral")
-RATING_LABELS = {
-    "neutral": {"en": "Neutral", "es": "Neutral"},
-    "conditionally_neutral": {"en": "Conditionally neutral", "es": "Neutral con condiciones"},
-    "not_neutral": {"en": "Not neutral", "es": "No neutral"},
-}
+_RATING_NAMES = {"neutral": N_("Neutral"), "conditionally_neutral": N_("Conditionally neutral"),
+                 "not_neutral": N_("Not neutral")}
+
+
+def rating_label(rating: str | None, lang: str = "en") -> str:
+    """The rating in words ('—' when there is none yet; an unknown code as it is)."""
+    if not rating:
+        return "—"
+    name = _RATING_NAMES.get(rating)
+    return tr(name, lang) if name else rating
 
 
 def _threshold_value(question: Question, value: Any) -> float | date | None:
@@ -76,23 +86,6 @@ def outcome(question: Question, value: Any) -> str:
 
 
 @dataclass(frozen=True)
-class Finding:
-    question: str
-    section: str
-    severity: str
-    outcome: str  # fail | partial
-    text_en: str
-    text_es: str
-    answer: Any
-    explanation: str = ""  # why (rule explanation, justification or vendor comment)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"question": self.question, "section": self.section, "severity": self.severity,
-                "outcome": self.outcome, "text_en": self.text_en, "text_es": self.text_es,
-                "answer": self.answer, "explanation": self.explanation}
-
-
-@dataclass(frozen=True)
 class ScoreResult:
     rating: str
     score: float | None
@@ -100,28 +93,26 @@ class ScoreResult:
     answered: int
     total: int
     required_unanswered: list[str]
-    findings: list[Finding] = field(default_factory=list)
+    shortfalls: list[Shortfall] = field(default_factory=list)
     conditions: list[dict[str, str]] = field(default_factory=list)
     outcomes: dict[str, str] = field(default_factory=dict)
 
     def rating_label(self, lang: str = "en") -> str:
-        return RATING_LABELS[self.rating][lang if lang in ("en", "es") else "en"]
+        return rating_label(self.rating, lang)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "rating": self.rating, "score": self.score, "provisional": self.provisional,
             "answered": self.answered, "total": self.total,
-            "required_unanswered": list(self.required_unanswered),
-            "findings": [f.to_dict() for f in self.findings], "conditions": list(self.conditions),
+            "required_unanswered": list(self.required_unanswered), "conditions": list(self.conditions),
         }
 
 
-def score(template: Template, answers: dict[str, Any], explanations: dict[str, str] | None = None) -> ScoreResult:
+def score(template: Template, answers: dict[str, Any]) -> ScoreResult:
     """Score ``answers`` (question id -> stored value) against ``template``. Pure and deterministic."""
-    explanations = explanations or {}
     weighted = 0.0
     total_weight = 0.0
-    findings: list[Finding] = []
+    shortfalls: list[Shortfall] = []
     conditions: list[dict[str, str]] = []
     outcomes: dict[str, str] = {}
     missing: list[str] = []
@@ -141,13 +132,13 @@ def score(template: Template, answers: dict[str, Any], explanations: dict[str, s
         weighted += question.weight * CREDIT[result]
         total_weight += question.weight
         if result in ("fail", "partial"):
-            findings.append(Finding(question.id, section.id, question.severity, result, question.text.en,
-                                    question.text.es, answers.get(question.id), explanations.get(question.id, "")))
             effective = question.severity
             if result == "partial" and effective == "blocker":
                 effective = "major"
             elif result == "partial" and effective == "major":
                 effective = "minor"
+            shortfalls.append(Shortfall(question.id, section.id, question.severity, effective, result,
+                                        answers.get(question.id)))
             if effective == "blocker":
                 blocker_failed = True
             elif effective == "major":
@@ -155,12 +146,14 @@ def score(template: Template, answers: dict[str, Any], explanations: dict[str, s
                 cond = question.condition
                 conditions.append({
                     "question": question.id,
-                    "en": cond.en if cond else f"Remedy before approval: {question.text.en}",
-                    "es": cond.es if cond else f"Subsanar antes de aprobar: {question.text.es}",
+                    "en": cond.en if cond else tr("Remedy before approval: {question}", "en",
+                                                  question=question.text.en),
+                    "es": cond.es if cond else tr("Remedy before approval: {question}", "es",
+                                                  question=question.text.es),
                 })
-    findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.outcome != "fail"))
+    shortfalls.sort(key=lambda f: (SEVERITY_ORDER[f.effective], f.outcome != "fail"))
     rating = "not_neutral" if blocker_failed else "conditionally_neutral" if major_failed else "neutral"
     value = round(100.0 * weighted / total_weight, 1) if total_weight > 0 else None
     return ScoreResult(rating=rating, score=value, provisional=bool(missing), answered=answered,
-                       total=len(outcomes), required_unanswered=missing, findings=findings,
-                       conditions=conditions if not blocker_failed else conditions, outcomes=outcomes)
+                       total=len(outcomes), required_unanswered=missing, shortfalls=shortfalls,
+                       conditions=conditions, outcomes=outcomes)

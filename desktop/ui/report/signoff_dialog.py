@@ -1,24 +1,30 @@
-"""The sign-off dialog: what is about to be signed (decision, conditions, preview), the identity, the result."""
+"""The sign-off dialog: what is about to be signed (decision, conditions with owner and due date, the
+approver's rationale, preview), the identity, the result."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtCore import QDate, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
+    QDateEdit,
     QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QProgressDialog,
     QPushButton,
     QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -27,11 +33,106 @@ from sqlalchemy.engine import Engine
 from db.engine import default_actor
 from desktop.core import i18n
 from desktop.core.errors import UserError
+from desktop.services.assessments import get_assessment
 from desktop.services.identities import keyring_available, list_identities
 from desktop.services.reports import build_report_model, render_draft
-from desktop.services.signoff import approve, signed_report
+from desktop.services.signoff import NEEDS_RATIONALE, approve, signed_report
 from desktop.ui.report import worker
 from desktop.ui.report.preview import ReportPreview
+
+
+class ConditionsEditor(QWidget):
+    """Conditions of an approval: what, who sees to it, by when (one row each)."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.table = QTableWidget(0, 3, self)
+        self.table.setHorizontalHeaderLabels([self.tr("Condition"), self.tr("Owner"), self.tr("Due date")])
+        self.table.setAccessibleName(self.tr("Conditions"))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
+        self.table.setColumnWidth(1, 120)
+        self.table.setColumnWidth(2, 110)
+        self.table.setWordWrap(True)
+        self.table.itemChanged.connect(self._item_changed)
+        self.add_button = QPushButton(self.tr("Add condition"), self)
+        self.add_button.clicked.connect(self._add_clicked)
+        self.remove_button = QPushButton(self.tr("Remove"), self)
+        self.remove_button.clicked.connect(self._remove_clicked)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+
+    def add(self, text: str = "", owner: str = "", question: str = "") -> int:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        item = QTableWidgetItem(text)
+        item.setData(Qt.ItemDataRole.UserRole, question)
+        item.setToolTip(text)
+        self.table.setItem(row, 0, item)
+        self.table.setItem(row, 1, QTableWidgetItem(owner))
+        due = QDateEdit(QDate.currentDate().addDays(90), self.table)
+        due.setCalendarPopup(True)
+        due.setDisplayFormat("yyyy-MM-dd")
+        due.setMinimumDate(QDate.currentDate())
+        due.setAccessibleName(self.tr("Due date"))
+        due.dateChanged.connect(self._date_changed)
+        self.table.setCellWidget(row, 2, due)
+        self.changed.emit()
+        return row
+
+    def set_owner(self, row: int, owner: str) -> None:
+        item = self.table.item(row, 1)
+        if item is not None:
+            item.setText(owner)
+
+    def set_due(self, row: int, due: QDate) -> None:
+        widget = self.table.cellWidget(row, 2)
+        if isinstance(widget, QDateEdit):
+            widget.setDate(due)
+
+    def rows(self) -> list[dict[str, str]]:
+        out = []
+        for row in range(self.table.rowCount()):
+            text, owner = self.table.item(row, 0), self.table.item(row, 1)
+            due = self.table.cellWidget(row, 2)
+            out.append({"text": text.text().strip() if text else "", "owner": owner.text().strip() if owner else "",
+                        "due": due.date().toString("yyyy-MM-dd") if isinstance(due, QDateEdit) else "",
+                        "question": str(text.data(Qt.ItemDataRole.UserRole) or "") if text else ""})
+        return [r for r in out if r["text"] or r["owner"]]
+
+    def complete(self) -> bool:
+        rows = self.rows()
+        return bool(rows) and all(r["text"] and r["owner"] and r["due"] for r in rows)
+
+    @Slot()
+    def _add_clicked(self) -> None:
+        self.table.setCurrentCell(self.add(), 0)
+
+    @Slot()
+    def _remove_clicked(self) -> None:
+        row = self.table.currentRow()
+        if row >= 0:
+            self.table.removeRow(row)
+            self.changed.emit()
+
+    @Slot(QTableWidgetItem)
+    def _item_changed(self, _item: QTableWidgetItem) -> None:
+        self.changed.emit()
+
+    @Slot(QDate)
+    def _date_changed(self, _date: QDate) -> None:
+        self.changed.emit()
 
 
 class SignOffDialog(QDialog):
@@ -50,10 +151,15 @@ class SignOffDialog(QDialog):
                             ("rejected", self.tr("Reject"))):
             self.decision.addItem(label, code)
         self.decision.currentIndexChanged.connect(self._update_state)
-        self.conditions = QPlainTextEdit(self)
-        self.conditions.setPlaceholderText(self.tr("One condition per line"))
-        self.conditions.setAccessibleName(self.tr("Conditions"))
-        self.conditions.textChanged.connect(self._update_state)
+        self.conditions = ConditionsEditor(self)
+        self.conditions.changed.connect(self._update_state)
+        self.rationale = QPlainTextEdit(self)
+        self.rationale.setAccessibleName(self.tr("Rationale"))
+        self.rationale.setPlaceholderText(self.tr("Why you decide so; it is signed into the report"))
+        self.rationale.setMaximumHeight(90)
+        self.rationale.textChanged.connect(self._update_state)
+        self.rationale_hint = QLabel(self)
+        self.rationale_hint.setWordWrap(True)
         self.approver = QLineEdit(default_actor(), self)
         self.approver.setAccessibleName(self.tr("Approver"))
         self.identity = QComboBox(self)
@@ -87,6 +193,8 @@ class SignOffDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("Decision"), self.decision)
         form.addRow(self.tr("Conditions"), self.conditions)
+        form.addRow(self.tr("Rationale"), self.rationale)
+        form.addRow("", self.rationale_hint)
         form.addRow(self.tr("Approver"), self.approver)
         form.addRow(self.tr("Sign as"), self.identity)
         form.addRow(self.tr("Report language"), self.lang)
@@ -105,6 +213,8 @@ class SignOffDialog(QDialog):
                                "The preview on the right is exactly the content that will be signed."), left)
         intro.setWordWrap(True)
         left_layout.addWidget(intro)
+        self.rating = ""
+        self._suggested = False
         self.summary = QLabel(self._summary_text(), left)
         self.summary.setWordWrap(True)
         left_layout.addWidget(self.summary)
@@ -122,7 +232,7 @@ class SignOffDialog(QDialog):
         splitter = QSplitter(self)
         splitter.addWidget(left)
         splitter.addWidget(self.preview)
-        splitter.setSizes([420, 680])
+        splitter.setSizes([560, 540])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self.progress: QProgressDialog | None = None
@@ -136,6 +246,7 @@ class SignOffDialog(QDialog):
             model = build_report_model(self._engine, self.assessment_id, "en", use_analysis=False)
         except UserError as exc:
             return str(exc)
+        self.rating = model.rating
         return (self.tr("<b>%1</b> — assessment %2 v%3, status %4, rating %5, prepared by %6")
                 .replace("%1", model.vendor.name).replace("%2", str(model.assessment_id))
                 .replace("%3", str(model.assessment_version)).replace("%4", self.tr(model.status.replace("_", " ")))
@@ -147,8 +258,24 @@ class SignOffDialog(QDialog):
             self._shown_once = True
             QTimer.singleShot(0, self.refresh_preview)
 
-    def conditions_list(self) -> list[str]:
-        return [line.strip() for line in self.conditions.toPlainText().splitlines() if line.strip()]
+    def conditions_list(self) -> list[dict[str, str]]:
+        return self.conditions.rows()
+
+    def needs_rationale(self) -> bool:
+        return self.rating in NEEDS_RATIONALE and self.decision.currentData() != "rejected"
+
+    def _suggest_conditions(self) -> None:
+        """Start the table with the conditions the checklist suggests (once; the approver edits them)."""
+        if self._suggested:
+            return
+        self._suggested = True
+        lang = str(self.lang.currentData())
+        try:
+            suggested = get_assessment(self._engine, self.assessment_id).result.conditions
+        except UserError:
+            return
+        for c in suggested:
+            self.conditions.add(c.get(lang) or c.get("en", ""), question=c.get("question", ""))
 
     def busy(self) -> bool:
         return self.progress is not None
@@ -172,8 +299,18 @@ class SignOffDialog(QDialog):
     @Slot()
     def _update_state(self) -> None:
         needs_conditions = self.decision.currentData() == "approved_with_conditions"
+        if needs_conditions:
+            self._suggest_conditions()
         self.conditions.setEnabled(needs_conditions)
-        ok = self.identity.count() > 0 and (not needs_conditions or bool(self.conditions_list()))
+        needs_rationale = self.needs_rationale()
+        has_rationale = bool(self.rationale.toPlainText().strip())
+        if needs_rationale and not has_rationale:
+            self.rationale_hint.setText(self.tr("A rationale is required: the vendor is rated %1.").replace(
+                "%1", self.tr(self.rating.replace("_", " "))))
+        else:
+            self.rationale_hint.setText("")
+        ok = (self.identity.count() > 0 and (not needs_conditions or self.conditions.complete())
+              and (not needs_rationale or has_rationale))
         self.sign_button.setEnabled(ok and self.result_data is None and not self.busy())
         if self.identity.count() == 0:
             self.message.setText(self.tr("There is no signing identity yet: create one first (vetta identity new)."))
@@ -205,9 +342,12 @@ class SignOffDialog(QDialog):
     def sign(self) -> None:
         aid, engine = self.assessment_id, self._engine
         p12 = Path(self.p12_path.text()) if self.p12_path.text().strip() else None
+        decision = str(self.decision.currentData())
+        conditions = self.conditions_list() if decision == "approved_with_conditions" else []
         kwargs: dict[str, Any] = dict(identity=str(self.identity.currentData()), approver=self.approver.text(),
-                                      decision=str(self.decision.currentData()), conditions=self.conditions_list(),
-                                      lang=str(self.lang.currentData()), p12=p12,
+                                      decision=decision, conditions=conditions,
+                                      rationale=self.rationale.toPlainText(), lang=str(self.lang.currentData()),
+                                      p12=p12,
                                       p12_passphrase=self.passphrase.text() or None)
         self.passphrase.clear()  # never kept in the widget longer than needed
         self.message.setText("")

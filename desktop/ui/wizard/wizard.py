@@ -36,8 +36,10 @@ from sqlalchemy.engine import Engine
 from db.errors import DatabaseError
 from desktop.core import i18n
 from desktop.core.errors import UserError
+from desktop.core.findings import Finding
 from desktop.services import assessments
 from desktop.services.assessments import AssessmentView, QuestionState
+from desktop.services.findings import ownership_findings_for
 
 _RATING_COLOURS = {"neutral": "#1b7f3b", "conditionally_neutral": "#a86400", "not_neutral": "#b3261e"}
 
@@ -226,7 +228,9 @@ class AssessmentWizard(QWidget):
         self.lang = lang = lang or i18n.current_language()
         self.actor = actor
         self.analyze_fn = analyze_fn
-        self.view: AssessmentView = assessments.get_assessment(engine, assessment_id)
+        # the ownership analysis' findings, once: they name the competitor and path of the rules' answers
+        self.ownership: list[Finding] = ownership_findings_for(engine, assessment_id, analyze_fn)
+        self.view: AssessmentView = assessments.get_assessment(engine, assessment_id, ownership=self.ownership)
         self.editors: dict[str, QuestionEditor] = {}
         s = self.view.summary
         self.setWindowTitle(self.tr("Assessment #{0} — {1}").format(s.id, s.vendor_name))
@@ -385,7 +389,7 @@ class AssessmentWizard(QWidget):
         self._reload()
 
     def _reload(self) -> None:
-        self.view = assessments.get_assessment(self.engine, self.assessment_id)
+        self.view = assessments.get_assessment(self.engine, self.assessment_id, ownership=self.ownership)
         for state in self.view.questions:
             editor = self.editors.get(state.key)
             if editor is not None and editor.state != state:
@@ -420,9 +424,12 @@ class AssessmentWizard(QWidget):
             f"{_esc(provisional)}<br>" + _esc(self.tr("Score: {0} · answered {1} of {2}").format(
                 score, result.answered, result.total)))
         self.findings.clear()
-        for f in result.findings:
-            text = f.text_es if lang == "es" else f.text_en
-            QListWidgetItem(f"[{self.tr(f.severity)}] {f.question}: {text}", self.findings)
+        for f in view.findings:
+            if f.source != "checklist" or f.question is None:
+                continue
+            partly = self.tr(" (partly met)") if f.outcome == "partial" else ""
+            item = QListWidgetItem(f"[{self.tr(f.severity)}{partly}] {f.question.id}: {f.message(lang)}", self.findings)
+            item.setToolTip(self._finding_details(f))
         for c in result.conditions:
             QListWidgetItem(self.tr("Condition {0}: {1}").format(c["question"], c[lang]), self.findings)
         if view.missing:
@@ -468,6 +475,17 @@ class AssessmentWizard(QWidget):
         self._reload()
         self.submitted.emit(self.assessment_id)
         return True
+
+    def _finding_details(self, f: Finding) -> str:
+        """The finding's question, why, competitor and path, for its tooltip."""
+        lang = self.lang
+        lines = [f.question.text.get(lang)] if f.question is not None else []
+        if f.why is not None:
+            lines.append(self.tr("Why: {0}").format(f.why.get(lang)))
+        if f.competitor:
+            lines.append(self.tr("Competitor: {0}").format(f.competitor))
+        lines += [self.tr("Path: {0}").format(p.get(lang)) for p in f.paths]
+        return "\n".join(lines)
 
     def _section_of(self, key: str) -> str:
         return next(q.section for q in self.view.questions if q.key == key)
