@@ -635,7 +635,7 @@ def reopen_assessment(engine: Engine, assessment_id: int, *, preparer: str | Non
 
 def next_review_due(engine_or_session: Engine | Session, vendor_id: int, decided_on: date) -> date:
     """The next review date after a decision: the vendor's tier interval from the organisation."""
-    from desktop.services.demo import add_months
+    from desktop.core.dates import add_months
 
     def compute(session: Session) -> date:
         vendor = session.get(Vendor, vendor_id)

@@ -25,8 +25,9 @@ def test_analyze_json_seed_case(vetta: Vetta, demo_db: str) -> None:
     assert res.returncode == 0, res.stderr
     data = json.loads(res.stdout)
     assert data["subject"]["name"] == "Scalewise Data Inc." and data["as_of"] == "2026-01-15"
-    assert data["competitor_groups"][0]["economic"] == [49.0, 49.0]
-    assert {f["code"] for f in data["findings"]} >= {"COMPETITOR_ECONOMIC_STAKE", "PEOPLE_TIE_COMPETITOR"}
+    assert data["competitor_groups"][0]["economic"] == [82.0, 82.0]
+    assert {f["code"] for f in data["findings"]} >= {"COMPETITOR_ECONOMIC_STAKE", "PEOPLE_TIE_COMPETITOR",
+                                                     "COMPETITOR_LINKED_PERSON_CONTROL"}
     by_id = vetta("--db", demo_db, "analyze", str(data["subject"]["id"]), "--as-of", "2026-01-15", "--json")
     assert json.loads(by_id.stdout) == data
 
