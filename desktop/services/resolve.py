@@ -3,8 +3,8 @@
 
 A name is looked up, in order, as: the exact name; the case- and accent-free name; a recorded alias
 (former, trading or other name); an identifier (LEI, VAT, registry number, DUNS; spaces and case do
-not matter). The first step that finds exactly one party wins; a step that finds several refuses with
-their ids, so nothing is guessed.
+not matter); last, a part of one vendor's name ("scalew"). The first step that finds exactly one party
+wins; a step that finds several refuses with their ids, so nothing is guessed.
 """
 
 from __future__ import annotations
@@ -92,7 +92,19 @@ def resolve_party(session: Session, subject: int | str) -> Party:
         raise _ambiguous(text, found)
     if text.isdigit():
         return resolve_party(session, int(text))
+    vendors = _vendors_containing(session, text)
+    if len(vendors) == 1:
+        party = session.get(Party, vendors[0].party_id)
+        if party is not None:
+            return party
     raise NotFound(tr("No party or vendor is called {text}.", text=repr(text)))
+
+
+def _vendors_containing(session: Session, text: str) -> list[Vendor]:
+    """Vendors whose name contains ``text`` (case- and accent-free): the last resort of both resolvers."""
+    like = f"%{search_key(text)}%"
+    return list(session.exec(select(Vendor).join(Party, col(Party.id) == col(Vendor.party_id))
+                             .where(col(Party.name_normalised).like(like), col(Party.archived_at).is_(None))))
 
 
 def resolve_party_id(session: Session, subject: int | str) -> int:
@@ -121,9 +133,7 @@ def resolve_vendor(session: Session, ref: int | str) -> Vendor:
     found = candidates(session, text, within=vendors_only)
     rows = [by_party[int(p.id or 0)] for p in found]
     if not rows and text:
-        like = f"%{search_key(text)}%"
-        rows = list(session.exec(select(Vendor).join(Party, col(Party.id) == col(Vendor.party_id))
-                                 .where(col(Party.name_normalised).like(like))))
+        rows = _vendors_containing(session, text)
     if not rows:
         raise NotFound(tr("No vendor is called {ref}; see `vetta vendors list`.", ref=repr(ref)))
     if len(rows) > 1:
