@@ -172,7 +172,7 @@ def change_feed(engine: Engine, subject: int | str, start: date, end: date) -> l
             else:
                 msg = f"{name[i.holder]} {'acquired' if verb == 'started' else 'gave up'} {label}{share} in {target}."
             events.append({"date": when.isoformat(), "kind": kind, "message": msg,
-                           "parties": [name[i.holder], name[i.subject]]})
+                           "parties": [name[i.holder], name[i.subject]], "interest_id": i.id})
             days.add(when if verb == "started" else when + timedelta(days=1))
     for day in sorted(d for d in days if start < d <= end):
         before = _controllers(graph, sid, day - timedelta(days=1), thresholds.control)

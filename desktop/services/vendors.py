@@ -200,6 +200,10 @@ def get_vendor(engine: Engine, vendor_id: int) -> VendorDetail:
 def _set_identifier(session: Session, party_id: int, scheme: IdentifierScheme, value: str) -> None:
     current = _identifier(session, party_id, scheme)
     value = value.strip().upper().replace(" ", "")
+    if value and scheme is IdentifierScheme.LEI:  # one LEI names one legal entity
+        from desktop.services.identifiers import require_lei_free
+
+        require_lei_free(session, value, party_id, tr("this vendor"))
     if not value:
         if current is not None:
             session.delete(current)
@@ -250,6 +254,28 @@ def create_vendor_in(session: Session, form: VendorForm) -> Vendor:
     assert party.id is not None
     vendor = Vendor(party_id=party.id)
     _apply(session, vendor, party, form)
+    return vendor
+
+
+def make_vendor_of(session: Session, party: Party, form: VendorForm) -> Vendor:
+    """Make an existing party (e.g. imported from BODS) a vendor, inside the caller's unit of work: its
+    name is kept, empty details are filled from the form, identifiers it lacks are added."""
+    _require_valid(form)
+    assert party.id is not None
+    party.country = party.country or form.country.strip().upper() or None
+    party.website = party.website or form.website.strip() or None
+    vendor = Vendor(party_id=party.id, services=form.services.strip(), tier=form.tier, status=form.status,
+                    internal_owner=form.internal_owner.strip(), notes=form.notes, next_review_due=form.next_review_due)
+    session.add(party)
+    session.add(vendor)
+    session.flush()
+    assert vendor.id is not None
+    for scheme, value in ((IdentifierScheme.LEI, form.lei), (IdentifierScheme.VAT, form.vat)):
+        if value.strip() and _identifier(session, party.id, scheme) is None:
+            _set_identifier(session, party.id, scheme, value)
+    for tag in _clean_tags(form.tags):
+        session.add(VendorTag(vendor_id=vendor.id, tag=tag))
+    session.flush()
     return vendor
 
 

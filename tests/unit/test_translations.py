@@ -279,7 +279,7 @@ def test_ownership_findings_follow_the_language(demo_engine, lang):
     by_code = {f["code"]: f["message"] for f in result["findings"]}
     stake, tie = by_code["COMPETITOR_ECONOMIC_STAKE"], by_code["PEOPLE_TIE_COMPETITOR"]
     if lang == "es":
-        assert "del interés económico de Scalewise Data Inc." in stake and "Contoso Ventures LLC (49%)" in stake
+        assert "participación económica del 82% en Scalewise Data Inc." in stake and "Contoso Ventures LLC (49%)" in stake
         assert "Alex Marlow fue Chief Executive Officer en Scalewise Data Inc." in tie
         assert "intercambio de personal directivo" in tie
         assert "19,8%" in by_code["BENEFICIAL_OWNER"] or any("19,8%" in f["message"] for f in result["findings"])
