@@ -40,6 +40,7 @@ class PartyMatch:
     party_id: int | None = None  # the register's party (None: new, or undecided)
     party: str | None = None
     reason: str = ""  # why it is uncertain
+    candidates: tuple[tuple[int, str], ...] = ()  # (party id, name) it may be, when uncertain
 
     def sentence(self) -> str:
         if self.how == "uncertain":
@@ -154,7 +155,8 @@ def _resolve(session: Session, bp: bods.BodsParty, decisions: Mapping[str, int |
                            frozenset(created))
     if found.party is not None:
         return found.party, PartyMatch(bp.record_id, bp.name, found.how, found.party.id, found.party.name)
-    return None, PartyMatch(bp.record_id, bp.name, found.how, None, None, found.reason)
+    return None, PartyMatch(bp.record_id, bp.name, found.how, None, None, found.reason,
+                            tuple((int(p.id), p.name) for p in found.candidates if p.id is not None))
 
 
 def _already_recorded(session: Session, holder: int, subject: int, i: bods.BodsInterest, start: date | None,
