@@ -280,8 +280,8 @@ def general_findings(ctx: Context, rows: list[PartyResult], chain: set[int], mat
         out.append(ctx.finding("info", "BENEFICIAL_OWNER", message, [row.name], float(threshold), paths=paths))
         if row.kind == "entity" and not parties[row.id].is_listed and not holdings.has_holders(row.id):
             message = tr("{party} holds {econ} of the economic interest and {votes} of the votes in {subject}, but "
-                         "nobody is recorded as owning it and it is not listed: identify the natural persons "
-                         "behind it.", lang, party=row.name, econ=econ, votes=votes, subject=ctx.subject)
+                         "nobody is recorded as owning or running it and it is not listed: identify the natural "
+                         "persons behind it.", lang, party=row.name, econ=econ, votes=votes, subject=ctx.subject)
             out.append(ctx.finding("minor", "OWNER_NOT_IDENTIFIED", message, [row.name], float(threshold),
                                    paths=paths))
     out.extend(recent_changes(ctx, chain, lookback_start))

@@ -19,6 +19,7 @@ from desktop.core.ownership.stakes import effective_stakes, reaches_control
 
 _MAJORITY = re.compile(r"\b(majority|mayor[ií]a)\b", re.IGNORECASE)
 ROLE_OR_OWNERSHIP = ROLE_TYPES | OWNERSHIP_TYPES
+_RUNNING = ROLE_TYPES | {"trust_role", "other_influence_or_control", "appointment_of_board", "nominee"}
 
 Shares = dict[int, list[tuple[int, float, float]]]  # holder -> [(held, lo fraction, hi fraction)]
 HeldBy = dict[int, list[int]]  # held -> [holders]
@@ -135,10 +136,17 @@ class Holdings:
     votes_lo: dict[int, list[tuple[int, float]]]  # holder -> [(held, lower bound of the votes, percent)]
     controllers: set[int]  # parties that control the subject
     tree: PathTree
+    _run_by: set[int] | None = None  # entities someone runs (see has_holders), built on first use
 
     def has_holders(self, entity: int) -> bool:
-        """Whether anyone is recorded as holding shares or votes in ``entity``."""
-        return bool(self.econ_by.get(entity) or self.vote_by.get(entity))
+        """Whether anyone is recorded as owning ``entity`` (shares or votes) or, failing owners, as running
+        it (board, management, trust roles, other control): the natural persons behind an entity without
+        owners of record are its senior managing officials, as anti-money-laundering rules have it."""
+        if self.econ_by.get(entity) or self.vote_by.get(entity):
+            return True
+        if self._run_by is None:
+            self._run_by = {i.subject for i in self.active if i.type in _RUNNING}
+        return entity in self._run_by
 
 
 def compute_holdings(graph: Graph, subject_id: int, as_of: date, thresholds: Thresholds,
