@@ -371,6 +371,8 @@ CHILD_KINDS: dict[str, tuple[Any, tuple[FieldSpec, ...]]] = {
     )),
     "subprocessor": (Subprocessor, (
         FieldSpec("party_name", "Subprocessor (party)", "party", required=True),
+        # a fourth party: engaged by one of the vendor's subprocessors (empty: by the vendor itself)
+        FieldSpec("of_party_name", "Engaged by (empty: the vendor itself)", "party"),
         FieldSpec("service", "Service", "text"),
         FieldSpec("accesses_customer_data", "Accesses our data", "bool"),
         FieldSpec("start_date", "Starts", "date"),
@@ -445,14 +447,35 @@ def _party_for(session: Session, name: str) -> int:
     return party.id
 
 
+_PARTY_COLUMNS = {"party_name": "party_id", "of_party_name": "of_party_id"}
+
+
+def _engaging_party(session: Session, vendor_id: int, name: str, party_id: int | None) -> int | None:
+    """The subprocessor of this vendor that engages a fourth party (None: the vendor engages it)."""
+    if not name.strip():
+        return None
+    key = search_key(name)
+    found = session.exec(select(col(Party.id)).join(Subprocessor, col(Subprocessor.party_id) == col(Party.id)).where(
+        Subprocessor.vendor_id == vendor_id, col(Subprocessor.archived_at).is_(None),
+        Party.name_normalised == key)).first()
+    if found is None:
+        raise ValidationError(tr("{name} is not a subprocessor of this vendor: record it first, then the "
+                                 "subprocessors it engages.", name=repr(name.strip())), field="of_party_name")
+    if found == party_id:
+        raise ValidationError(tr("A subprocessor cannot engage itself."), field="of_party_name")
+    return int(found)
+
+
 def _row_dict(session: Session, kind: str, obj: Any) -> dict[str, Any]:
     _model, specs = CHILD_KINDS[kind]
     out: dict[str, Any] = {"id": obj.id, "version": getattr(obj, "version", None)}
     for spec in specs:
         if spec.kind == "party":
-            party = session.get(Party, obj.party_id)
+            column = _PARTY_COLUMNS[spec.name]
+            party_id = getattr(obj, column)
+            party = session.get(Party, party_id) if party_id is not None else None
             out[spec.name] = party.name if party else ""
-            out["party_id"] = obj.party_id
+            out[column] = party_id
         else:
             out[spec.name] = getattr(obj, spec.name)
     return out
@@ -483,6 +506,9 @@ def save_child(engine: Engine, kind: str, vendor_id: int, values: dict[str, Any]
                 raise NotFound(tr("There is no vendor #{vendor_id}.", vendor_id=vendor_id))
             if "party_name" in clean:
                 clean["party_id"] = _party_for(session, clean.pop("party_name"))
+            if "of_party_name" in clean:
+                clean["of_party_id"] = _engaging_party(session, vendor_id, clean.pop("of_party_name"),
+                                                       clean.get("party_id"))
             if record_id is None:
                 obj = model(vendor_id=vendor_id, **clean)
             else:

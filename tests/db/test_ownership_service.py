@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from db.engine import read_session, unit_of_work
-from db.models import Interest, Party
+from db.models import Interest, Party, Vendor
 from desktop.core.errors import NotFound, UserError
 from desktop.services.competitors import add_competitor, decide_match, list_competitors
 from desktop.services.ownership import analyze, change_feed
@@ -179,3 +179,25 @@ def test_add_competitor(engine: Engine) -> None:
     with pytest.raises(UserError, match="not a valid LEI"):
         add_competitor(engine, "Bad LEI Corp", "9845L9R346P3YD25TS24")
     assert len(list_competitors(engine)) == 1
+
+
+def test_a_fourth_party_recorded_in_the_subprocessor_form_is_followed(demo_engine: Engine) -> None:
+    from desktop.core.errors import ValidationError
+    from desktop.services import vendors as svc
+
+    with read_session(demo_engine) as s:
+        tessera = s.exec(select(Party.id).where(Party.name == "Tessera Labeling GmbH")).one()
+        vid = s.exec(select(Vendor.id).where(Vendor.party_id == tessera)).one()
+    row = svc.save_child(demo_engine, "subprocessor", vid, {
+        "party_name": "Fabrikam Labs GmbH", "of_party_name": "quillstream transcription ltd",
+        "service": "Speech model fine-tuning", "accesses_customer_data": True})
+    assert row["of_party_name"] == "Quillstream Transcription Ltd" and row["of_party_id"] is not None
+    r = analyze(demo_engine, "Tessera Labeling GmbH", AS_OF)
+    fourth = next(s for s in r["subprocessors"] if s["name"] == "Fabrikam Labs GmbH")
+    assert fourth["depth"] == 2 and fourth["engaged_by"] == "Quillstream Transcription Ltd"
+    assert fourth["competitor_controlled"] and fourth["competitor"] == "Fabrikam AI Ltd"
+    with pytest.raises(ValidationError, match="is not a subprocessor of this vendor"):
+        svc.save_child(demo_engine, "subprocessor", vid, {"party_name": "Other Ltd", "of_party_name": "Nobody Ltd"})
+    with pytest.raises(ValidationError, match="cannot engage itself"):
+        svc.save_child(demo_engine, "subprocessor", vid, {"party_name": "Quillstream Transcription Ltd",
+                                                          "of_party_name": "Quillstream Transcription Ltd"})
