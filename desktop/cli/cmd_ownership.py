@@ -93,13 +93,22 @@ def _analyze(args: argparse.Namespace, ctx: Context) -> int:
     for p in result["parties"]:
         e = _rng(p["economic"])
         v = _rng(p["voting"])
-        ctx.print(f"{p['name']:<40.40} {e:>12} {v:>12}  {'yes' if p['controls'] else '':<7}  "
-                  f"{p['competitor_group'] or ''}")
+        linked = sorted({link["competitor"] for link in p.get("competitor_links") or []})
+        competitor = p["competitor_group"] or (f"linked: {', '.join(linked)}" if linked else "")
+        ctx.print(f"{p['name']:<40.40} {e:>12} {v:>12}  {'yes' if p['controls'] else '':<7}  {competitor}")
     ctx.print("")
     if not result["findings"]:
         ctx.print("No findings.")
     for f in result["findings"]:
         ctx.print(f"[{f['severity']}] {f['code']}: {f['message']}")
+    subs = result.get("subprocessors") or []
+    if subs:
+        ctx.print("")
+        ctx.print("subprocessors (at any depth):")
+        for sub in subs:
+            note = f"  [{'controlled' if sub['competitor_controlled'] else 'linked'}: {sub['competitor']}]" \
+                if sub["competitor_linked"] and sub["competitor"] else ""
+            ctx.print(f"  {sub['path_text']}{note}")
     return EXIT_OK
 
 

@@ -113,10 +113,12 @@ def _party_rows(holdings: Holdings, groups: list[Group], thresholds: Thresholds,
     rows: list[PartyResult] = []
     for pid in holdings.nodes:
         e, v = econ.get(pid, none), votes.get(pid, none)
+        economic = _r(*e)
         group = member_group.get(pid)
         link = links.get(pid)
-        rows.append(PartyResult(pid, parties[pid].name, parties[pid].kind, _r(*e), _r(*v), pid in controllers,
-                                group is not None, group, link is not None, link or [], book))
+        party = parties[pid]
+        rows.append(PartyResult(pid, party.name, party.kind, economic, economic if v == e else _r(*v),
+                                pid in controllers, group is not None, group, link is not None, link or [], book))
     rows.sort(key=lambda r: (-r.economic[1], -r.voting[1], r.name))
     return rows
 

@@ -93,11 +93,12 @@ class PartyResult:
         else:
             paths = [[hop.to_dict() for hop in path] for path in self.paths]
         return {"id": self.id, "name": self.name, "kind": self.kind,
-                "economic": [self.economic[0], self.economic[1]], "voting": [self.voting[0], self.voting[1]],
+                "economic": list(self.economic), "voting": list(self.voting),
                 "controls": self.controls, "competitor": self.competitor,
                 "competitor_group": self.competitor_group, "paths": paths,
                 "competitor_linked": self.competitor_linked,
-                "competitor_links": [link.to_dict() for link in self.competitor_links]}
+                "competitor_links": [link.to_dict() for link in self.competitor_links] if self.competitor_links
+                else []}
 
 
 @dataclass(slots=True)
