@@ -14,7 +14,7 @@ from db.audit import ChainReport, verify_chain
 from db.engine import read_session
 from db.errors import explain
 from db.models import AuditEvent
-from desktop.core.errors import UserError
+from desktop.core.errors import NotFound, UserError
 from desktop.core.i18n import tr
 
 ACTION_LABELS: dict[str, dict[str, str]] = {
@@ -103,7 +103,11 @@ def resolve_vendor(engine: Engine, name_or_id: str) -> int:
     from desktop.services.resolve import resolve_vendor as shared
 
     with read_session(engine) as session:
-        vendor = shared(session, name_or_id)
+        try:
+            vendor = shared(session, name_or_id)
+        except NotFound as exc:
+            raise NotFound(tr("There is no vendor {text}; `vetta vendors list` shows them.",
+                              text=repr(name_or_id.strip()))) from exc
         assert vendor.id is not None
         return int(vendor.id)
 

@@ -142,6 +142,8 @@ class ImportDialog(QDialog):
         else:
             self.summary.setText(self.tr("All {ok} rows are valid. 3. Press Import to add them in one step.")
                                  .format(ok=plan.accepted))
+        if plan.notes:  # rows that are, or may be, parties already in the register (issue 14)
+            self.summary.setText("\n".join([self.summary.text(), *plan.notes]))
         self.import_button.setEnabled(bad_rows == 0 and plan.accepted > 0)
 
     def run_import(self) -> Operation:

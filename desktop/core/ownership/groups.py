@@ -135,8 +135,9 @@ def member_chain(group: Group, node: int, holdings: Holdings, thresholds: Thresh
 
 def stake_paths(group: Group, holdings: Holdings, which: str) -> Iterator[tuple[list[int], Range]]:
     """Simple paths from each party of the group's influence to the subject that never pass another one,
-    with the product of the shares along each (fractions), largest contributor first. A web with
-    cross-holdings adds more through its cycles than the simple paths carry (see ``remainder``)."""
+    with the product of the shares along each (fractions), starting with the largest contributor. A web
+    with cross-holdings adds more through its cycles than the simple paths carry (findings.group_paths
+    reports the difference)."""
     subject = holdings.subject
     shares: Shares = holdings.econ_hold if which == "econ" else holdings.vote_hold
     values = group.econ_values if which == "econ" else group.vote_values
@@ -146,7 +147,7 @@ def stake_paths(group: Group, holdings: Holdings, which: str) -> Iterator[tuple[
         stack: list[tuple[int, list[int], float, float]] = [(start, [start], 1.0, 1.0)]
         while stack:
             node, path, lo, hi = stack.pop()
-            for held, s_lo, s_hi in sorted(shares.get(node, ()), key=lambda t: -t[2], reverse=True):
+            for held, s_lo, s_hi in shares.get(node, ()):  # the caller sorts the paths it keeps
                 if held == subject:
                     yield [*path, held], (lo * s_lo, hi * s_hi)
                     continue
