@@ -30,6 +30,7 @@ from sqlalchemy import (
     Numeric,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
@@ -285,6 +286,9 @@ class PartyIdentifier(Timestamped, table=True):
         _in("scheme", IdentifierScheme),
         UniqueConstraint("party_id", "scheme", "value", name="uq_party_identifier"),
         Index("ix_party_identifier_value", "scheme", "value"),
+        # One LEI names one legal entity: the same LEI on two parties is refused (migration 0005).
+        Index("uq_party_identifier_lei", "value", unique=True, sqlite_where=text("scheme = 'LEI'"),
+              postgresql_where=text("scheme = 'LEI'")),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -570,6 +574,11 @@ class Subprocessor(Versioned, Archivable, table=True):
     id: int | None = Field(default=None, primary_key=True)
     vendor_id: int = Field(sa_column=Column(Integer, ForeignKey("vendor.id", ondelete="CASCADE"), nullable=False))
     party_id: int = Field(sa_column=Column(Integer, ForeignKey("party.id", ondelete="RESTRICT"), nullable=False))
+    # Who engages this subprocessor: None for the vendor itself; another subprocessor's party for a
+    # fourth party (a subprocessor of a subprocessor), followed to any depth by the analysis.
+    of_party_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("party.id", ondelete="RESTRICT"), nullable=True, index=True)
+    )
     service: str = Field(default="", max_length=500)
     accesses_customer_data: bool = Field(default=True)
     start_date: date | None = None

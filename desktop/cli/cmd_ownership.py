@@ -1,9 +1,8 @@
-"""`vetta import bods`, `vetta export bods`, `vetta competitors add|list`, `vetta analyze`."""
+"""`vetta import bods`, `vetta export bods`, `vetta analyze` (the watchlist is in cmd_competitors)."""
 
 from __future__ import annotations
 
 import argparse
-from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,12 @@ def register(subparsers: Any) -> None:
     p = imp.add_parser("bods", help="import a BODS 0.4 file (JSON array or JSON Lines), validated first")
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--vendor", metavar="NAME", help="mark this entity of the file as a vendor")
+    p.add_argument("--dry-run", action="store_true",
+                   help="check the file and show which of its parties are already in the register; write nothing")
+    p.add_argument("--same", metavar="RECORD=PARTY_ID", action="append", default=[],
+                   help="the file's record RECORD is the register's party PARTY_ID (for an uncertain match)")
+    p.add_argument("--new", metavar="RECORD", action="append", default=[],
+                   help="the file's record RECORD is a new party (for an uncertain match)")
     p.set_defaults(handler=_import_bods)
 
     exp = group(subparsers, "export", help="export data")
@@ -26,17 +31,6 @@ def register(subparsers: Any) -> None:
     p.add_argument("-o", "--output", type=Path, metavar="FILE", required=True)
     p.set_defaults(handler=_export_bods)
 
-    comp = subparsers.add_parser("competitors", help="the competitor watchlist")
-    sub = comp.add_subparsers(dest="competitors_command", metavar="ACTION", required=True)
-    p = sub.add_parser("add", help="add a competitor (and its affiliates) to the watchlist")
-    p.add_argument("name", metavar="NAME")
-    p.add_argument("--lei", metavar="LEI")
-    p.add_argument("--affiliate", metavar="NAME", action="append", default=[])
-    p.set_defaults(handler=_competitors_add)
-    p = sub.add_parser("list", help="list the watchlist")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=_competitors_list)
-
     p = subparsers.add_parser("analyze", help="who owns and influences an entity; competitor findings")
     p.add_argument("subject", metavar="NAME_OR_ID")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", help="analyse as of this date (default: today)")
@@ -44,11 +38,26 @@ def register(subparsers: Any) -> None:
     p.set_defaults(handler=_analyze)
 
 
+def _decisions(same: list[str], new: list[str]) -> dict[str, int | None]:
+    decisions: dict[str, int | None] = {record.strip(): None for record in new}
+    for pair in same:
+        record, _, party = pair.partition("=")
+        if not record.strip() or not party.strip().isdigit():
+            raise UserError(tr("--same {pair}: write it as RECORD=PARTY_ID, e.g. --same 1dc0e987=12.",
+                               pair=repr(pair)))
+        decisions[record.strip()] = int(party)
+    return decisions
+
+
 def _import_bods(args: argparse.Namespace, ctx: Context) -> int:
     from desktop.services.bods import import_bods
 
-    summary = import_bods(ctx.engine, args.file, vendor=args.vendor, actor=ctx.actor)
+    summary = import_bods(ctx.engine, args.file, vendor=args.vendor, actor=ctx.actor, dry_run=args.dry_run,
+                          decisions=_decisions(args.same, args.new))
     ctx.print(summary.message)
+    for match in summary.matches:
+        if args.dry_run or match.how not in ("new",):
+            ctx.print(f"  {match.sentence()}")
     return EXIT_OK
 
 
@@ -57,30 +66,6 @@ def _export_bods(args: argparse.Namespace, ctx: Context) -> int:
 
     count = export_bods(ctx.engine, _subject(args.name), args.output)
     ctx.print(f"Wrote {count} BODS 0.4 statements to {args.output}")
-    return EXIT_OK
-
-
-def _competitors_add(args: argparse.Namespace, ctx: Context) -> int:
-    from desktop.services.competitors import add_competitor
-
-    row = add_competitor(ctx.engine, args.name, args.lei, args.affiliate, actor=ctx.actor)
-    extra = f" with affiliates {', '.join(row.affiliates)}" if row.affiliates else ""
-    ctx.print(f"{row.name} is on the competitor watchlist{extra}.")
-    return EXIT_OK
-
-
-def _competitors_list(args: argparse.Namespace, ctx: Context) -> int:
-    from desktop.services.competitors import list_competitors
-
-    rows = list_competitors(ctx.engine)
-    if args.json:
-        ctx.print_json([asdict(r) for r in rows])
-        return EXIT_OK
-    for r in rows:
-        ctx.print(f"{r.name}{f'  LEI {r.lei}' if r.lei else ''}")
-        for a in r.affiliates:
-            ctx.print(f"    affiliate: {a}")
-    ctx.print(f"{len(rows)} competitor(s)")
     return EXIT_OK
 
 
@@ -108,13 +93,22 @@ def _analyze(args: argparse.Namespace, ctx: Context) -> int:
     for p in result["parties"]:
         e = _rng(p["economic"])
         v = _rng(p["voting"])
-        ctx.print(f"{p['name']:<40.40} {e:>12} {v:>12}  {'yes' if p['controls'] else '':<7}  "
-                  f"{p['competitor_group'] or ''}")
+        linked = sorted({link["competitor"] for link in p.get("competitor_links") or []})
+        competitor = p["competitor_group"] or (f"linked: {', '.join(linked)}" if linked else "")
+        ctx.print(f"{p['name']:<40.40} {e:>12} {v:>12}  {'yes' if p['controls'] else '':<7}  {competitor}")
     ctx.print("")
     if not result["findings"]:
         ctx.print("No findings.")
     for f in result["findings"]:
         ctx.print(f"[{f['severity']}] {f['code']}: {f['message']}")
+    subs = result.get("subprocessors") or []
+    if subs:
+        ctx.print("")
+        ctx.print("subprocessors (at any depth):")
+        for sub in subs:
+            note = f"  [{'controlled' if sub['competitor_controlled'] else 'linked'}: {sub['competitor']}]" \
+                if sub["competitor_linked"] and sub["competitor"] else ""
+            ctx.print(f"  {sub['path_text']}{note}")
     return EXIT_OK
 
 

@@ -73,11 +73,13 @@ def _import(args: argparse.Namespace, ctx: Context) -> int:
     if args.json:
         ctx.print_json({"file": plan.path, "mapping": plan.mapping, "accepted": plan.accepted,
                         "rejections": [{"row": r.row, "column": r.column, "reason": r.reason}
-                                       for r in plan.rejections]})
+                                       for r in plan.rejections], "notes": plan.notes})
     else:
         ctx.print("Columns: " + ", ".join(f"{c} -> {f}" for c, f in plan.mapping.items()))
         for r in plan.rejections:
             ctx.print(f"rejected {r.sentence()}")
+        for note in plan.notes:  # rows that are, or may be, parties already in the register
+            ctx.print(f"note: {note}")
     if plan.rejections:
         rows = len({r.row for r in plan.rejections})
         ctx.print(f"{plan.accepted} row(s) valid, {rows} row(s) rejected; nothing was imported.")

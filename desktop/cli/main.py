@@ -43,7 +43,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "desktop.cli.cmd_demo",
     "desktop.cli.cmd_vendors",
     "desktop.cli.cmd_register",  # import/export vendors (issue 6)
-    "desktop.cli.cmd_ownership",  # import/export bods, competitors, analyze (issue 3)
+    "desktop.cli.cmd_ownership",  # import/export bods, analyze (issue 3)
+    "desktop.cli.cmd_competitors",  # competitors add/list/matches/confirm/reject (issue 14)
     "desktop.cli.cmd_checklist",  # checklist, assessment new/show/answer/... (issue 4)
     "desktop.cli.cmd_report",  # identity, report, verify, assessment approve (issue 5)
     "desktop.cli.cmd_audit",  # audit verify (issue 7)

@@ -220,6 +220,7 @@ class BodsParty:
     nationality: str | None = None
     birth_date: date | None = None
     identifiers: list[tuple[str, str, str | None]] = field(default_factory=list)  # scheme, value, issuer
+    listed: bool = False  # publicListing.hasPublicListing
 
 
 @dataclass
@@ -303,8 +304,10 @@ def interpret(statements: Sequence[dict[str, Any]]) -> Interpretation:
             etype = (details.get("entityType") or {}).get("type")
             name = details.get("name") or f"Unnamed entity ({etype or 'unknown'})"
             code = jurisdiction.get("code") if isinstance(jurisdiction, dict) else None
+            listing = details.get("publicListing") or {}
             parties[rid] = BodsParty(rid, sid, "entity", str(name)[:300], etype, (code or None) and str(code)[:10],
-                                     str(code)[:2] if code else None, None, None, _identifiers(details))
+                                     str(code)[:2] if code else None, None, None, _identifiers(details),
+                                     bool(isinstance(listing, dict) and listing.get("hasPublicListing")))
         elif rtype == "person":
             nats = details.get("nationalities") or []
             nat = nats[0].get("code") if nats and isinstance(nats[0], dict) else None

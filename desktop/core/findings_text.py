@@ -2,8 +2,8 @@
 
 The ownership analysis (``analyze --json``) describes each party's holding chains as lists of hops
 ``{name, share, voting}`` and each people tie with the roles on both sides. These helpers turn
-them into the short texts a reader needs next to a finding: "Contoso Platforms Inc. → Contoso
-Ventures LLC (100%) → Scalewise Data Inc. (49%, 0% of the votes)", or "Alex Marlow: Chief
+them into the short texts a reader needs next to a finding: "Contoso Platforms Inc. -> Contoso
+Ventures LLC (100%) -> Scalewise Data Inc. (49%, 0% of the votes)", or "Alex Marlow: Chief
 Executive Officer at Scalewise Data Inc. until 12 Jun 2025 → Chief AI Officer at Contoso
 Platforms Inc. since 13 Jun 2025". Long chains are summarised, never dropped. Every key is read
 defensively: an analysis without it still yields text.
@@ -15,17 +15,16 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from desktop.core.i18n import format_date, format_number, tr
+from desktop.core.i18n import format_date, tr
+from desktop.core.ownership.text import fmt_pct, fmt_range
+from desktop.core.ownership.text import path_text as join_path
 
 LANGS = ("en", "es")
-MAX_PATH_NODES = 6  # longer chains show the first owner, a count of holding companies, and the last hops
 
 
 def percent(value: float, lang: str) -> str:
-    """49 -> '49%', 19.8 -> '19.8%' / '19,8%' (the analysis messages use the same style)."""
-    rounded = round(float(value), 2)
-    digits = 0 if rounded == int(rounded) else (1 if round(rounded, 1) == rounded else 2)
-    return format_number(rounded, lang, digits) + "%"
+    """49 -> '49%', 19.8 -> '19.8%' / '19,8%': the analysis' own style (``ownership.text.fmt_pct``)."""
+    return fmt_pct(float(value), lang)
 
 
 def share_range(value: Any, lang: str) -> str:
@@ -36,10 +35,7 @@ def share_range(value: Any, lang: str) -> str:
         return percent(value, lang)
     if isinstance(value, list | tuple) and len(value) == 2 and all(
             isinstance(x, int | float) and not isinstance(x, bool) for x in value):
-        low, high = float(value[0]), float(value[1])
-        if abs(high - low) < 1e-9:
-            return percent(low, lang)
-        return f"{percent(low, lang)}–{percent(high, lang)}"
+        return fmt_range((float(value[0]), float(value[1])), lang)
     return ""
 
 
@@ -55,17 +51,12 @@ def _hop_label(hop: Mapping[str, Any], lang: str) -> str:
 
 
 def path_text(hops: Sequence[Any], lang: str) -> str:
-    """One holding chain as text, owner first; chains over six parties are summarised."""
+    """One holding chain as text, owner first, written and summarised as the analysis writes its paths
+    (``desktop.core.ownership.text.path_text``): one style of path in the whole report."""
     nodes = [h for h in hops if isinstance(h, Mapping)]
     if not nodes:
         return ""
-    labels = [_hop_label(h, lang) for h in nodes]
-    if len(labels) <= MAX_PATH_NODES:
-        return " → ".join(labels)
-    hidden = len(labels) - 3
-    middle = (tr("1 holding company", lang) if hidden == 1
-              else tr("{count} holding companies", lang, count=hidden))
-    return " → ".join([labels[0], middle, labels[-2], labels[-1]])
+    return join_path([_hop_label(h, lang) for h in nodes], lang)
 
 
 def readable_paths(raw: Any, lang: str) -> list[str]:

@@ -32,7 +32,7 @@ FIELD_LABELS = (
     N_("Exclusivity"), N_("Data use restricted to our purposes"), N_("Data deleted on termination"),
     N_("Breach notice (hours)"), N_("Notes"), N_("Standard"), N_("Issuer / auditor"), N_("Scope"),
     N_("Valid from"), N_("Valid until"), N_("Guarantee"), N_("Details"), N_("Country (ISO)"), N_("Purpose"),
-    N_("Subprocessor (party)"), N_("Service"), N_("Accesses our data"),
+    N_("Subprocessor (party)"), N_("Engaged by (empty: the vendor itself)"), N_("Service"), N_("Accesses our data"),
 )
 
 # Choices of those fields: contract kinds (db.models.ContractKind), guarantees (CommitmentKind, shown with

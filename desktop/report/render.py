@@ -88,7 +88,7 @@ def render(model: ReportModel, *, draft: bool) -> Rendered:
     body += render_signoff.signoff(model, s, width, doc.signature_sink)
     doc.toc_entries = [(f.toc_level, f.toc_text, f.toc_key) for f in body if isinstance(f, Heading)]
 
-    story: list[Flowable] = cover(model, s, width, draft)
+    story: list[Flowable] = cover(model, s, width, draft, doc.height)
     story += [NextPageTemplate("body"), PageBreak(), Paragraph(tr("Contents", lang), s["h1"]),
               TocSpace(doc.toc_entries, doc.toc_sink), PageBreak(), *body]
     doc.build(story)

@@ -53,9 +53,9 @@ def top_findings(model: ReportModel, limit: int = TOP_FINDINGS) -> tuple[list[tu
     return lines, max(0, len(chosen) - limit)
 
 
-def _finding_lines(model: ReportModel, s: Styles) -> list[Flowable]:
+def _finding_lines(model: ReportModel, s: Styles, limit: int = TOP_FINDINGS) -> list[Flowable]:
     lang = model.lang
-    lines, more = top_findings(model)
+    lines, more = top_findings(model, limit)
     if not lines:
         return [p(tr("No blocking or major findings.", lang), s["body"])]
     out: list[Flowable] = []
@@ -66,8 +66,14 @@ def _finding_lines(model: ReportModel, s: Styles) -> list[Flowable]:
             details.append(tr("Question {id}", lang, id=f.question.id))
         if f.competitor:
             details.append(tr("Competitor: {name}", lang, name=f.competitor))
-        if f.paths:
-            details.append(tr("Path: {path}", lang, path=f.paths[0].get(lang)))
+        paths = [text for text in (path.get(lang) for path in f.paths) if text]
+        if len(paths) == 1:
+            details.append(tr("Path: {path}", lang, path=clip(paths[0], 240)))
+        elif paths:  # a group's figure is the sum of its paths: show them all (up to three here)
+            shown = "; ".join(clip(path, 240) for path in paths[:3])
+            details.append(tr("Paths: {paths}", lang, paths=shown) if len(paths) <= 3 else
+                           tr("Paths: {paths}; and {count} more in the ownership section", lang, paths=shown,
+                              count=len(paths) - 3))
         if details:
             out.append(p(" · ".join(details), s["detail"]))
     if more:
@@ -83,7 +89,26 @@ def condition_text(c: Condition, lang: str) -> str:
     return tr("{text} (owner: {owner}; due: {due})", lang, text=c.text.get(lang), owner=owner, due=due)
 
 
-def cover(model: ReportModel, s: Styles, width: float, draft: bool) -> list[Flowable]:
+def cover(model: ReportModel, s: Styles, width: float, draft: bool, height: float) -> list[Flowable]:
+    """Page 1, made to fit one page of ``height``: fewer one-line findings first (the executive summary
+    lists them all), then the longest texts clipped with a pointer to where they are in full."""
+    for limit in range(TOP_FINDINGS, 0, -1):
+        flowables = _cover(model, s, width, draft, limit)
+        if _fits(flowables, width, height):
+            return flowables
+    return _cover(model, s, width, draft, 1, short=True)
+
+
+def _fits(flowables: list[Flowable], width: float, height: float) -> bool:
+    used = 0.0
+    for f in flowables:
+        _w, h = f.wrap(width, height)
+        used += h + f.getSpaceBefore() + f.getSpaceAfter()
+    return used <= height - 6 * mm  # a margin for what the estimate leaves out (paragraph leading)
+
+
+def _cover(model: ReportModel, s: Styles, width: float, draft: bool, limit: int,
+           short: bool = False) -> list[Flowable]:
     lang = model.lang
     so = model.signoff
     head = Table([[_logo(model) or Spacer(1, 1), p(model.organisation, s["cover_org"])]],
@@ -97,14 +122,21 @@ def cover(model: ReportModel, s: Styles, width: float, draft: bool) -> list[Flow
     out += [RatingBadge(model.rating, lang, width, detail=detail), Spacer(1, 3 * mm)]
 
     out.append(p(tr("Why", lang), s["h3"]))
-    out += _finding_lines(model, s)
+    out += _finding_lines(model, s, limit)
     out.append(p(tr("Conditions", lang), s["h3"]))
-    if so.conditions:
-        out += [p(f"{i}. {condition_text(c, lang)}", s["finding"]) for i, c in enumerate(so.conditions, 1)]
+    conditions = so.conditions[:3] if short else so.conditions
+    if conditions:
+        out += [p(f"{i}. {clip(condition_text(c, lang), 300) if short else condition_text(c, lang)}", s["finding"])
+                for i, c in enumerate(conditions, 1)]
+        if len(so.conditions) > len(conditions):
+            out.append(p(tr("All {count} conditions are on the sign-off page.", lang, count=len(so.conditions)),
+                         s["muted"]))  # only ever shown for more than three
     else:
         out.append(p(tr("None.", lang), s["body"]))
     out.append(p(tr("Approver's rationale", lang), s["h3"]))
-    if so.rationale:
+    if so.rationale and short and len(so.rationale) > 600:
+        out.append(p(clip(so.rationale, 600) + " " + tr("(in full on the sign-off page)", lang), s["body"]))
+    elif so.rationale:
         out.append(p(so.rationale, s["body"]))
     else:
         out.append(p(tr("pending", lang) if not so.decision else tr("None given.", lang), s["body"]))

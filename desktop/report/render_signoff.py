@@ -8,10 +8,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
 from desktop.core.findings_text import percent
-from desktop.core.i18n import N_, tr
+from desktop.core.i18n import N_, ntr, tr
 from desktop.report.i18n import decision_label, language_name, tier_label
 from desktop.report.model import ReportModel
-from desktop.report.render_blocks import H1, cell, fmt_date, kv, p, table
+from desktop.report.render_blocks import CELL_LIMIT, H1, cell, fmt_date, kv, p, table
 from desktop.report.render_cover import condition_text
 from desktop.report.render_doc import Heading, SignatureSpot, Styles
 
@@ -52,6 +52,10 @@ def signoff(model: ReportModel, s: Styles, width: float, sink: dict[str, Any]) -
     so = model.signoff
     out: list[Flowable] = [PageBreak(), Heading(tr("Sign-off", lang), s["h1"], 0, "sec_signoff")]
     conditions = "\n".join(f"{i}. {condition_text(c, lang)}" for i, c in enumerate(so.conditions, 1)) or "—"
+    long_conditions = len(conditions) > CELL_LIMIT  # a cell is clipped: the whole list follows the table
+    if long_conditions:
+        conditions = ntr("{n} condition, listed below the table.", "{n} conditions, listed below the table.",
+                         len(so.conditions), lang)
     rows = [
         (tr("Preparer", lang), so.preparer or "—"),
         (tr("Submitted for review", lang), fmt_date(so.submitted_at, lang) or "—"),
@@ -69,7 +73,10 @@ def signoff(model: ReportModel, s: Styles, width: float, sink: dict[str, Any]) -
     body = [[p(k, s["cellb"]), p(v, s["mono"]) if i == fingerprint_row and so.fingerprint else cell(v, s["cell"])]
             for i, (k, v) in enumerate(rows)]
     out.append(table(body, [width * 0.32, width * 0.68], header=False))
-    if so.rationale and len(so.rationale) > 1400:  # the table cell shows the start; the whole text follows
+    if long_conditions:
+        out += [Spacer(1, 4), p(tr("Conditions", lang), s["h3"])]
+        out += [p(f"{i}. {condition_text(c, lang)}", s["body"]) for i, c in enumerate(so.conditions, 1)]
+    if so.rationale and len(so.rationale) > CELL_LIMIT:  # the table cell shows the start; the whole text follows
         out += [Spacer(1, 4), p(tr("Approver's rationale", lang), s["h3"]), p(so.rationale, s["body"])]
     out.append(Spacer(1, 10))
     label = tr("Signature", lang) + (f": {so.signer}" if so.signer else "")

@@ -27,16 +27,13 @@ from db.models import (
     AnswerSource,
     Assessment,
     AssessmentStatus,
-    AuditEvent,
     Certification,
     ChecklistTemplate,
     EvidenceFile,
     EvidenceLink,
     Organisation,
     Party,
-    PartyAlias,
     Vendor,
-    search_key,
 )
 from db.repo import get_for_update
 from db.types import utcnow
@@ -187,28 +184,10 @@ def _explanation_json(s: Suggestion) -> str:
 
 
 def resolve_vendor(session: Session, ref: int | str) -> Vendor:
-    """A vendor by id, exact name or alias (case- and accent-free)."""
-    if isinstance(ref, int) or str(ref).strip().isdigit():
-        vendor = session.get(Vendor, int(ref))
-        if vendor is None:
-            raise NotFound(tr("There is no vendor #{ref}; see `vetta vendors list`.", ref=ref))
-        return vendor
-    key = search_key(str(ref))
-    rows = session.exec(select(Vendor).join(Party, col(Party.id) == col(Vendor.party_id))
-                        .where(col(Party.name_normalised) == key)).all()
-    if not rows:
-        alias = select(col(PartyAlias.party_id)).where(func.lower(col(PartyAlias.name)) == str(ref).strip().lower())
-        rows = session.exec(select(Vendor).where(col(Vendor.party_id).in_(alias))).all()
-    if not rows:
-        like = f"%{key}%"
-        rows = session.exec(select(Vendor).join(Party, col(Party.id) == col(Vendor.party_id))
-                            .where(col(Party.name_normalised).like(like))).all()
-    if not rows:
-        raise NotFound(tr("No vendor is called {ref}; see `vetta vendors list`.", ref=repr(ref)))
-    if len(rows) > 1:
-        raise UserError(tr("{ref} matches {count} vendors; give the vendor id or the full name.",
-                           ref=repr(ref), count=len(rows)))
-    return rows[0]
+    """A vendor by number, name, alias or identifier (desktop.services.resolve: one resolver for every command)."""
+    from desktop.services.resolve import resolve_vendor as shared
+
+    return shared(session, ref)
 
 
 def _vendor_name(session: Session, vendor_id: int) -> str:
@@ -646,7 +625,7 @@ def reopen_assessment(engine: Engine, assessment_id: int, *, preparer: str | Non
 
 def next_review_due(engine_or_session: Engine | Session, vendor_id: int, decided_on: date) -> date:
     """The next review date after a decision: the vendor's tier interval from the organisation."""
-    from desktop.services.demo import add_months
+    from desktop.core.dates import add_months
 
     def compute(session: Session) -> date:
         vendor = session.get(Vendor, vendor_id)
@@ -662,15 +641,14 @@ def next_review_due(engine_or_session: Engine | Session, vendor_id: int, decided
         return compute(session)
 
 
-_RECORD_LABELS = {
-    "interest": "ownership or influence", "contract": "contract", "certification": "certification",
-    "commitment": "commitment", "subprocessor": "subprocessor", "party": "vendor details",
-    "data_location": "data location",
-}
+def staleness(engine: Engine, assessment_id: int, today: date | None = None,
+              lang: str | None = None) -> list[dict[str, Any]]:
+    """Material changes to the vendor since the assessment was decided (empty if not decided): everything
+    RECORDED after the decision, whatever date it takes effect (desktop.services.staleness), certificates
+    that expired since, and ownership events that took effect since. Each entry has ``recorded`` and
+    ``effective`` dates; its ``message`` says both."""
+    from desktop.services.staleness import recorded_changes
 
-
-def staleness(engine: Engine, assessment_id: int, today: date | None = None) -> list[dict[str, Any]]:
-    """Material changes to the vendor since the assessment was decided (empty if not decided)."""
     today = today or date.today()
     with read_session(engine) as session:
         a = _load(session, assessment_id)
@@ -680,31 +658,25 @@ def staleness(engine: Engine, assessment_id: int, today: date | None = None) -> 
         vendor = session.get(Vendor, a.vendor_id)
         assert vendor is not None
         party_id = vendor.party_id
-        changes: list[dict[str, Any]] = []
-        events = session.exec(select(AuditEvent).where(
-            AuditEvent.vendor_id == a.vendor_id, col(AuditEvent.record_type).in_(MATERIAL_RECORDS),
-            col(AuditEvent.occurred_at) > decided_at).order_by(col(AuditEvent.seq))).all()
-        for e in events:
-            fields = sorted(json.loads(e.changes_json or "{}"))
-            label = _RECORD_LABELS.get(e.record_type, e.record_type)
-            changes.append({
-                "kind": "record", "when": e.occurred_at.isoformat(), "record_type": e.record_type,
-                "record_id": e.record_id, "action": e.action, "actor": e.actor, "fields": fields,
-                "message": f"{label} #{e.record_id} {e.action}d by {e.actor}"
-                           + (f" ({', '.join(fields)})" if fields and e.action == "update" else ""),
-            })
+        changes = recorded_changes(session, a.vendor_id, party_id, decided_at, lang)
         expired = session.exec(select(Certification).where(
             Certification.vendor_id == a.vendor_id, col(Certification.archived_at).is_(None),
             col(Certification.valid_until) >= decided_at.date(), col(Certification.valid_until) < today)).all()
         for c in expired:
             changes.append({"kind": "certificate_expired", "when": str(c.valid_until), "record_type": "certification",
                             "record_id": c.id, "action": "expired", "actor": "",
-                            "fields": ["valid_until"], "message": f"{c.standard} expired on {c.valid_until}"})
+                            "fields": ["valid_until"], "message": f"{c.standard} expired on {c.valid_until}",
+                            "recorded": None, "effective": str(c.valid_until)})
     from desktop.services.ownership import change_feed
 
+    seen = {c["record_id"] for c in changes if c.get("record_type") == "interest"}
     for item in change_feed(engine, party_id, decided_at.date(), today):
+        if item.get("interest_id") in seen:
+            continue  # already listed as recorded after the decision
         entry = dict(item)
         entry["kind"] = f"ownership_chain_{item.get('kind', 'ownership')}"
+        entry.setdefault("recorded", None)
+        entry.setdefault("effective", item.get("date"))
         changes.append(entry)
     return changes
 

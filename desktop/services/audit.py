@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from db.audit import ChainReport, verify_chain
 from db.engine import read_session
 from db.errors import explain
-from db.models import AuditEvent, Party, Vendor, search_key
+from db.models import AuditEvent
 from desktop.core.errors import NotFound, UserError
 from desktop.core.i18n import N_, tr
 
@@ -99,23 +99,17 @@ def missing_guards(engine: Engine) -> list[str]:
 
 
 def resolve_vendor(engine: Engine, name_or_id: str) -> int:
-    """A vendor named by its id or its (case- and accent-insensitive) name."""
-    text = name_or_id.strip()
+    """A vendor named by its number, name, alias or identifier (desktop.services.resolve)."""
+    from desktop.services.resolve import resolve_vendor as shared
+
     with read_session(engine) as session:
-        if text.isdigit():
-            vendor = session.get(Vendor, int(text))
-            if vendor is not None and vendor.id is not None:
-                return vendor.id
-        ids = session.exec(
-            select(col(Vendor.id)).join(Party, col(Party.id) == col(Vendor.party_id))
-            .where(col(Party.name_normalised) == search_key(text))
-        ).all()
-    if len(ids) == 1 and ids[0] is not None:
-        return int(ids[0])
-    if len(ids) > 1:
-        raise UserError(tr("Several vendors are called {text}; give the vendor's number instead.",
-                           text=repr(text)))
-    raise NotFound(tr("There is no vendor {text}; `vetta vendors list` shows them.", text=repr(text)))
+        try:
+            vendor = shared(session, name_or_id)
+        except NotFound as exc:
+            raise NotFound(tr("There is no vendor {text}; `vetta vendors list` shows them.",
+                              text=repr(name_or_id.strip()))) from exc
+        assert vendor.id is not None
+        return int(vendor.id)
 
 
 def event_ids(engine: Engine, vendor_id: int | None = None, limit: int | None = None) -> list[int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -12,11 +13,44 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from db.engine import read_session, unit_of_work
-from db.models import Interest, Organisation, Party, PartyIdentifier, Vendor
+from db.models import Interest, Organisation, Party, PartyIdentifier, Vendor, search_key
 from desktop.core import bods
-from desktop.core.errors import UserError
-from desktop.core.i18n import tr
-from desktop.services.ownership import resolve_party_id
+from desktop.core.errors import NotFound, UserError
+from desktop.core.i18n import N_, tr
+from desktop.services.identifiers import (
+    Incoming,
+    lei_problem,
+    match_incoming,
+    normalise_identifier,
+    require_lei_free,
+)
+from desktop.services.resolve import resolve_party_id
+
+_HOW = {"identifier": N_("the same identifier"), "name": N_("the same name"), "alias": N_("a recorded alias"),
+        "chosen": N_("your choice")}
+
+
+@dataclass(frozen=True)
+class PartyMatch:
+    """How one party of the file was resolved against the register."""
+
+    record_id: str  # the BODS recordId
+    name: str  # the name in the file
+    how: str  # record (imported before) | identifier | name | alias | new | chosen | uncertain
+    party_id: int | None = None  # the register's party (None: new, or undecided)
+    party: str | None = None
+    reason: str = ""  # why it is uncertain
+    candidates: tuple[tuple[int, str], ...] = ()  # (party id, name) it may be, when uncertain
+
+    def sentence(self) -> str:
+        if self.how == "uncertain":
+            return tr("{name} (record {record}) may be a party already in the register: {reason}. Say which with "
+                      "--same {record}=PARTY_ID or --new {record}.", name=repr(self.name), record=self.record_id,
+                      reason=self.reason)
+        if self.how == "new":
+            return tr("{name} (record {record}) is new.", name=repr(self.name), record=self.record_id)
+        return tr("{name} (record {record}) is {party} (party #{id}, found by {how}).", name=repr(self.name),
+                  record=self.record_id, party=repr(self.party), id=self.party_id, how=tr(_HOW.get(self.how, self.how)))
 
 
 @dataclass(frozen=True)
@@ -29,12 +63,23 @@ class ImportSummary:
     interests_ended: int
     statements_already_imported: int
     vendor: str | None
+    parties_matched: int = 0  # parties of the file that were already in the register (not by record id)
+    matches: tuple[PartyMatch, ...] = ()
+    dry_run: bool = False
+    interests_present: int = 0  # interests of the file the register already had (not created again)
+
+    @property
+    def uncertain(self) -> list[PartyMatch]:
+        return [m for m in self.matches if m.how == "uncertain"]
 
     @property
     def message(self) -> str:
-        text = (f"Imported {self.file}: {self.statements} statements, {self.parties_created} new parties, "
+        text = (f"{'Would import' if self.dry_run else 'Imported'} {self.file}: {self.statements} statements, "
+                f"{self.parties_created} new parties, {self.parties_matched} already in the register, "
                 f"{self.parties_updated} updated, {self.interests_created} new interests, "
                 f"{self.interests_ended} ended")
+        if self.interests_present:
+            text += f", {self.interests_present} interests were already recorded"
         if self.statements_already_imported:
             text += f", {self.statements_already_imported} statements were already imported"
         if self.vendor:
@@ -42,10 +87,25 @@ class ImportSummary:
         return text + "."
 
 
-def import_bods(engine: Engine, path: Path, vendor: str | None = None, actor: str | None = None) -> ImportSummary:
-    """Validate ``path`` against BODS 0.4 and import it whole, or refuse it whole."""
+class _DryRun(Exception):
+    """Rolls back a dry run's unit of work, carrying its summary out."""
+
+    def __init__(self, summary: ImportSummary) -> None:
+        super().__init__("dry run")
+        self.summary = summary
+
+
+def import_bods(engine: Engine, path: Path, vendor: str | None = None, actor: str | None = None, *,
+                dry_run: bool = False, decisions: Mapping[str, int | None] | None = None) -> ImportSummary:
+    """Validate ``path`` against BODS 0.4 and import it whole, or refuse it whole.
+
+    Parties of the file already in the register (same identifier, name or alias) are used, not created
+    again. A party that may or may not be one of the register's is *uncertain*: the import is refused
+    with the list unless ``decisions`` settles it (BODS record id -> the register's party id, or None for
+    a new party). ``dry_run`` imports in a transaction that is rolled back and returns what would happen.
+    """
     statements = bods.load_file(path)
-    return import_statements(engine, statements, str(path), vendor, actor)
+    return import_statements(engine, statements, str(path), vendor, actor, dry_run=dry_run, decisions=decisions)
 
 
 def _check_share(i: bods.BodsInterest, filename: str, index: int) -> None:
@@ -58,12 +118,91 @@ def _check_share(i: bods.BodsInterest, filename: str, index: int) -> None:
                            filename=repr(filename), statement_id=repr(i.statement_id), index=index, lo=lo, hi=hi))
 
 
+def _check_identifiers(interp: bods.Interpretation, index_of: Mapping[str, int], filename: str) -> None:
+    """Every LEI of the file passes its check digits, and one LEI names one party of the file."""
+    seen: dict[str, str] = {}
+    for rid, bp in interp.parties.items():
+        for scheme, value, _issuer in bp.identifiers:
+            if scheme != "LEI":
+                continue
+            problem = lei_problem(value)
+            if problem:
+                raise UserError(tr("The file {filename} cannot be imported: statement {index} gives {name} the LEI "
+                                   "{problem}.", filename=repr(filename), index=index_of.get(bp.statement_id, -1),
+                                   name=repr(bp.name), problem=problem))
+            lei = normalise_identifier("LEI", value)
+            other = seen.setdefault(lei, rid)
+            if other != rid and interp.parties[other].name != bp.name:
+                raise UserError(tr("The file {filename} cannot be imported: statement {index} gives {name} the LEI "
+                                   "{lei}, which the file also gives {other}; one LEI names one legal entity.",
+                                   filename=repr(filename), index=index_of.get(bp.statement_id, -1),
+                                   name=repr(bp.name), lei=lei, other=repr(interp.parties[other].name)))
+
+
+def _resolve(session: Session, bp: bods.BodsParty, decisions: Mapping[str, int | None],
+             created: set[int]) -> tuple[Party | None, PartyMatch]:
+    """The register's party for a BODS party not imported before (None: create it)."""
+    if bp.record_id in decisions:
+        chosen = decisions[bp.record_id]
+        if chosen is None:
+            return None, PartyMatch(bp.record_id, bp.name, "new")
+        party = session.get(Party, chosen)
+        if party is None or party.archived_at is not None:
+            raise NotFound(tr("No party has the id {pid} (given for record {record}).", pid=chosen,
+                              record=bp.record_id))
+        return party, PartyMatch(bp.record_id, bp.name, "chosen", party.id, party.name)
+    found = match_incoming(session, Incoming(bp.kind, bp.name, bp.identifiers, bp.birth_date, bp.nationality),
+                           frozenset(created))
+    if found.party is not None:
+        return found.party, PartyMatch(bp.record_id, bp.name, found.how, found.party.id, found.party.name)
+    return None, PartyMatch(bp.record_id, bp.name, found.how, None, None, found.reason,
+                            tuple((int(p.id), p.name) for p in found.candidates if p.id is not None))
+
+
+def _already_recorded(session: Session, holder: int, subject: int, i: bods.BodsInterest, start: date | None,
+                      end: date | None) -> bool:
+    """Whether the register already has this interest between these parties (same type, share and dates)."""
+    rows = session.exec(select(Interest).where(
+        Interest.interested_party_id == holder, Interest.subject_id == subject, Interest.interest_type == i.type,
+        col(Interest.archived_at).is_(None)))
+    return any(r.share_exact == i.share_exact and r.share_min == i.share_min and r.share_max == i.share_max
+               and r.start_date == start and r.end_date == end for r in rows)
+
+
+def _add_identifiers(session: Session, party: Party, identifiers: list[tuple[str, str, str | None]]) -> None:
+    """Record the file's identifiers the party does not have yet (an LEI of another party is refused)."""
+    assert party.id is not None
+    have = {(s, v) for s, v in session.exec(select(col(PartyIdentifier.scheme), col(PartyIdentifier.value))
+                                            .where(PartyIdentifier.party_id == party.id))}
+    for scheme, value, issuer in identifiers:
+        stored = normalise_identifier(scheme, value)
+        if (scheme, stored) in have:
+            continue
+        if scheme == "LEI":
+            require_lei_free(session, stored, party.id, party.name)
+        session.add(PartyIdentifier(party_id=party.id, scheme=scheme, value=stored, issuer=issuer))
+        have.add((scheme, stored))
+
+
 def import_statements(engine: Engine, statements: list[dict[str, Any]], filename: str, vendor: str | None = None,
-                      actor: str | None = None) -> ImportSummary:
+                      actor: str | None = None, *, dry_run: bool = False,
+                      decisions: Mapping[str, int | None] | None = None) -> ImportSummary:
     interp = bods.interpret(statements)
     index_of = {st["statementId"]: n for n, st in enumerate(statements)}
-    created = updated = made = ended = skipped = 0
+    _check_identifiers(interp, index_of, filename)
+    try:
+        return _import(engine, interp, statements, index_of, filename, vendor, actor, dry_run, decisions or {})
+    except _DryRun as done:
+        return done.summary
+
+
+def _import(engine: Engine, interp: bods.Interpretation, statements: list[dict[str, Any]],
+            index_of: Mapping[str, int], filename: str, vendor: str | None, actor: str | None, dry_run: bool,
+            decisions: Mapping[str, int | None]) -> ImportSummary:
+    created = updated = made = ended = skipped = matched = present = 0
     vendor_name: str | None = None
+    matches: list[PartyMatch] = []
+    created_ids: set[int] = set()  # parties made from this file: other records are other entities
     with unit_of_work(engine, actor) as session:
         existing: dict[str, Party] = {}
         record_ids = list(interp.parties) + [r for rel in interp.relationships for i in rel.interests
@@ -76,14 +215,29 @@ def import_statements(engine: Engine, statements: list[dict[str, Any]], filename
         for rid, bp in interp.parties.items():
             party = existing.get(rid)
             if party is None:
+                party, match = _resolve(session, bp, decisions, created_ids)
+                matches.append(match)
+                if match.how == "uncertain":
+                    continue
+                if party is not None:  # already in the register: one party per real entity
+                    if not party.bods_record_id:
+                        party.bods_record_id, party.bods_statement_id = rid, bp.statement_id
+                    party.is_listed = party.is_listed or bp.listed
+                    session.add(party)
+                    session.flush()
+                    _add_identifiers(session, party, bp.identifiers)
+                    existing[rid] = party
+                    matched += 1
+                    continue
                 party = Party(kind=bp.kind, name=bp.name, entity_type=bp.entity_type, jurisdiction=bp.jurisdiction,
                               country=bp.country, nationality=bp.nationality, birth_date=bp.birth_date,
-                              bods_record_id=rid, bods_statement_id=bp.statement_id)
+                              is_listed=bp.listed, bods_record_id=rid, bods_statement_id=bp.statement_id)
                 session.add(party)
                 session.flush()
+                _add_identifiers(session, party, bp.identifiers)
+                session.flush()
                 assert party.id is not None
-                for scheme, value, issuer in bp.identifiers:
-                    session.add(PartyIdentifier(party_id=party.id, scheme=scheme, value=value, issuer=issuer))
+                created_ids.add(party.id)
                 existing[rid] = party
                 created += 1
             elif party.bods_statement_id != bp.statement_id:
@@ -91,10 +245,18 @@ def import_statements(engine: Engine, statements: list[dict[str, Any]], filename
                 party.entity_type = bp.entity_type or party.entity_type
                 party.jurisdiction = bp.jurisdiction or party.jurisdiction
                 party.nationality = bp.nationality or party.nationality
+                party.is_listed = party.is_listed or bp.listed
                 party.bods_statement_id = bp.statement_id
                 session.add(party)
                 updated += 1
+        uncertain = [m for m in matches if m.how == "uncertain"]
+        if uncertain and not dry_run:
+            raise UserError(tr("The file {filename} was not imported: {count} of its parties may already be in the "
+                               "register, and Vetta will not guess. {first} (`vetta import bods --dry-run` lists "
+                               "them all.)", filename=repr(filename), count=len(uncertain),
+                               first=uncertain[0].sentence()))
         session.flush()
+        undecided = {m.record_id for m in uncertain}
         done_statements = set(session.exec(select(col(Interest.bods_statement_id)).where(
             col(Interest.bods_statement_id).in_([r.statement_id for r in interp.relationships]))).all())
         for rel in interp.relationships:
@@ -102,6 +264,8 @@ def import_statements(engine: Engine, statements: list[dict[str, Any]], filename
                 skipped += 1
                 continue
             index = index_of.get(rel.statement_id, -1)
+            if any(i.subject in undecided or i.holder in undecided for i in rel.interests):
+                continue  # a dry run with uncertain parties: their interests wait for the decision
             for i in rel.interests:
                 for ref, role in ((i.subject, tr("subject")), (i.holder, tr("interested party"))):
                     if ref not in existing:
@@ -148,26 +312,31 @@ def import_statements(engine: Engine, statements: list[dict[str, Any]], filename
                     start = boundary
                 subject_pk, holder_pk = existing[i.subject].id, existing[i.holder].id
                 assert subject_pk is not None and holder_pk is not None
+                end_date = i.end if (i.end is None or start is None or i.end >= start) else start
+                if _already_recorded(session, holder_pk, subject_pk, i, start, end_date):
+                    present += 1  # the register has this very interest (e.g. a file exported from here)
+                    continue
                 session.add(Interest(
                     subject_id=subject_pk, interested_party_id=holder_pk,
                     interest_type=i.type, direct_or_indirect=i.direct_or_indirect
                     if i.direct_or_indirect in ("direct", "indirect", "unknown") else "unknown",
                     share_exact=i.share_exact, share_min=i.share_min, share_max=i.share_max,
                     share_min_exclusive=i.min_exclusive, share_max_exclusive=i.max_exclusive,
-                    beneficial_ownership_or_control=i.beneficial, start_date=start,
-                    end_date=i.end if (i.end is None or start is None or i.end >= start) else start,
+                    beneficial_ownership_or_control=i.beneficial, start_date=start, end_date=end_date,
                     details=details, source=f"BODS file {Path(filename).name}"[:500],
                     bods_statement_id=i.statement_id, bods_record_id=i.record_id))
                 made += 1
             session.flush()
             done_statements.add(rel.statement_id)
         if vendor:
-            matches = [p for p in existing.values() if p.name == vendor] or \
-                      [p for p in existing.values() if p.name.casefold() == vendor.casefold()]
-            if not matches:
+            key = search_key(vendor)
+            named = [p for rid, p in existing.items() if p.name == vendor] or \
+                [p for rid, p in existing.items()
+                 if key in (search_key(p.name), search_key(interp.parties[rid].name if rid in interp.parties else ""))]
+            if not named:
                 raise UserError(tr("The file {filename} has no entity called {vendor} to mark as a vendor.",
                                    filename=repr(filename), vendor=repr(vendor)))
-            party = matches[0]
+            party = named[0]
             if party.kind != "entity":
                 raise UserError(tr("{vendor} in {filename} is a person; only an entity can be a vendor.",
                                    vendor=repr(vendor), filename=repr(filename)))
@@ -175,7 +344,11 @@ def import_statements(engine: Engine, statements: list[dict[str, Any]], filename
                 assert party.id is not None
                 session.add(Vendor(party_id=party.id))
             vendor_name = party.name
-    return ImportSummary(filename, len(statements), created, updated, made, ended, skipped, vendor_name)
+        summary = ImportSummary(filename, len(statements), created, updated, made, ended, skipped, vendor_name,
+                                matched, tuple(matches), dry_run, present)
+        if dry_run:
+            raise _DryRun(summary)
+    return summary
 
 
 def _web(session: Session, subject_id: int) -> tuple[list[Party], list[Interest]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -31,6 +30,7 @@ from db.models import (
     Vendor,
     VendorTag,
 )
+from desktop.core.dates import add_months
 from desktop.core.errors import UserError
 from desktop.core.i18n import tr
 from desktop.resources import resource
@@ -40,13 +40,6 @@ _RELATIVE = re.compile(r"^today(?:([+-])(\d+)([dmy]))?$")
 
 def demo_file() -> Path:
     return resource("demo", "demo.yaml")
-
-
-def add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year = day.year + month_index // 12
-    month = month_index % 12 + 1
-    return date(year, month, min(day.day, monthrange(year, month)[1]))
 
 
 def parse_demo_date(value: Any, today: date) -> date | None:
@@ -199,6 +192,7 @@ def _load(session: Session, data: dict[str, Any], today: date) -> DemoSummary:
     for spec in data.get("subprocessors", []):
         session.add(Subprocessor(
             vendor_id=_id(vendors[spec["vendor"]]), party_id=_id(parties[spec["party"]]),
+            of_party_id=_id(parties[spec["of"]]) if spec.get("of") else None,
             service=spec.get("service", ""), accesses_customer_data=spec.get("accesses_customer_data", True),
             start_date=d(spec.get("start")), end_date=d(spec.get("end"))))
     session.flush()

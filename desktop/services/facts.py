@@ -40,8 +40,9 @@ EEA = frozenset({
     "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO",
 })
 COMPETITOR_CODES = frozenset({
-    "COMPETITOR_CONTROL", "COMPETITOR_ECONOMIC_STAKE", "COMPETITOR_VOTING_STAKE", "COMPETITOR_BOARD_SEAT",
-    "PEOPLE_TIE_COMPETITOR",
+    "COMPETITOR_CONTROL", "COMPETITOR_LINKED_PERSON_CONTROL", "COMPETITOR_ECONOMIC_STAKE", "COMPETITOR_VOTING_STAKE",
+    "COMPETITOR_BOARD_SEAT", "PEOPLE_TIE_COMPETITOR", "SUBPROCESSOR_COMPETITOR_CONTROL",
+    "SUBPROCESSOR_COMPETITOR_STAKE", "SUBPROCESSOR_COMPETITOR_PEOPLE",
 })
 
 
@@ -77,13 +78,20 @@ def _range_max(value: Any) -> float:
     return 0.0
 
 
+def _names(findings: list[dict[str, Any]], code: str) -> list[str]:
+    """The first party named by each finding of ``code`` (the party the finding is about)."""
+    return sorted({str(f["parties"][0]) for f in findings if f.get("code") == code and f.get("parties")})
+
+
 def ownership_facts(analysis: dict[str, Any] | None) -> tuple[dict[str, Any], dict[str, Any]]:
     """The ``ownership`` and ``people`` facts from one ownership analysis (None: not analysed)."""
     if analysis is None:
         return ({"analysed": False, "competitor_max_economic": None, "competitor_max_voting": None,
                  "competitor_controls": None, "competitor_board_seats": None, "competitors": None,
-                 "findings": None, "finding_messages": None, "unknown_share": None, "recent_change": None},
-                {"competitor_ties": None, "tie_messages": None})
+                 "findings": None, "finding_messages": None, "unknown_share": None, "recent_change": None,
+                 "unidentified_owners": None, "owners_identified": None},
+                {"competitor_ties": None, "tie_messages": None, "competitor_linked": None,
+                 "competitor_linked_names": None, "tied_board_members": None})
     groups = list(analysis.get("competitor_groups") or [])
     parties = [p for p in analysis.get("parties") or [] if p.get("competitor")]
     economic = max([_range_max(g.get("economic")) for g in groups] + [_range_max(p.get("economic")) for p in parties]
@@ -98,11 +106,22 @@ def ownership_facts(analysis: dict[str, Any] | None) -> tuple[dict[str, Any], di
                    | {str(p.get("competitor_group")) for p in parties if p.get("competitor_group")})
     messages = [str(f.get("message")) for f in findings if f.get("code") in COMPETITOR_CODES and f.get("message")]
     ties = list(analysis.get("people_ties") or [])
+    unidentified = _names(findings, "OWNER_NOT_IDENTIFIED")
+    linked = [p for p in analysis.get("parties") or [] if p.get("kind") == "person" and p.get("competitor_linked")]
+    linked_names = []
+    for p in sorted(linked, key=lambda row: str(row.get("name"))):
+        roles = [f"{link.get('role')} at {link.get('entity')}" for link in p.get("competitor_links") or []]
+        linked_names.append(f"{p.get('name')} ({'; '.join(roles)})" if roles else str(p.get("name")))
+    tied = {str(t.get("person")) for t in ties if t.get("person")}
+    tied_on_board = [n for n in _names(findings, "COMPETITOR_BOARD_SEAT") if n in tied]
     return ({"analysed": True, "competitor_max_economic": round(economic, 4), "competitor_max_voting": round(voting, 4),
              "competitor_controls": controls, "competitor_board_seats": seats, "competitors": names,
              "findings": codes, "finding_messages": messages, "unknown_share": "UNKNOWN_SHARE" in codes,
-             "recent_change": "RECENT_OWNERSHIP_CHANGE" in codes},
-            {"competitor_ties": len(ties), "tie_messages": [str(t.get("message") or t.get("person")) for t in ties]})
+             "recent_change": "RECENT_OWNERSHIP_CHANGE" in codes, "unidentified_owners": unidentified,
+             "owners_identified": "UNKNOWN_SHARE" not in codes and not unidentified},
+            {"competitor_ties": len(ties), "tie_messages": [str(t.get("message") or t.get("person")) for t in ties],
+             "competitor_linked": len(linked), "competitor_linked_names": linked_names,
+             "tied_board_members": len(tied_on_board)})
 
 
 def competitor_linked(analysis: dict[str, Any]) -> list[str]:
@@ -114,6 +133,37 @@ def competitor_linked(analysis: dict[str, Any]) -> list[str]:
     if not names and any(f.get("code") in COMPETITOR_CODES for f in analysis.get("findings") or []):
         names.add("a competitor")
     return sorted(names)
+
+
+def _subprocessor_facts(engine: Engine, analysis: dict[str, Any] | None, sub_rows: list[tuple[int, str]],
+                        as_of: date, fn: AnalyzeFn | None) -> dict[str, Any]:
+    """The vendor's subprocessors (``count``, ``names``: its own, in force) and what the analysis found at
+    any depth. An analysis without a ``subprocessors`` section (an older shape) is completed by analysing
+    each direct subprocessor."""
+    facts: dict[str, Any] = {"count": len(sub_rows), "names": sorted(name for _pid, name in sub_rows),
+                             "analysed": fn is not None, "competitor_linked": None, "competitor_linked_names": None,
+                             "fourth_parties": None}
+    if fn is None:
+        return facts
+    linked: list[str] = []
+    if analysis is not None and "subprocessors" in analysis:
+        subs = list(analysis.get("subprocessors") or [])
+        for sub in subs:
+            if sub.get("competitor_linked"):
+                who = ", ".join(sub.get("competitors") or [sub.get("competitor") or "a competitor"])
+                path = str(sub.get("path_text") or sub.get("name"))
+                linked.append(f"{path} ({who})")
+        facts["fourth_parties"] = [str(s.get("path_text") or s.get("name")) for s in subs
+                                   if int(s.get("depth") or 1) > 1]
+    else:
+        for sub_party_id, name in sub_rows:
+            competitors = competitor_linked(fn(engine, sub_party_id, as_of))
+            if competitors:
+                linked.append(f"{name} ({', '.join(competitors)})")
+        facts["fourth_parties"] = []
+    facts["competitor_linked"] = bool(linked)
+    facts["competitor_linked_names"] = linked
+    return facts
 
 
 def build_facts(engine: Engine, vendor_id: int, as_of: date | None = None,
@@ -139,6 +189,7 @@ def build_facts(engine: Engine, vendor_id: int, as_of: date | None = None,
         locations = session.exec(select(DataLocation).where(DataLocation.vendor_id == vendor_id)).all()
         subs = [(s, session.get(Party, s.party_id)) for s in session.exec(select(Subprocessor).where(
             Subprocessor.vendor_id == vendor_id, col(Subprocessor.archived_at).is_(None),
+            col(Subprocessor.of_party_id).is_(None),
             or_(col(Subprocessor.end_date).is_(None), col(Subprocessor.end_date) >= as_of))).all()
             if s.start_date is None or s.start_date <= as_of]
         vendor_party_id = vendor.party_id
@@ -193,19 +244,5 @@ def build_facts(engine: Engine, vendor_id: int, as_of: date | None = None,
     facts["ownership"] = own
     facts["people"] = people
 
-    linked: list[str] = []
-    analysed = fn is not None
-    for sub_party_id, name in sub_rows:
-        if fn is None:
-            continue
-        competitors = competitor_linked(fn(engine, sub_party_id, as_of))
-        if competitors:
-            linked.append(f"{name} ({', '.join(competitors)})")
-    facts["subprocessors"] = {
-        "count": len(sub_rows),
-        "names": sorted(name for _pid, name in sub_rows),
-        "analysed": analysed,
-        "competitor_linked": bool(linked) if analysed else None,
-        "competitor_linked_names": linked if analysed else None,
-    }
+    facts["subprocessors"] = _subprocessor_facts(engine, analysis, sub_rows, as_of, fn)
     return facts

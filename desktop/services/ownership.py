@@ -1,4 +1,8 @@
-"""Ownership analysis services: load the graph, resolve the subject, analyse, change feed."""
+"""Ownership analysis services: load the graph, resolve the subject, analyse, change feed, edit interests.
+
+``analysis()`` returns the typed result (desktop.core.ownership.results.Analysis); ``analyze()`` its
+JSON form, the contract of `vetta analyze --json`, the checklist facts and the report.
+"""
 
 from __future__ import annotations
 
@@ -20,8 +24,8 @@ from db.models import (
     Party,
     PartyAlias,
     PartyIdentifier,
+    Subprocessor,
     Vendor,
-    search_key,
 )
 from db.repo import get_for_update
 from db.types import utcnow
@@ -29,16 +33,23 @@ from desktop.core.errors import NotFound, UserError, ValidationError
 from desktop.core.i18n import tr
 from desktop.core.ownership import (
     AffiliateInfo,
+    Analysis,
     CompetitorInfo,
     Graph,
     InterestInfo,
     PartyInfo,
+    SubprocessorInfo,
     Thresholds,
     analyze_graph,
 )
-from desktop.core.ownership.analysis import build_web, fmt_range
+from desktop.core.ownership.holdings import build_web
 from desktop.core.ownership.model import OWNERSHIP_TYPES, ROLE_TYPES, validate_interest_fields
 from desktop.core.ownership.stakes import control_closure, upstream
+from desktop.core.ownership.text import fmt_range
+from desktop.services.resolve import resolve_party, resolve_party_id
+
+__all__ = ["analysis", "analyze", "change_feed", "load_graph", "load_thresholds", "resolve_party",
+           "resolve_party_id"]
 
 
 def interest_info(i: Interest) -> InterestInfo:
@@ -54,9 +65,10 @@ def interest_info(i: Interest) -> InterestInfo:
 def load_graph(session: Session) -> Graph:
     """Every non-archived party and interest, the watchlist and the match decisions."""
     graph = Graph()
-    for p in session.exec(select(Party).where(col(Party.archived_at).is_(None))):
-        assert p.id is not None
-        graph.parties[p.id] = PartyInfo(p.id, p.name, p.kind)
+    for pid, name, kind, listed in session.exec(select(col(Party.id), col(Party.name), col(Party.kind),
+                                                       col(Party.is_listed)).where(col(Party.archived_at).is_(None))):
+        assert pid is not None
+        graph.parties[int(pid)] = PartyInfo(int(pid), name, kind, bool(listed))
     for i in session.exec(select(Interest).where(col(Interest.archived_at).is_(None))):
         if i.subject_id in graph.parties and i.interested_party_id in graph.parties:
             graph.interests.append(interest_info(i))
@@ -74,6 +86,12 @@ def load_graph(session: Session) -> Graph:
         graph.competitors.append(CompetitorInfo(c.id, c.name, c.lei, c.party_id, tuple(affiliates.get(c.id, ()))))
     for m in session.exec(select(CompetitorMatch)):
         graph.decisions[(m.competitor_id, m.party_id)] = m.status
+    vendor_party = dict(session.exec(select(col(Vendor.id), col(Vendor.party_id))).all())
+    for sub in session.exec(select(Subprocessor).where(col(Subprocessor.archived_at).is_(None))):
+        engaged_by = sub.of_party_id if sub.of_party_id is not None else vendor_party.get(sub.vendor_id)
+        if engaged_by is not None and sub.party_id in graph.parties:
+            graph.subprocessors.setdefault(int(engaged_by), []).append(
+                SubprocessorInfo(sub.party_id, sub.service or "", sub.start_date, sub.end_date))
     return graph
 
 
@@ -85,49 +103,21 @@ def load_thresholds(session: Session) -> Thresholds:
                       org.control_threshold, org.people_lookback_months)
 
 
-def resolve_party(session: Session, subject: int | str) -> Party:
-    """A party by id, exact name, or unique case- and accent-insensitive name (vendors are parties)."""
-    if isinstance(subject, int):
-        party = session.get(Party, subject)
-        if party is None or party.archived_at is not None:
-            raise NotFound(tr("No party has the id {subject}.", subject=subject))
-        return party
-    text = subject.strip()
-    if not text:
-        raise UserError(tr("Give a party or vendor name, or a party id."))
-    active = col(Party.archived_at).is_(None)
-    exact = session.exec(select(Party).where(Party.name == text, active)).all()
-    if len(exact) == 1:
-        return exact[0]
-    candidates = exact or session.exec(select(Party).where(Party.name_normalised == search_key(text), active)).all()
-    if len(candidates) == 1:
-        return candidates[0]
-    if len(candidates) > 1:
-        ids = ", ".join(str(p.id) for p in candidates)
-        raise UserError(tr("The name {text} matches several parties (ids {ids}); give the id instead.",
-                           text=repr(text), ids=ids))
-    if text.isdigit():
-        return resolve_party(session, int(text))
-    raise NotFound(tr("No party or vendor is called {text}.", text=repr(text)))
-
-
-def resolve_party_id(session: Session, subject: int | str) -> int:
-    party = resolve_party(session, subject)
-    assert party.id is not None
-    return int(party.id)
-
-
-def analyze(engine: Engine, subject: int | str, as_of: date | None = None, lang: str = "en") -> dict[str, Any]:
-    """The ownership and influence analysis of ``subject`` as of ``as_of`` (default today).
-
-    ``lang`` ('en' or 'es') is the language of the findings' messages; the codes and figures are the same.
-    """
+def analysis(engine: Engine, subject: int | str, as_of: date | None = None, lang: str = "en") -> Analysis:
+    """The ownership and influence analysis of ``subject`` (an id, name, alias or identifier) as of
+    ``as_of`` (default today). ``lang`` ('en' or 'es') is the language of the messages; the codes and
+    figures are the same in both."""
     as_of = as_of or date.today()
     with read_session(engine) as session:
         party_id = resolve_party_id(session, subject)
         graph = load_graph(session)
         thresholds = load_thresholds(session)
     return analyze_graph(graph, party_id, as_of, thresholds, lang=lang)
+
+
+def analyze(engine: Engine, subject: int | str, as_of: date | None = None, lang: str = "en") -> dict[str, Any]:
+    """``analysis()`` as JSON-ready data (docs/ownership.md)."""
+    return analysis(engine, subject, as_of, lang).to_dict()
 
 
 def _controllers(graph: Graph, subject_id: int, day: date, threshold: float) -> set[int]:
@@ -182,7 +172,7 @@ def change_feed(engine: Engine, subject: int | str, start: date, end: date) -> l
             else:
                 msg = f"{name[i.holder]} {'acquired' if verb == 'started' else 'gave up'} {label}{share} in {target}."
             events.append({"date": when.isoformat(), "kind": kind, "message": msg,
-                           "parties": [name[i.holder], name[i.subject]]})
+                           "parties": [name[i.holder], name[i.subject]], "interest_id": i.id})
             days.add(when if verb == "started" else when + timedelta(days=1))
     for day in sorted(d for d in days if start < d <= end):
         before = _controllers(graph, sid, day - timedelta(days=1), thresholds.control)

@@ -3,6 +3,11 @@
 ``plan_import`` reads the file, maps its columns to vendor fields and checks every row without
 touching the database; ``import_vendors`` does the same then writes every accepted row in one
 transaction, refusing to write anything when any row is rejected.
+
+One party per real entity: a row is matched against the register (LEI or VAT, then name, then alias,
+desktop/services/identifiers.py). A party already there that is not yet a vendor becomes the vendor
+(nothing is duplicated); a row that is already a vendor is rejected; a row that only looks like a
+party of the register is imported as a new party and listed in ``ImportPlan.notes`` so the user sees it.
 """
 
 from __future__ import annotations
@@ -13,15 +18,16 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from db.engine import read_session, unit_of_work
 from db.models import Party, Vendor, search_key
 from desktop.core.errors import UserError
-from desktop.core.i18n import ntr, tr
+from desktop.core.i18n import N_, ntr, tr
 from desktop.core.tabular import Table, read_table, write_table
+from desktop.services.identifiers import Incoming, match_incoming
 from desktop.services.register import RegisterQuery, flag_label, register_rows
-from desktop.services.vendors import VendorForm, create_vendor_in, validate_form
+from desktop.services.vendors import VendorForm, create_vendor_in, make_vendor_of, validate_form
 
 Progress = Callable[[int, int], None]  # (done, total)
 Cancelled = Callable[[], bool]
@@ -47,6 +53,7 @@ EXPORT_HEADERS = ("Name", "Country", "Services", "Tier", "Status", "Internal own
 
 
 _CONTROL = frozenset(chr(c) for c in (*range(32), 127))
+_HOW = {"identifier": N_("the same identifier"), "name": N_("the same name"), "alias": N_("a recorded alias")}
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,9 @@ class ImportPlan:
     preview: list[dict[str, str]] = field(default_factory=list)  # first rows, by field
     imported: int = 0
     dry_run: bool = True
+    # one party per real entity: rows that are a party already in the register (it becomes the vendor),
+    # and rows that look like one without certainty (a new party is created; check them)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -136,18 +146,48 @@ def _form(values: dict[str, str]) -> tuple[VendorForm, dict[str, str]]:
     return form, errors
 
 
+def _resolve_row(session: Session, form: VendorForm, row_no: int, plan: ImportPlan,
+                 vendor_parties: set[int]) -> tuple[int | None, str | None]:
+    """(the register's party this row is, or None for a new one; a reason to reject the row, or None)."""
+    identifiers = [(scheme, value, None) for scheme, value in (("LEI", form.lei), ("VAT", form.vat)) if value]
+    found = match_incoming(session, Incoming("entity", form.name, identifiers))
+    if found.party is not None and found.party.id is not None:
+        if found.party.id in vendor_parties:
+            if found.how == "identifier" and search_key(found.party.name) != search_key(form.name):
+                return None, tr("its identifier belongs to the vendor {name}, already in the register.",
+                                name=repr(found.party.name))
+            return None, tr("A vendor named {name} is already in the register.", name=repr(found.party.name))
+        plan.notes.append(tr("row {row}: {name} is {party}, already in the register (found by {how}); it becomes a "
+                             "vendor.", row=row_no, name=repr(form.name), party=repr(found.party.name),
+                             how=tr(_HOW.get(found.how, found.how))))
+        return int(found.party.id), None
+    if not found.certain:
+        if any(p.id in vendor_parties for p in found.candidates):
+            return None, tr("it may be a vendor already in the register: {reason}.", reason=found.reason)
+        plan.notes.append(tr("row {row}: {name} may be a party already in the register ({reason}); a new party is "
+                             "created for it.", row=row_no, name=repr(form.name), reason=found.reason))
+    return None, None
+
+
 def _check(engine: Engine, path: Path, overrides: Mapping[str, str] | None,
-           progress: Progress | None, cancelled: Cancelled | None) -> tuple[ImportPlan, list[VendorForm]]:
+           progress: Progress | None, cancelled: Cancelled | None
+           ) -> tuple[ImportPlan, list[tuple[VendorForm, int | None]]]:
     table = read_table(path)
     mapping = _resolve_mapping(str(path), table, overrides)
     column_of = {fld: header for header, fld in mapping.items()}
     index = {h: i for i, h in enumerate(table.headers)}
     plan = ImportPlan(str(path), table.headers, mapping)
     with read_session(engine) as session:
-        existing = set(session.exec(select(Party.name_normalised).join(
-            Vendor, col(Vendor.party_id) == col(Party.id))).all())
+        return _check_rows(session, table, mapping, column_of, index, plan, progress, cancelled)
+
+
+def _check_rows(session: Session, table: Table, mapping: dict[str, str], column_of: dict[str, str],
+                index: dict[str, int], plan: ImportPlan, progress: Progress | None, cancelled: Cancelled | None
+                ) -> tuple[ImportPlan, list[tuple[VendorForm, int | None]]]:
+    vendor_parties = {int(pid) for pid in session.exec(select(col(Vendor.party_id)))}
     seen: dict[str, int] = {}
-    forms: list[VendorForm] = []
+    seen_lei: dict[str, int] = {}
+    forms: list[tuple[VendorForm, int | None]] = []
     total = len(table.rows)
     for n, raw in enumerate(table.rows):
         if cancelled is not None and cancelled():
@@ -167,17 +207,25 @@ def _check(engine: Engine, path: Path, overrides: Mapping[str, str] | None,
                 errors.setdefault(fld, tr("the value contains the control character U+{code}; remove it.",
                                           code=f"{ord(bad):04X}"))
         key = search_key(form.name)
-        if form.name and key in existing:
-            errors.setdefault("name", tr("A vendor named {name} is already in the register.", name=repr(form.name)))
-        elif form.name and key in seen:
+        party_id: int | None = None
+        if form.name and key in seen:
             errors.setdefault("name", tr("The vendor {name} is already on row {row} of this file.",
                                          name=repr(form.name), row=seen[key]))
+        elif form.lei and form.lei in seen_lei:
+            errors.setdefault("lei", tr("the LEI {lei} is already on row {row} of this file.", lei=form.lei,
+                                        row=seen_lei[form.lei]))
+        elif form.name and not errors:
+            party_id, reason = _resolve_row(session, form, row_no, plan, vendor_parties)
+            if reason:
+                errors.setdefault("name", reason)
         if errors:
             for fld, reason in errors.items():
                 plan.rejections.append(Rejection(row_no, column_of.get(fld, ""), reason))
             continue
         seen[key] = row_no
-        forms.append(form)
+        if form.lei:
+            seen_lei[form.lei] = row_no
+        forms.append((form, party_id))
         plan.accepted += 1
     if progress is not None:
         progress(total, total)
@@ -208,10 +256,14 @@ def import_vendors(engine: Engine, path: Path, mapping: Mapping[str, str] | None
     if not forms:
         raise UserError(tr("The file {path} has no vendor rows to import.", path=repr(str(path))))
     with unit_of_work(engine, actor) as session:
-        for n, form in enumerate(forms):
+        for n, (form, party_id) in enumerate(forms):
             if cancelled is not None and cancelled():
                 raise UserError(tr("The import was cancelled; nothing was written."))
-            create_vendor_in(session, form)
+            party = session.get(Party, party_id) if party_id is not None else None
+            if party is not None:
+                make_vendor_of(session, party, form)
+            else:
+                create_vendor_in(session, form)
             if progress is not None and n % 100 == 0:
                 progress(n, len(forms))
     plan.imported = len(forms)

@@ -200,6 +200,10 @@ def get_vendor(engine: Engine, vendor_id: int) -> VendorDetail:
 def _set_identifier(session: Session, party_id: int, scheme: IdentifierScheme, value: str) -> None:
     current = _identifier(session, party_id, scheme)
     value = value.strip().upper().replace(" ", "")
+    if value and scheme is IdentifierScheme.LEI:  # one LEI names one legal entity
+        from desktop.services.identifiers import require_lei_free
+
+        require_lei_free(session, value, party_id, tr("this vendor"))
     if not value:
         if current is not None:
             session.delete(current)
@@ -250,6 +254,28 @@ def create_vendor_in(session: Session, form: VendorForm) -> Vendor:
     assert party.id is not None
     vendor = Vendor(party_id=party.id)
     _apply(session, vendor, party, form)
+    return vendor
+
+
+def make_vendor_of(session: Session, party: Party, form: VendorForm) -> Vendor:
+    """Make an existing party (e.g. imported from BODS) a vendor, inside the caller's unit of work: its
+    name is kept, empty details are filled from the form, identifiers it lacks are added."""
+    _require_valid(form)
+    assert party.id is not None
+    party.country = party.country or form.country.strip().upper() or None
+    party.website = party.website or form.website.strip() or None
+    vendor = Vendor(party_id=party.id, services=form.services.strip(), tier=form.tier, status=form.status,
+                    internal_owner=form.internal_owner.strip(), notes=form.notes, next_review_due=form.next_review_due)
+    session.add(party)
+    session.add(vendor)
+    session.flush()
+    assert vendor.id is not None
+    for scheme, value in ((IdentifierScheme.LEI, form.lei), (IdentifierScheme.VAT, form.vat)):
+        if value.strip() and _identifier(session, party.id, scheme) is None:
+            _set_identifier(session, party.id, scheme, value)
+    for tag in _clean_tags(form.tags):
+        session.add(VendorTag(vendor_id=vendor.id, tag=tag))
+    session.flush()
     return vendor
 
 
@@ -345,6 +371,8 @@ CHILD_KINDS: dict[str, tuple[Any, tuple[FieldSpec, ...]]] = {
     )),
     "subprocessor": (Subprocessor, (
         FieldSpec("party_name", "Subprocessor (party)", "party", required=True),
+        # a fourth party: engaged by one of the vendor's subprocessors (empty: by the vendor itself)
+        FieldSpec("of_party_name", "Engaged by (empty: the vendor itself)", "party"),
         FieldSpec("service", "Service", "text"),
         FieldSpec("accesses_customer_data", "Accesses our data", "bool"),
         FieldSpec("start_date", "Starts", "date"),
@@ -419,14 +447,35 @@ def _party_for(session: Session, name: str) -> int:
     return party.id
 
 
+_PARTY_COLUMNS = {"party_name": "party_id", "of_party_name": "of_party_id"}
+
+
+def _engaging_party(session: Session, vendor_id: int, name: str, party_id: int | None) -> int | None:
+    """The subprocessor of this vendor that engages a fourth party (None: the vendor engages it)."""
+    if not name.strip():
+        return None
+    key = search_key(name)
+    found = session.exec(select(col(Party.id)).join(Subprocessor, col(Subprocessor.party_id) == col(Party.id)).where(
+        Subprocessor.vendor_id == vendor_id, col(Subprocessor.archived_at).is_(None),
+        Party.name_normalised == key)).first()
+    if found is None:
+        raise ValidationError(tr("{name} is not a subprocessor of this vendor: record it first, then the "
+                                 "subprocessors it engages.", name=repr(name.strip())), field="of_party_name")
+    if found == party_id:
+        raise ValidationError(tr("A subprocessor cannot engage itself."), field="of_party_name")
+    return int(found)
+
+
 def _row_dict(session: Session, kind: str, obj: Any) -> dict[str, Any]:
     _model, specs = CHILD_KINDS[kind]
     out: dict[str, Any] = {"id": obj.id, "version": getattr(obj, "version", None)}
     for spec in specs:
         if spec.kind == "party":
-            party = session.get(Party, obj.party_id)
+            column = _PARTY_COLUMNS[spec.name]
+            party_id = getattr(obj, column)
+            party = session.get(Party, party_id) if party_id is not None else None
             out[spec.name] = party.name if party else ""
-            out["party_id"] = obj.party_id
+            out[column] = party_id
         else:
             out[spec.name] = getattr(obj, spec.name)
     return out
@@ -457,6 +506,9 @@ def save_child(engine: Engine, kind: str, vendor_id: int, values: dict[str, Any]
                 raise NotFound(tr("There is no vendor #{vendor_id}.", vendor_id=vendor_id))
             if "party_name" in clean:
                 clean["party_id"] = _party_for(session, clean.pop("party_name"))
+            if "of_party_name" in clean:
+                clean["of_party_id"] = _engaging_party(session, vendor_id, clean.pop("of_party_name"),
+                                                       clean.get("party_id"))
             if record_id is None:
                 obj = model(vendor_id=vendor_id, **clean)
             else:

@@ -144,6 +144,8 @@ class ImportDialog(QDialog):
             self.summary.setText(self.tr("{ok} row is valid. 3. Press Import to add it.",
                                          "All {ok} rows are valid. 3. Press Import to add them in one step.",
                                          plan.accepted).format(ok=plan.accepted))
+        if plan.notes:  # rows that are, or may be, parties already in the register (issue 14)
+            self.summary.setText("\n".join([self.summary.text(), *plan.notes]))
         self.import_button.setEnabled(bad_rows == 0 and plan.accepted > 0)
 
     def run_import(self) -> Operation:

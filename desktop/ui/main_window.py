@@ -827,15 +827,10 @@ class MainWindow(QMainWindow):
             self.import_bods(Path(name))
 
     def import_bods(self, path: Path) -> Operation:
-        from desktop.services.bods import import_bods
+        from desktop.ui.ownership.bods_import import import_bods_file  # asks when a party may be a known one
 
-        def work(engine: Engine, progress: Any, cancelled: Any) -> str:
-            return import_bods(engine, path).message
-
-        self.last_operation = run_operation(
-            self, self.tr("Importing ownership data…"), self._engine, work,
-            on_success=lambda message: self.statusBar().showMessage(message, 10000),
-            changes=ChangeSet(vendors=True, assessments=True))
+        self.last_operation = import_bods_file(self, self._engine, path,
+                                               lambda message: self.statusBar().showMessage(message, 10000))
         return self.last_operation
 
     @Slot()

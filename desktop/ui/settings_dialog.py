@@ -100,9 +100,15 @@ class SettingsDialog(QDialog):
             tform.addRow(label, spin)
         self.tabs.addTab(th, self.tr("Thresholds and reviews"))
 
-        # competitor watchlist
+        # competitor watchlist, and the possible matches people decide (loaded when the page is shown)
         wl = QWidget(self)
-        wlayout = QHBoxLayout(wl)
+        wpage = QVBoxLayout(wl)
+        wlayout = QHBoxLayout()
+        wpage.addLayout(wlayout, 1)
+        from desktop.ui.ownership.matches import PossibleMatchesPanel
+
+        self.matches = PossibleMatchesPanel(engine, wl)
+        wpage.addWidget(self.matches, 1)
         self.competitors = QListWidget(wl)
         self.competitors.setAccessibleName(self.tr("Competitors"))
         self.competitors.currentItemChanged.connect(self._show_competitor)
@@ -136,7 +142,8 @@ class SettingsDialog(QDialog):
         right.addRow(self.comp_reason)
         right.addRow(save_comp)
         wlayout.addLayout(right, 2)
-        self.tabs.addTab(wl, self.tr("Competitor watchlist"))
+        self.watchlist_index = self.tabs.addTab(wl, self.tr("Competitor watchlist"))
+        self.tabs.currentChanged.connect(self._tab_changed)
 
         from desktop.ui.identities import IdentitiesPage
 
@@ -197,6 +204,11 @@ class SettingsDialog(QDialog):
         return True
 
     # --- watchlist
+    @Slot(int)
+    def _tab_changed(self, index: int) -> None:
+        if index == self.watchlist_index and not self.matches.rows:
+            self.matches.reload()
+
     def _load_competitors(self, select_id: int | None = None) -> None:
         self.competitors.clear()
         for entry in svc.list_competitors(self.engine):

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date
 
 from desktop.core.ownership import CompetitorInfo, Graph, InterestInfo, PartyInfo, analyze_graph
-from desktop.core.ownership.analysis import build_web
+from desktop.core.ownership.holdings import build_web
 from desktop.core.ownership.stakes import effective_stakes
 from tests.bench.common import Result, median_time
 
@@ -90,9 +90,11 @@ def run(smoke: bool = False) -> list[Result]:
         baseline = median_time(lambda g=graph: bfs(g, 0), repeat=max(repeat, 5), warmup=warmup)
         solve = median_time(lambda h=holdings, hb=held_by: effective_stakes(0, h, hb), repeat=repeat,
                             warmup=warmup)
-        analysis = median_time(lambda g=graph: analyze_graph(g, 0, AS_OF, max_paths=1), repeat=repeat,
+        # the typed result and its JSON, as `vetta analyze --json`, the facts and the report use it
+        analysis = median_time(lambda g=graph: analyze_graph(g, 0, AS_OF, max_paths=1).to_dict(), repeat=repeat,
                                warmup=warmup)
-        cpu = median_cpu(lambda g=graph: analyze_graph(g, 0, AS_OF, max_paths=1), repeat=repeat, warmup=0)
+        cpu = median_cpu(lambda g=graph: analyze_graph(g, 0, AS_OF, max_paths=1).to_dict(), repeat=repeat,
+                         warmup=0)
         cpu_base = median_cpu(lambda g=graph: bfs(g, 0), repeat=max(repeat, 5), warmup=0)
         label = f"{n // 1000}k" if n >= 1000 else str(n)
         results.append(Result(
@@ -108,7 +110,8 @@ def run(smoke: bool = False) -> list[Result]:
             target="< 0.3 s at 10k; near-linear growth" if n == 10_000 else "",
         ))
         if not smoke:
-            default = median_time(lambda g=graph: analyze_graph(g, 0, AS_OF), repeat=repeat, warmup=warmup)
+            default = median_time(lambda g=graph: analyze_graph(g, 0, AS_OF).to_dict(), repeat=repeat,
+                                  warmup=warmup)
             results.append(Result(
                 name=f"full analysis {label} parties, default 5 paths per party", median_s=default,
                 baseline_name="breadth-first walk of the same graph", baseline_median_s=baseline,

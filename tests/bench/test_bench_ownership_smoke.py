@@ -16,6 +16,6 @@ def test_smoke() -> None:
 
 def test_synthetic_web_has_cycles_and_sane_results() -> None:
     graph = synthetic_web(300)
-    result = analyze_graph(graph, 0, AS_OF)
+    result = analyze_graph(graph, 0, AS_OF).to_dict()
     assert len(result["parties"]) > 50
     assert all(0 <= p["economic"][0] <= p["economic"][1] <= 100 for p in result["parties"])

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from db.engine import read_session, unit_of_work
-from db.models import Interest, Party
+from db.models import Interest, Party, Vendor
 from desktop.core.errors import NotFound, UserError
 from desktop.services.competitors import add_competitor, decide_match, list_competitors
 from desktop.services.ownership import analyze, change_feed
@@ -33,19 +33,31 @@ def test_scalewise_seed_case(demo_engine: Engine) -> None:
                                "people_lookback_months": 24}
     [group] = r["competitor_groups"]
     assert group["competitor"] == "Contoso Platforms Inc."
-    assert group["economic"] == [49.0, 49.0] and group["voting"] == [0.0, 0.0]
-    assert group["controls"] is False
-    assert set(group["members"]) == {"Contoso Platforms Inc.", "Contoso Ventures LLC"}
+    # Alex Marlow (Contoso's Chief AI Officer) controls the founders' holding: it counts toward Contoso
+    assert group["economic"] == [82.0, 82.0] and group["voting"] == [65.0, 65.0]
+    assert group["controls"] is True
+    assert set(group["members"]) == {"Contoso Platforms Inc.", "Contoso Ventures LLC", "Alex Marlow",
+                                     "Scalewise Founders Holding LLC"}
     stake = next(f for f in r["findings"] if f["code"] == "COMPETITOR_ECONOMIC_STAKE")
     assert stake["severity"] == "major" and stake["threshold"] == 20.0 and stake["as_of"] == "2026-01-15"
-    assert ("Contoso Platforms Inc. -> Contoso Ventures LLC 100% -> Scalewise Data Inc. 49% = 49% economic, "
-            "0% votes") in stake["message"]
+    assert stake["competitor"] == "Contoso Platforms Inc."
+    assert stake["paths"] == [
+        "Contoso Platforms Inc. -> Contoso Ventures LLC (100%) -> Scalewise Data Inc. (49%) = 49%",
+        "Alex Marlow (Chief AI Officer at Contoso Platforms Inc.) -> Scalewise Founders Holding LLC (60%, "
+        "controlled) -> Scalewise Data Inc. (33%) = 33%"]
+    blocker = next(f for f in r["findings"] if f["code"] == "COMPETITOR_LINKED_PERSON_CONTROL")
+    assert blocker["severity"] == "blocker" and blocker["parties"][0] == "Alex Marlow"
+    assert "Chief AI Officer at Contoso Platforms Inc." in blocker["message"]
+    assert "Alex Marlow -> Scalewise Founders Holding LLC (60% of votes) -> Scalewise Data Inc. (65% of votes)" \
+        in blocker["message"]
     assert "COMPETITOR_CONTROL" not in codes(r)
     tie = next(f for f in r["findings"] if f["code"] == "PEOPLE_TIE_COMPETITOR")
     assert tie["severity"] == "major" and "Alex Marlow" in tie["parties"]
-    assert r["people_ties"][0]["person"] == "Alex Marlow" and r["people_ties"][0]["gap_days"] == 1
-    assert r["people_ties"][0]["vendor_role"] == "Chief Executive Officer"
-    assert r["people_ties"][0]["competitor_role"] == "Chief AI Officer"
+    first = r["people_ties"][0]
+    assert first["person"] == "Alex Marlow" and first["gap_days"] == 1
+    assert first["vendor_role"] == "Chief Executive Officer" and first["competitor_role"] == "Chief AI Officer"
+    assert (first["vendor_role_end"], first["competitor_role_start"]) == ("2025-06-12", "2025-06-13")
+    assert "until 12 Jun 2025" in first["message"] and "since 13 Jun 2025" in first["message"]
     contoso = party(r, "Contoso Platforms Inc.")
     assert contoso["economic"] == [49.0, 49.0] and contoso["competitor"] and not contoso["controls"]
     assert contoso["paths"][0] == [
@@ -56,6 +68,12 @@ def test_scalewise_seed_case(demo_engine: Engine) -> None:
     marlow = party(r, "Alex Marlow")
     assert marlow["kind"] == "person" and marlow["economic"] == pytest.approx([19.8, 19.8])
     assert marlow["controls"]  # 60% of the founders' holding, which has 65% of the votes
+    assert marlow["competitor_linked"] is True and not marlow["competitor"]
+    assert marlow["competitor_links"] == [{"competitor": "Contoso Platforms Inc.", "role": "Chief AI Officer",
+                                           "entity": "Contoso Platforms Inc.", "start": "2025-06-13", "end": None}]
+    assert not party(r, "Priya Natarajan")["competitor_linked"]
+    # no finding for the 0% voting interest that came with the deal
+    assert not any("0%" in f["message"] for f in r["findings"] if f["code"] == "RECENT_OWNERSHIP_CHANGE")
 
 
 def test_before_the_deal_there_is_no_competitor(demo_engine: Engine) -> None:
@@ -161,3 +179,25 @@ def test_add_competitor(engine: Engine) -> None:
     with pytest.raises(UserError, match="not a valid LEI"):
         add_competitor(engine, "Bad LEI Corp", "9845L9R346P3YD25TS24")
     assert len(list_competitors(engine)) == 1
+
+
+def test_a_fourth_party_recorded_in_the_subprocessor_form_is_followed(demo_engine: Engine) -> None:
+    from desktop.core.errors import ValidationError
+    from desktop.services import vendors as svc
+
+    with read_session(demo_engine) as s:
+        tessera = s.exec(select(Party.id).where(Party.name == "Tessera Labeling GmbH")).one()
+        vid = s.exec(select(Vendor.id).where(Vendor.party_id == tessera)).one()
+    row = svc.save_child(demo_engine, "subprocessor", vid, {
+        "party_name": "Fabrikam Labs GmbH", "of_party_name": "quillstream transcription ltd",
+        "service": "Speech model fine-tuning", "accesses_customer_data": True})
+    assert row["of_party_name"] == "Quillstream Transcription Ltd" and row["of_party_id"] is not None
+    r = analyze(demo_engine, "Tessera Labeling GmbH", AS_OF)
+    fourth = next(s for s in r["subprocessors"] if s["name"] == "Fabrikam Labs GmbH")
+    assert fourth["depth"] == 2 and fourth["engaged_by"] == "Quillstream Transcription Ltd"
+    assert fourth["competitor_controlled"] and fourth["competitor"] == "Fabrikam AI Ltd"
+    with pytest.raises(ValidationError, match="is not a subprocessor of this vendor"):
+        svc.save_child(demo_engine, "subprocessor", vid, {"party_name": "Other Ltd", "of_party_name": "Nobody Ltd"})
+    with pytest.raises(ValidationError, match="cannot engage itself"):
+        svc.save_child(demo_engine, "subprocessor", vid, {"party_name": "Quillstream Transcription Ltd",
+                                                          "of_party_name": "Quillstream Transcription Ltd"})

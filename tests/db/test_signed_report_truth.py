@@ -51,7 +51,8 @@ def _pages(pdf: bytes) -> list[str]:
     return [_flat(p.extract_text() or "") for p in PdfReader(io.BytesIO(pdf)).pages]
 
 
-def decide_scalewise(engine: Engine, lang: str) -> tuple[int, bytes]:
+def decide_scalewise(engine: Engine, lang: str, rationale: str = RATIONALE,
+                     conditions: list[dict[str, str]] | None = None) -> tuple[int, bytes]:
     """The demo's Scalewise assessed (with a preparer's and a vendor's answer that fail), submitted and
     approved with conditions by someone else, signed in ``lang``."""
     load_demo(engine, "tester")
@@ -64,7 +65,7 @@ def decide_scalewise(engine: Engine, lang: str) -> tuple[int, bytes]:
     assert A.submit_assessment(engine, s.id, actor="Paula Preparer").rating == "not_neutral"
     new_identity(engine, "Alba Aprobadora")
     approve(engine, s.id, identity="Alba Aprobadora", approver="Alba Aprobadora",
-            decision="approved_with_conditions", conditions=CONDITIONS, rationale=RATIONALE, lang=lang)
+            decision="approved_with_conditions", conditions=conditions or CONDITIONS, rationale=rationale, lang=lang)
     pdf = signed_report(engine, s.id)
     assert pdf is not None
     return s.id, pdf
@@ -115,12 +116,13 @@ def test_page_one_is_the_conclusion_of_the_signed_report(sqlite_engine: Engine, 
     fingerprint = hashlib.sha256(cert).hexdigest()
     assert verify_pdf(pdf).fingerprint == fingerprint  # the printed fingerprint is the signature's
     words = {"en": ("Not neutral", "Approved with conditions", "Why", "BLOCKER",
-                    "Path: Contoso Platforms Inc. → Contoso Ventures LLC (100%) → Scalewise Data Inc. (49%, 0% of "
-                    "the votes)", "owner: Marta Gil (Legal)", "Approver's rationale", "Prepared by Paula Preparer",
+                    "Paths: Contoso Platforms Inc. -> Contoso Ventures LLC (100%) -> Scalewise Data Inc. (49%) = 49%; "
+                    "Alex Marlow (Chief AI Officer at Contoso Platforms Inc.) -> Scalewise Founders Holding LLC "
+                    "(60%, controlled) -> Scalewise Data Inc. (33%) = 33%", "owner: Marta Gil (Legal)", "Approver's rationale", "Prepared by Paula Preparer",
                     "Approved by Alba Aprobadora", "Language of record English"),
              "es": ("No neutral", "Aprobada con condiciones", "Por qué", "BLOQUEANTE",
-                    "Cadena: Contoso Platforms Inc. → Contoso Ventures LLC (100%) → Scalewise Data Inc. (49%, 0% de "
-                    "los votos)", "responsable: Marta Gil (Legal)", "Motivos de quien aprueba",
+                    "Cadenas: Contoso Platforms Inc. -> Contoso Ventures LLC (100%) -> Scalewise Data Inc. (49%) = "
+                    "49%; Alex Marlow (", "responsable: Marta Gil (Legal)", "Motivos de quien aprueba",
                     "Preparada por Paula Preparer", "Aprobada por Alba Aprobadora",
                     "Idioma del documento firmado español")}[lang]
     for expected in (VENDOR, COMPETITOR, *words, _flat(RATIONALE), fingerprint, CONDITIONS[0]["text"]):
@@ -157,3 +159,25 @@ def test_the_report_exists_only_in_its_language_of_record(sqlite_engine: Engine)
     with pytest.raises(UserError, match=r"was signed in Spanish; its signed report exists only in that language"):
         report_pdf(sqlite_engine, aid, "en", require_language=True)
     assert "Evaluación de neutralidad del proveedor" in _pages(pdf)[0]
+
+
+def test_page_one_stays_one_page_with_a_long_rationale_and_many_conditions(sqlite_engine: Engine) -> None:
+    # Spanish is the longer language: page 1 must still end with who signed, when, the fingerprint and the
+    # language of record, whatever the approver wrote; the full text is on the sign-off page.
+    rationale = " ".join(f"Motivo {n}: la participación de Contoso se revisará con el equipo jurídico." for n in range(60))
+    conditions = [{"text": f"Condición número {n}: " + "barrera de información por escrito " * 6, "owner": "Marta Gil",
+                   "due": DUE} for n in range(1, 9)]
+    _aid, pdf = decide_scalewise(sqlite_engine, "es", rationale=rationale, conditions=conditions)
+    pages = _pages(pdf)
+    page1, signoff = pages[0], pages[-1]
+    fingerprint = verify_pdf(pdf).fingerprint
+    for expected in ("Aprobada por Alba Aprobadora", fingerprint,
+                     "Idioma del documento firmado español", "Por qué", "BLOQUEANTE",
+                     "Las 8 condiciones figuran en la página de aprobación y firma."):
+        assert expected in page1, expected
+    assert "(completo en la página de aprobación y firma)" in page1
+    tail = " ".join(pages[-3:])  # the whole rationale, signed, from the sign-off page on (pages may split it)
+    assert all(f"Motivo {n}: la participación de Contoso se revisará" in tail for n in range(60))
+    assert "Condición número 8" in " ".join(pages[-3:]) and "Condición número 8" not in page1
+    assert "8 condiciones, enumeradas debajo de la tabla." in " ".join(pages[-3:])
+    assert signoff

@@ -3,7 +3,7 @@ transaction, on both backends; unrelated changes do not."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -162,3 +162,58 @@ def test_hooked_record_types_cover_the_material_records(kind: str) -> None:
 
     tables = {m.__tablename__ for m in staleness_module.VENDOR_RECORDS} | {"interest", "party"}
     assert kind in tables and set(MATERIAL_RECORDS) <= tables
+
+
+def approve_demo_assessment(engine: Engine, vendor: str) -> int:
+    """A decided assessment of a demo vendor (prepared, submitted and decided as the sign-off records it)."""
+    from db.types import utcnow
+    from desktop.services import assessments as A
+    from tests.db.test_assessments import complete
+
+    s = A.create_assessment(engine, vendor, preparer="Paula Preparer")
+    complete(engine, s.id)
+    A.submit_assessment(engine, s.id)
+    with unit_of_work(engine, "Alba Aprobadora") as session:
+        a = session.get(Assessment, s.id)
+        assert a is not None
+        a.status, a.approver, a.decided_at = "approved", "Alba Aprobadora", utcnow()
+        session.add(a)
+    assert _stale_since(engine, s.id) is None
+    return s.id
+
+
+def test_a_backdated_change_recorded_after_the_decision_makes_it_stale(demo_engine: Engine) -> None:
+    """Issue 14: a competitor gains control up the chain, effective before the approval but recorded
+    after it. The assessment becomes stale and the change list says both dates."""
+    from desktop.core.i18n import format_date
+
+    assessment_id = approve_demo_assessment(demo_engine, "Clearlabel Cooperativa S.Coop.")
+    members = _party(demo_engine, "Clearlabel worker-members (212 members)")
+    northwind = _party(demo_engine, "Northwind Intelligence Corp.")
+    effective = date.today() - timedelta(days=400)
+    with unit_of_work(demo_engine, "Luis Ortega") as s:
+        s.add(Interest(subject_id=members, interested_party_id=northwind, interest_type="voting_rights",
+                       share_exact=70, start_date=effective))
+    assert _stale_since(demo_engine, assessment_id) is not None
+    changes = staleness(demo_engine, assessment_id)
+    [entry] = [c for c in changes if c["record_type"] == "interest"]
+    assert entry["effective"] == effective.isoformat()
+    recorded = datetime.now(UTC).date()
+    assert entry["recorded"][:10] == recorded.isoformat()
+    assert entry["message"] == (
+        f"Northwind Intelligence Corp.'s voting rights interest in Clearlabel worker-members (212 members) (70%): "
+        f"recorded by Luis Ortega on {format_date(recorded, 'en')}, effective {format_date(effective, 'en')}.")
+    spanish = staleness(demo_engine, assessment_id, lang="es")
+    assert any("con efecto desde el" in c["message"] for c in spanish)
+
+
+def test_a_fourth_party_recorded_after_the_decision_makes_it_stale(demo_engine: Engine) -> None:
+    assessment_id = approve_demo_assessment(demo_engine, "Tessera Labeling GmbH")
+    quill, owner = _party(demo_engine, "Quillstream Transcription Ltd"), _party(demo_engine, "Tessera Labeling GmbH")
+    fourth = _new_party(demo_engine, "Faraway Audio Labs Ltd")
+    with read_session(demo_engine) as s:
+        vendor = s.exec(select(Assessment.vendor_id).where(Assessment.id == assessment_id)).one()
+    with unit_of_work(demo_engine, "bob") as s:
+        s.add(Subprocessor(vendor_id=vendor, party_id=fourth, of_party_id=quill, service="audio cleaning"))
+    assert owner and _stale_since(demo_engine, assessment_id) is not None
+    assert any(c["record_type"] == "subprocessor" for c in staleness(demo_engine, assessment_id))

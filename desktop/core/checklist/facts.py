@@ -51,7 +51,8 @@ FACT_PATHS: dict[str, tuple[str, str]] = {
     "subprocessors.names": ("list", "their names"),
     "subprocessors.analysed": ("bool", "the ownership of every subprocessor was analysed"),
     "subprocessors.competitor_linked": ("bool", "a subprocessor is owned, controlled or staffed by a competitor"),
-    "subprocessors.competitor_linked_names": ("list", "those subprocessors, with the competitor"),
+    "subprocessors.competitor_linked_names": ("list", "those subprocessors at any depth, with their chain and the competitor"),
+    "subprocessors.fourth_parties": ("list", "subprocessors of subprocessors (at any depth), with their chain"),
     "ownership.analysed": ("bool", "the ownership analysis ran"),
     "ownership.competitor_max_economic": ("number", "highest economic share (%) any competitor group may hold"),
     "ownership.competitor_max_voting": ("number", "highest voting share (%) any competitor group may hold"),
@@ -62,8 +63,13 @@ FACT_PATHS: dict[str, tuple[str, str]] = {
     "ownership.finding_messages": ("list", "messages of the blocker and major ownership findings"),
     "ownership.unknown_share": ("bool", "some share in the chain is unknown or a range"),
     "ownership.recent_change": ("bool", "the ownership changed recently"),
+    "ownership.unidentified_owners": ("list", "entities with a significant stake whose owners are not recorded and that are not listed"),
+    "ownership.owners_identified": ("bool", "every share is known and every significant owner is identified down to natural persons or listed companies"),
     "people.competitor_ties": ("number", "people who moved between the vendor and a competitor"),
     "people.tie_messages": ("list", "descriptions of those moves"),
+    "people.competitor_linked": ("number", "people in the vendor's web who hold a role at a competitor on the date"),
+    "people.competitor_linked_names": ("list", "those people, with their roles at the competitor"),
+    "people.tied_board_members": ("number", "people who moved to a competitor and still sit on the vendor's board"),
 }
 
 

@@ -17,6 +17,7 @@ class PartyInfo:
     id: int
     name: str
     kind: str = "entity"  # entity | person
+    is_listed: bool = False  # publicly listed: its owners need not be identified further
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,20 @@ class CompetitorInfo:
 
 
 @dataclass(frozen=True)
+class SubprocessorInfo:
+    """``party`` works as a subprocessor for the party that engages it (the key in
+    ``Graph.subprocessors``), between ``start`` and ``end``."""
+
+    party: int
+    service: str = ""
+    start: date | None = None
+    end: date | None = None
+
+    def active_on(self, day: date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True)
 class Thresholds:
     beneficial_ownership: float = 25.0
     significant_influence: float = 20.0
@@ -99,6 +114,8 @@ class Graph:
     competitors: list[CompetitorInfo] = field(default_factory=list)
     # (competitor_id, party_id) -> "confirmed" | "rejected"
     decisions: dict[tuple[int, int], str] = field(default_factory=dict)
+    # engaging party -> its subprocessors (a vendor's own, and a subprocessor's own: fourth parties)
+    subprocessors: dict[int, list[SubprocessorInfo]] = field(default_factory=dict)
 
 
 def validate_interest_fields(share_exact: float | None, share_min: float | None, share_max: float | None,

@@ -323,7 +323,15 @@ def _downstream(starts: Iterable[int], holdings: Holdings, exclude: frozenset[in
 def group_stake(members: frozenset[int], subject: int, holdings: Holdings,
                 held_by: HeldBy) -> tuple[float, float]:
     """The stake of a set of parties treated as one node: paths start at a member and never pass
-    through another member, so a stake held through a member is counted once.
+    through another member, so a stake held through a member is counted once."""
+    return group_breakdown(members, subject, holdings)[0]
+
+
+def group_breakdown(members: frozenset[int], subject: int, holdings: Holdings
+                    ) -> tuple[tuple[float, float], dict[int, tuple[float, float]], dict[int, tuple[float, float]]]:
+    """``group_stake`` with its parts: (the group's stake, each member's contribution, the stake in the
+    subject of every non-member the members hold into). The contributions add up to the stake
+    (before the cap at 100%).
 
     Only the stakes of what the members hold are needed, and a stake depends only on what lies
     downstream of it, so the solve is limited to the members' downstream part of the web (usually a
@@ -337,19 +345,25 @@ def group_stake(members: frozenset[int], subject: int, holdings: Holdings,
     nodes = _downstream(starts, holdings, exclude)
     values = _solve_in_order(components(nodes, holdings), subject, holdings)
     lo = hi = 0.0
+    parts: dict[int, tuple[float, float]] = {}
     for member in members:
         if member == subject:
             continue
+        m_lo = m_hi = 0.0
         for held, s_lo, s_hi in holdings.get(member, ()):
             if held in members and held != subject:
                 continue
             if held == subject:
-                lo += s_lo
-                hi += s_hi
+                m_lo += s_lo
+                m_hi += s_hi
             if held in values:
-                lo += s_lo * values[held][0]
-                hi += s_hi * values[held][1]
-    return (min(lo, 1.0), min(hi, 1.0))
+                m_lo += s_lo * values[held][0]
+                m_hi += s_hi * values[held][1]
+        if m_hi > 0:
+            parts[member] = (m_lo, m_hi)
+        lo += m_lo
+        hi += m_hi
+    return (min(lo, 1.0), min(hi, 1.0)), parts, values
 
 
 def control_closure(seeds: Iterable[int], votes: Mapping[int, Sequence[tuple[int, float]]],

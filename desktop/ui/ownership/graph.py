@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsView, QWidget
 
-from desktop.core.ownership.analysis import fmt_range
 from desktop.core.ownership.layout import layered_layout
+from desktop.core.ownership.text import fmt_range
 
 NODE_W, NODE_H = 190.0, 46.0
 PARTY_ROLE = 1  # QGraphicsItem data key holding the party id
@@ -52,11 +52,15 @@ class OwnershipGraphView(QGraphicsView):
             text.setBrush(QBrush(QColor("#1f3b70")))
         for pid, p in pos.items():
             row = info.get(pid)
-            competitor = bool(row and row["competitor"]) or pid == subject and False
-            fill = QColor("#f8d7da") if competitor else (QColor("#d9e8fb") if pid == subject else QColor("#ffffff"))
-            border = QColor("#b02a37") if competitor else QColor("#3b5b92")
-            rect = scene.addRect(QRectF(p.x - NODE_W / 2, p.y - NODE_H / 2, NODE_W, NODE_H),
-                                 QPen(border, 2.0 if competitor or pid == subject else 1.0), QBrush(fill))
+            competitor = bool(row and row["competitor"])
+            linked = bool(row and row.get("competitor_linked")) and not competitor  # e.g. a competitor's officer
+            fill = QColor("#f8d7da") if competitor else QColor("#fdecea") if linked else (
+                QColor("#d9e8fb") if pid == subject else QColor("#ffffff"))
+            border = QColor("#b02a37") if competitor or linked else QColor("#3b5b92")
+            pen = QPen(border, 2.0 if competitor or linked or pid == subject else 1.0)
+            if linked:
+                pen.setStyle(Qt.PenStyle.DashLine)
+            rect = scene.addRect(QRectF(p.x - NODE_W / 2, p.y - NODE_H / 2, NODE_W, NODE_H), pen, QBrush(fill))
             rect.setData(PARTY_ROLE, pid)
             tip = names[pid]
             if row:
@@ -65,6 +69,10 @@ class OwnershipGraphView(QGraphicsView):
                     fmt_range((row["voting"][0], row["voting"][1])))
                 if row["competitor_group"]:
                     tip += "\n" + self.tr("competitor group: {0}").format(row["competitor_group"])
+                for link in row.get("competitor_links") or []:
+                    if link.get("start"):
+                        tip += "\n" + self.tr("linked to {0}: {1} at {2} since {3}").format(
+                            link["competitor"], link["role"], link["entity"], link["start"])
             rect.setToolTip(tip)
             label = names[pid] if len(names[pid]) <= 26 else names[pid][:25] + "…"
             text = scene.addSimpleText(label)

@@ -29,8 +29,8 @@ from sqlalchemy.engine import Engine
 from db.models import InterestType
 from desktop.core import i18n
 from desktop.core.errors import UserError, ValidationError
-from desktop.core.ownership.analysis import fmt_range
 from desktop.core.ownership.model import validate_interest_fields
+from desktop.core.ownership.text import fmt_range
 from desktop.services.ownership import (
     InterestInput,
     analyze,
@@ -41,6 +41,7 @@ from desktop.services.ownership import (
 )
 from desktop.ui.ownership.graph import OwnershipGraphView
 from desktop.ui.ownership.interests_model import InterestTableModel
+from desktop.ui.ownership.matches import PossibleMatchesPanel
 
 SEVERITY_COLOURS = {"blocker": "#b02a37", "major": "#c15c00", "minor": "#6b5d00", "info": "#3b5b92"}
 
@@ -77,9 +78,18 @@ class OwnershipTab(QWidget):
         self.findings = QListWidget(self)
         self.findings.setWordWrap(True)
         self.findings.setAccessibleName(self.tr("Findings"))
+        # possible watchlist matches in this web, decided here (shown only when there are some)
+        self.matches = PossibleMatchesPanel(engine, self, party_ids=set())
+        self.matches.setVisible(False)
+        self.matches.decided.connect(self._match_decided)
+        self.matches.loaded.connect(self._matches_loaded)
+        right = self._right = QSplitter(Qt.Orientation.Vertical, self)
+        right.addWidget(self.findings)
+        right.addWidget(self.matches)
+        right.setCollapsible(1, False)
         upper = QSplitter(Qt.Orientation.Horizontal, self)
         upper.addWidget(self.graph)
-        upper.addWidget(self.findings)
+        upper.addWidget(right)
         upper.setSizes([600, 400])
 
         self.model = InterestTableModel(engine, self.party_id, self)
@@ -322,7 +332,22 @@ class OwnershipTab(QWidget):
             item.setForeground(QBrush(QColor(SEVERITY_COLOURS.get(f["severity"], "#000000"))))
             item.setToolTip(f["code"])
             self.findings.addItem(item)
+        if "POSSIBLE_COMPETITOR_MATCH" in self.finding_codes():
+            self.matches.party_ids = {int(self.result["subject"]["id"])} | {int(p["id"]) for p in self.result["parties"]}
+            self.matches.reload()
+        else:
+            self.matches.setVisible(False)
         self.analysisChanged.emit()
+
+    @Slot(str)
+    def _match_decided(self, _match_id: str) -> None:
+        self.refresh()
+
+    @Slot()
+    def _matches_loaded(self) -> None:
+        if self.matches.isVisible():  # give the decisions room under the findings
+            height = max(self._right.height(), 300)
+            self._right.setSizes([height * 3 // 5, height * 2 // 5])
 
     def finding_codes(self) -> list[str]:
         return [f["code"] for f in self.result.get("findings", [])]
