@@ -17,8 +17,7 @@ P12_ENV = "VETTA_P12_PASSPHRASE"
 
 
 def register(subparsers: Any) -> None:
-    ident = subparsers.add_parser("identity", help="signing identities (key in the OS keyring)")
-    sub = ident.add_subparsers(dest="identity_command", metavar="ACTION", required=True)
+    sub = group(subparsers, "identity", help="signing identities (key in the OS keyring)")
     p = sub.add_parser("new", help="generate a key and a self-signed certificate naming you and your organisation")
     p.add_argument("name", metavar="NAME", help="the signer's full name")
     p.add_argument("--email", default="", metavar="E")
@@ -103,17 +102,23 @@ def _identity_list(args: argparse.Namespace, ctx: Context) -> int:
         return EXIT_OK
     for r in rows:
         key = {True: "key in keyring", False: "key NOT in this keyring", None: "keyring unavailable"}[r.key_in_keyring]
-        ctx.print(f"{r.name:<28.28}  {r.source:<9}  until {r.not_after[:10]}  {r.fingerprint_sha256[:16]}…  {key}")
+        issuer = "self-signed" if r.issuer == r.subject else f"issued by {r.issuer}"
+        ctx.print(f"{r.name}  (owner {r.owner or '—'}; {r.source}, {issuer}; valid until {r.not_after[:10]}; {key})")
+        ctx.print(f"  SHA-256 {_colons(r.fingerprint_sha256)}")
     ctx.print(f"{len(rows)} identit{'y' if len(rows) == 1 else 'ies'}")
     return EXIT_OK
 
 
+def _colons(fingerprint: str) -> str:
+    """A fingerprint as certificate viewers print it (AB:CD:...), so people can compare them by eye."""
+    return ":".join(fingerprint[i:i + 2] for i in range(0, len(fingerprint), 2)).upper()
+
+
 def _approve(args: argparse.Namespace, ctx: Context) -> int:
-    from db.engine import default_actor
     from desktop.services.signoff import approve
 
     passphrase = _passphrase(f"Passphrase for {args.p12}: ") if args.p12 else None
-    result = approve(ctx.engine, args.id, identity=args.identity, approver=ctx.actor or default_actor(),
+    result = approve(ctx.engine, args.id, identity=args.identity, approver=ctx.actor,
                      decision=args.decision, conditions=args.condition, lang=args.lang, p12=args.p12,
                      p12_passphrase=passphrase)
     if args.json:
