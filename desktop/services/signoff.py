@@ -10,10 +10,22 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from db.engine import read_session, unit_of_work
-from db.models import Assessment, AssessmentStatus, Organisation, SigningIdentity, SignOff, Vendor
+from db.models import (
+    Answer,
+    Assessment,
+    AssessmentParticipant,
+    AssessmentStatus,
+    AuditEvent,
+    EvidenceFile,
+    EvidenceLink,
+    Organisation,
+    SigningIdentity,
+    SignOff,
+    Vendor,
+)
 from desktop.core import i18n as core_i18n
 from desktop.core.errors import NotFound, UserError, ValidationError
 from desktop.report.i18n import check_lang, tr
@@ -60,6 +72,8 @@ def approve(engine: Engine, assessment_id: int, *, identity: str, approver: str,
         if a is None:
             raise NotFound(core_i18n.tr("There is no assessment {assessment_id}.", assessment_id=assessment_id))
         _check_state(a, approver)
+        check_separation_of_duties(s, a, approver)
+        check_identity_owner(s, identity, approver)
         v = s.get(Vendor, a.vendor_id)
         assert v is not None
         party_id, as_of = v.party_id, a.as_of or date.today()
@@ -72,7 +86,8 @@ def approve(engine: Engine, assessment_id: int, *, identity: str, approver: str,
         if a is None:
             raise NotFound(core_i18n.tr("There is no assessment {assessment_id}.", assessment_id=assessment_id))
         _check_state(a, approver)
-        ident = s.exec(select(SigningIdentity).where(col(SigningIdentity.name) == identity)).one()
+        check_separation_of_duties(s, a, approver)
+        ident = check_identity_owner(s, identity, approver)
         org = s.exec(select(Organisation)).first() or Organisation()
         vendor = s.get(Vendor, a.vendor_id)
         assert vendor is not None
@@ -117,6 +132,78 @@ def _check_state(a: Assessment, approver: str) -> None:
     if a.preparer and a.preparer.strip().casefold() == approver.casefold():
         raise UserError(core_i18n.tr("{approver} prepared assessment {id} and cannot also approve it; "
                                      "another person must decide.", approver=approver, id=a.id))
+
+
+# --------------------------------------------------------------------------- separation of duties
+
+
+def participants(s: Session, a: Assessment) -> dict[str, set[str]]:
+    """Everyone who prepared, answered or submitted ``a`` (names casefolded -> what they did).
+
+    From the record itself (preparer, who answered, who uploaded evidence to an answer), the audit
+    trail (who created it, who submitted it, who changed an answer), and on PostgreSQL in team mode
+    the participants the database recorded with each writer's login.
+    """
+    assert a.id is not None
+    found: dict[str, set[str]] = {}
+
+    def note(name: str | None, part: str) -> None:
+        if name and name.strip():
+            found.setdefault(name.strip().casefold(), set()).add(part)
+
+    note(a.preparer, "prepared")
+    answers = s.exec(select(Answer).where(col(Answer.assessment_id) == a.id)).all()
+    answer_ids = {x.id for x in answers if x.id is not None}
+    for ans in answers:
+        note(ans.answered_by, "answered")
+    if answer_ids:
+        uploads = s.exec(select(EvidenceFile.uploaded_by).join(EvidenceLink, col(EvidenceLink.evidence_id) == col(EvidenceFile.id))
+                         .where(col(EvidenceLink.record_type) == "answer")
+                         .where(col(EvidenceLink.record_id).in_(answer_ids))).all()
+        for who in uploads:
+            note(who, "answered")
+    events = s.exec(select(AuditEvent).where(col(AuditEvent.vendor_id) == a.vendor_id)
+                    .where(col(AuditEvent.record_type).in_(("assessment", "answer")))).all()
+    for e in events:
+        if e.record_type == "answer" and e.record_id in answer_ids:
+            note(e.actor, "answered")
+        elif e.record_type == "assessment" and e.record_id == a.id:
+            try:
+                changes = json.loads(e.changes_json or "{}")
+            except ValueError:
+                changes = {}
+            status = changes.get("status") if isinstance(changes, dict) else None
+            if e.action == "create":
+                note(e.actor, "prepared")
+            elif isinstance(status, list) and status[-1:] == [AssessmentStatus.IN_REVIEW.value]:
+                note(e.actor, "submitted")
+    for row in s.exec(select(AssessmentParticipant).where(col(AssessmentParticipant.assessment_id) == a.id)).all():
+        note(row.login, row.part)
+    return found
+
+
+def check_separation_of_duties(s: Session, a: Assessment, approver: str) -> None:
+    """Nobody who prepared, answered or submitted an assessment may decide it."""
+    parts = participants(s, a).get(approver.strip().casefold())
+    if parts:
+        words = {"prepared": core_i18n.tr("prepared"), "answered": core_i18n.tr("answered questions of"),
+                 "submitted": core_i18n.tr("submitted")}
+        did = core_i18n.tr(" and ").join(words[p] for p in ("prepared", "answered", "submitted") if p in parts)
+        raise UserError(core_i18n.tr("{approver} {did} assessment {id}, so another person must decide it "
+                                     "(separation of duties).", approver=approver, did=did, id=a.id))
+
+
+def check_identity_owner(s: Session, identity: str, approver: str) -> SigningIdentity:
+    """The identity ``approver`` signs with must be theirs: registered by them."""
+    ident = s.exec(select(SigningIdentity).where(col(SigningIdentity.name) == identity)).first()
+    if ident is None or ident.archived_at is not None:
+        raise NotFound(core_i18n.tr("There is no signing identity named {name}; see `vetta identity list`.",
+                                    name=repr(identity)))
+    if ident.owner.strip().casefold() != approver.strip().casefold():
+        raise UserError(core_i18n.tr("The signing identity {name} belongs to {owner}, not to {approver}; sign with "
+                                     "your own identity (vetta identity list shows whose each one is).",
+                                     name=repr(identity), owner=ident.owner or "—", approver=approver))
+    return ident
 
 
 def signed_report(engine: Engine, assessment_id: int) -> bytes | None:

@@ -38,7 +38,7 @@ def _state(engine: Engine, assessment_id: int) -> tuple[str, str | None, int, in
 
 def test_approve_decides_and_stores_the_signed_report(engine: Engine) -> None:
     built = make_assessment(engine, tier="critical")
-    new_identity(engine, "Alice Approver")
+    new_identity(engine, "Alice Approver", actor="Alice Approver")
     result = approve(engine, built.assessment_id, identity="Alice Approver", approver="Alice Approver",
                      decision="approved-with-conditions", conditions=["Divest within 6 months."],
                      ownership=CANNED_OWNERSHIP)
@@ -64,7 +64,7 @@ def test_approve_decides_and_stores_the_signed_report(engine: Engine) -> None:
 
 def test_rejected_needs_no_next_review(engine: Engine) -> None:
     built = make_assessment(engine)
-    new_identity(engine, "Alice Approver")
+    new_identity(engine, "Alice Approver", actor="Alice Approver")
     result = approve(engine, built.assessment_id, identity="Alice Approver", approver="Alice Approver",
                      decision="rejected")
     assert result["decision"] == "rejected" and result["next_review_due"] is None
@@ -81,7 +81,7 @@ def test_rejected_needs_no_next_review(engine: Engine) -> None:
 ])
 def test_refusals_write_nothing(engine: Engine, kwargs: dict[str, object], message: str) -> None:
     built = make_assessment(engine)
-    new_identity(engine, "Alice Approver")
+    new_identity(engine, "Alice Approver", actor="Alice Approver")
     before = _state(engine, built.assessment_id)
     args: dict[str, object] = {"identity": "Alice Approver", "approver": "Alice Approver", **kwargs}
     with pytest.raises(UserError, match=message):
@@ -92,7 +92,7 @@ def test_refusals_write_nothing(engine: Engine, kwargs: dict[str, object], messa
 @pytest.mark.parametrize("status", ["draft", "approved"])
 def test_only_in_review_can_be_decided(engine: Engine, status: str) -> None:
     built = make_assessment(engine, status=status)
-    new_identity(engine, "Alice Approver")
+    new_identity(engine, "Alice Approver", actor="Alice Approver")
     before = _state(engine, built.assessment_id)
     with pytest.raises(UserError, match="not in review"):
         approve(engine, built.assessment_id, identity="Alice Approver", approver="Alice Approver")
@@ -101,7 +101,7 @@ def test_only_in_review_can_be_decided(engine: Engine, status: str) -> None:
 
 def test_a_failure_while_signing_rolls_everything_back(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     built = make_assessment(engine)
-    new_identity(engine, "Alice Approver")
+    new_identity(engine, "Alice Approver", actor="Alice Approver")
     before = _state(engine, built.assessment_id)
 
     def broken(*args: object, **kwargs: object) -> bytes:
@@ -119,7 +119,7 @@ def test_no_keyring_offers_the_pkcs12_route(engine: Engine, tmp_path: Path, monk
     p12 = tmp_path / "olga.p12"
     make_p12(p12, "pass phrase")
     monkeypatch.setattr(keyring, "get_keyring", lambda: fail.Keyring())
-    import_p12(engine, p12, "Olga Officer", "pass phrase")
+    import_p12(engine, p12, "Olga Officer", "pass phrase", actor="Olga Officer")
     before = _state(engine, built.assessment_id)
     with pytest.raises(UserError, match="No usable OS keyring.*--p12"):
         approve(engine, built.assessment_id, identity="Olga Officer", approver="Olga Officer")
@@ -135,7 +135,7 @@ def test_no_keyring_offers_the_pkcs12_route(engine: Engine, tmp_path: Path, monk
 
 def test_a_stale_concurrent_decision_is_refused(engine: Engine) -> None:
     built = make_assessment(engine)
-    new_identity(engine, "Alice Approver")
+    new_identity(engine, "Alice Approver", actor="Alice Approver")
     approve(engine, built.assessment_id, identity="Alice Approver", approver="Alice Approver")
     with pytest.raises(UserError, match="not in review"):
         approve(engine, built.assessment_id, identity="Alice Approver", approver="Alice Approver")
@@ -167,7 +167,7 @@ def test_no_secret_reaches_the_database_files_or_logs(sqlite_engine: Engine, _is
     root.setLevel(logging.DEBUG)  # everything anybody logs, at the most talkative level
     request_cleanup = (root, handler, old_level)
     built = make_assessment(sqlite_engine)
-    info = new_identity(sqlite_engine, "Alice Approver")
+    info = new_identity(sqlite_engine, "Alice Approver", actor="Alice Approver")
     pem = keyring.get_password(KEYRING_SERVICE, info.fingerprint_sha256)
     assert pem is not None
     approve(sqlite_engine, built.assessment_id, identity="Alice Approver", approver="Alice Approver")
@@ -178,7 +178,7 @@ def test_no_secret_reaches_the_database_files_or_logs(sqlite_engine: Engine, _is
     # a PKCS#12 identity with a passphrase, signed through the file route
     p12 = tmp_path / "olga.p12"
     make_p12(p12, "correct horse battery staple")
-    import_p12(sqlite_engine, p12, "Olga Officer", "correct horse battery staple")
+    import_p12(sqlite_engine, p12, "Olga Officer", "correct horse battery staple", actor="Olga Officer")
     second = make_assessment(sqlite_engine, vendor_name="Clearlabel Cooperativa S.Coop.")
     approve(sqlite_engine, second.assessment_id, identity="Olga Officer", approver="Olga Officer", p12=p12,
             p12_passphrase="correct horse battery staple")

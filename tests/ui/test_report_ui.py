@@ -29,7 +29,7 @@ def test_preview_shows_every_page(qtbot, sqlite_engine: Engine, tmp_path: Path) 
 
 def test_signoff_dialog_previews_signs_and_shows_the_result(qtbot, sqlite_engine: Engine) -> None:
     built = make_assessment(sqlite_engine)
-    new_identity(sqlite_engine, "Alice Approver")
+    new_identity(sqlite_engine, "Alice Approver", actor="Alice Approver")
     dialog = SignOffDialog(sqlite_engine, built.assessment_id)
     qtbot.addWidget(dialog)
     dialog.show()  # showing it starts the preview, rendered off the GUI thread
@@ -68,7 +68,7 @@ def test_verify_dialog(qtbot, sqlite_engine: Engine, tmp_path: Path) -> None:
     from desktop.services.signoff import approve
 
     built = make_assessment(sqlite_engine)
-    new_identity(sqlite_engine, "Alice Approver")
+    new_identity(sqlite_engine, "Alice Approver", actor="Alice Approver")
     approve(sqlite_engine, built.assessment_id, identity="Alice Approver", approver="Alice Approver")
     pdf = signed_report(sqlite_engine, built.assessment_id)
     assert pdf is not None

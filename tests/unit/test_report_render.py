@@ -131,7 +131,7 @@ def test_page_one_renders_with_poppler(sqlite_engine: Engine, tmp_path: Path) ->
 
     built = make_assessment(sqlite_engine, n_questions=12)
     _set_logo(sqlite_engine)
-    new_identity(sqlite_engine, "Alice Approver", email="alice@northwind.example")
+    new_identity(sqlite_engine, "Alice Approver", email="alice@northwind.example", actor="Alice Approver")
     approve(sqlite_engine, built.assessment_id, identity="Alice Approver", approver="Alice Approver",
             decision="approved_with_conditions", conditions=["Contoso Ventures LLC divests within 6 months."],
             ownership=CANNED_OWNERSHIP)
