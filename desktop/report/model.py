@@ -151,6 +151,9 @@ class SignOffInfo:
     submitted_at: str
     decided_at: str
     signer: str = ""  # identity name about to sign
+    fingerprint: str = ""  # SHA-256 of the signer's certificate (hex), printed on the sign-off page
+    time_source: str = ""  # "timestamp" (RFC 3161 server) or "clock" (the signer's computer); '' for drafts
+    timestamp_server: str = ""
 
 
 @dataclass

@@ -41,7 +41,7 @@ from reportlab.platypus import (
 
 from desktop.report.chart import ownership_drawing
 from desktop.report.i18n import has, tr
-from desktop.report.model import Finding, ReportModel
+from desktop.report.model import Finding, ReportModel, SignOffInfo
 from desktop.resources import resource
 
 FONT = "DejaVuSans"
@@ -573,6 +573,7 @@ def render(model: ReportModel, *, draft: bool) -> Rendered:
         (tr(lang, "next_review_due"), model.next_review_due or "—"),
     ], s, width))
     story.append(Spacer(1, 10))
+    story.extend(_signature_facts(lang, so, s))
     label = tr(lang, "signature") + (f": {so.signer}" if so.signer else "")
     story.append(KeepTogether([
         _p(tr(lang, "signed_note") if so.decision else tr(lang, "signature_pending"), s["muted"]),
@@ -587,6 +588,24 @@ def render(model: ReportModel, *, draft: bool) -> Rendered:
     sink = doc.signature_sink
     return Rendered(pdf=pdf, signature=SignatureBox(page=int(sink["page"]), box=tuple(sink["box"])),
                     pages=doc.total_pages)
+
+
+def _signature_facts(lang: str, so: SignOffInfo, s: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """The certificate's fingerprint and where the signing time comes from (signed reports only)."""
+    from desktop.core.i18n import tr as tr_text
+
+    out: list[Flowable] = []
+    if so.fingerprint:
+        colons = ":".join(so.fingerprint[i:i + 2] for i in range(0, len(so.fingerprint), 2)).upper()
+        out.append(_p(tr_text("Signer's certificate, SHA-256 fingerprint: {fingerprint}", lang, fingerprint=colons),
+                      s["muted"]))
+    if so.time_source == "timestamp":
+        out.append(_p(tr_text("Signing time: certified by the time-stamping server {server} (RFC 3161).", lang,
+                              server=so.timestamp_server), s["muted"]))
+    elif so.time_source == "clock":
+        out.append(_p(tr_text("Signing time: taken from the signer's computer clock; no time-stamping server "
+                              "certified it.", lang), s["muted"]))
+    return out
 
 
 def _cover(model: ReportModel, s: dict[str, ParagraphStyle], width: float, draft: bool) -> list[Flowable]:

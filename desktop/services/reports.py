@@ -39,7 +39,7 @@ from desktop.core.errors import NotFound, UserError
 from desktop.report import model as m
 from desktop.report.i18n import check_lang, tr
 from desktop.report.render import Rendered, render
-from desktop.report.verify import Verdict, verify_pdf
+from desktop.report.verify import Verdict
 
 CLAUSES = ("change_of_control_termination", "ownership_change_notice", "audit_rights", "data_use_restriction",
            "deletion_on_termination", "exclusivity")
@@ -425,27 +425,19 @@ def write_report(engine: Engine, assessment_id: int, output: Path, lang: str = "
 
 
 def verify_report(engine: Engine | None, data: bytes, name: str | None = None) -> Verdict:
-    """Check a signed report; with a database, also whether the signer and the file are on record."""
-    verdict = verify_pdf(data, name)
-    if engine is not None:
-        from desktop.services.identities import known_fingerprints
+    """Check a signed report; with a database, also whether the signer and the file are on record.
 
-        verdict.known_identity = bool(verdict.fingerprint) and verdict.fingerprint in known_fingerprints(engine)
-        with read_session(engine) as s:
-            so = s.exec(select(SignOff).where(col(SignOff.report_sha256) == verdict.sha256)).first()
-            verdict.matches_record = so is not None
-            if so is not None and verdict.assessment_id is None:
-                verdict.assessment_id = so.assessment_id
-    return verdict
+    Kept for callers of this module; the checks live in desktop.services.verification.
+    """
+    from desktop.services.verification import verify_data
+
+    return verify_data(engine, data, name)
 
 
 def verify_file(engine: Engine | None, path: Path) -> Verdict:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UserError(core_i18n.tr("The file {path} cannot be read: {strerror}.",
-                                     path=repr(str(path)), strerror=exc.strerror)) from exc
-    return verify_report(engine, data, core_i18n.tr("The file {path}", path=repr(str(path))))
+    from desktop.services.verification import verify_path
+
+    return verify_path(engine, path)
 
 
 def _section_titles(session: Session, template_id: int | None, lang: str) -> dict[str, str]:

@@ -24,13 +24,15 @@ from db.models import (
     Organisation,
     SigningIdentity,
     SignOff,
+    TrustRoot,
     Vendor,
 )
 from desktop.core import i18n as core_i18n
 from desktop.core.errors import NotFound, UserError, ValidationError
 from desktop.report.i18n import check_lang, tr
 from desktop.report.render import render
-from desktop.report.signing import sign_pdf
+from desktop.report.model import SignOffInfo
+from desktop.report.signing import sign_report
 from desktop.services.identities import signing_material
 from desktop.services.reports import _load_ownership, build_from_session
 
@@ -106,10 +108,14 @@ def approve(engine: Engine, assessment_id: int, *, identity: str, approver: str,
         s.add(so)
         s.flush()
         model = build_from_session(s, assessment_id, lang, ownership=ownership, signer=ident.name)
+        describe_signature(model.signoff, ident, org.timestamp_url)
         rendered = render(model, draft=False)
         reason = f"{tr(lang, 'dec_' + decision)}: {tr(lang, 'assessment')} #{assessment_id}"
-        signed = sign_pdf(rendered.pdf, material, rendered.signature, signer_name=ident.name, reason=reason,
-                          location=org.name, timestamp_url=org.timestamp_url or None)
+        result = sign_report(rendered.pdf, material, rendered.signature, signer_name=ident.name, reason=reason,
+                             location=org.name, timestamp_url=org.timestamp_url or None,
+                             trust_roots=[bytes(r.certificate_der) for r in s.exec(
+                                 select(TrustRoot).where(col(TrustRoot.archived_at).is_(None))).all()])
+        signed = result.pdf
         digest = hashlib.sha256(signed).hexdigest()
         so.report_sha256 = digest
         so.report_pdf = signed
@@ -120,8 +126,15 @@ def approve(engine: Engine, assessment_id: int, *, identity: str, approver: str,
             "preparer": a.preparer, "identity": ident.name, "fingerprint": ident.fingerprint_sha256,
             "decided_at": now.isoformat(), "next_review_due": a.next_review_due.isoformat() if a.next_review_due else None,
             "report_sha256": digest, "report_bytes": len(signed), "pages": rendered.pages,
-            "timestamped": bool(org.timestamp_url),
+            "timestamped": result.timestamped, "pades_level": result.level, "certified": result.certified,
         }
+
+
+def describe_signature(info: SignOffInfo, ident: SigningIdentity, timestamp_url: str | None) -> None:
+    """What the sign-off page says about the signature: the certificate fingerprint and where the time comes from."""
+    info.fingerprint = ident.fingerprint_sha256
+    info.time_source = "timestamp" if timestamp_url else "clock"
+    info.timestamp_server = timestamp_url or ""
 
 
 def _check_state(a: Assessment, approver: str) -> None:

@@ -107,7 +107,7 @@ def test_a_failure_while_signing_rolls_everything_back(engine: Engine, monkeypat
     def broken(*args: object, **kwargs: object) -> bytes:
         raise RuntimeError("signing device unplugged")
 
-    monkeypatch.setattr("desktop.services.signoff.sign_pdf", broken)
+    monkeypatch.setattr("desktop.services.signoff.sign_report", broken)
     with pytest.raises(RuntimeError):
         approve(engine, built.assessment_id, identity="Alice Approver", approver="Alice Approver")
     assert _state(engine, built.assessment_id) == before
