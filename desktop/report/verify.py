@@ -229,10 +229,12 @@ def _verify(data: bytes, name: str | None, trust_roots: Sequence[bytes]) -> Verd
     verdict.pades_level = ("B-LTA" if doc_timestamps else "B-LT" if dss_kwargs else
                            "B-T" if approver.timestamped else "B-B")
     problem = approver.problem
+    extra = next((c for c in later if c.kind == "signature"), None)
+    if problem and extra is not None and approver.after == "form filling" and approver.intact and approver.valid:
+        problem = ""  # the "form filling" is the added signature field: say so in plain words below
     if not problem:
         problem = next((c.problem for c in later if c.problem), "")
     if not problem:
-        extra = next((c for c in later if c.kind == "signature"), None)
         if extra is not None:
             problem = tr("{name} has another signature (by {signer}) added after the approver's; a signed Vetta "
                          "report carries the approver's signature only.", name=name, signer=extra.signer or "?")

@@ -98,7 +98,7 @@ def _compare_with_record(s: Session, verdict: Verdict, data: bytes) -> None:
     party = s.get(Party, vendor.party_id) if vendor is not None else None
     if so is None:
         # the file says it is this database's assessment: then it must be the file recorded with the decision
-        if party is None or record.get("vendor") != party.name:
+        if party is None or _vendor_name(_core_record(record)) != party.name:
             return  # another organisation's assessment with the same number
         stored = s.exec(select(SignOff).where(col(SignOff.assessment_id) == aid)).first()
         if stored is None or not stored.report_sha256:
@@ -110,7 +110,20 @@ def _compare_with_record(s: Session, verdict: Verdict, data: bytes) -> None:
             given=verdict.sha256[:16]))
         return
     verdict.record_checked = True
-    verdict.record_problems += record_differences(s, a, record)
+    verdict.record_problems += record_differences(s, a, _core_record(record))
+
+
+def _core_record(attached: dict[str, Any]) -> dict[str, Any]:
+    """The assessment record inside assessment.json (the report model carries it under "record")."""
+    inner = attached.get("record")
+    return inner if isinstance(inner, dict) and "assessment_id" in inner else attached
+
+
+def _vendor_name(record: dict[str, Any]) -> str | None:
+    vendor = record.get("vendor")
+    if isinstance(vendor, dict):
+        vendor = vendor.get("name")
+    return vendor if isinstance(vendor, str) else None
 
 
 def _norm(value: Any) -> Any:
