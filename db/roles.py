@@ -269,6 +269,21 @@ def _ensure_role(conn: Connection, name: str, attributes: str = "NOLOGIN") -> No
             conn.execute(text(f"RELEASE SAVEPOINT vetta_role_{name}"))
 
 
+def _ensure_member(conn: Connection, member: str, group: str) -> None:
+    """GRANT ``group`` TO ``member`` unless done already (another database's init may be doing it now)."""
+    done = conn.execute(text(
+        "SELECT 1 FROM pg_auth_members am JOIN pg_roles g ON g.oid = am.roleid JOIN pg_roles m ON m.oid = am.member "
+        "WHERE g.rolname = :g AND m.rolname = :m"), {"g": group, "m": member}).first()
+    if done is None:
+        conn.execute(text(f"SAVEPOINT vetta_grant_{member}"))
+        try:
+            conn.execute(text(f"GRANT {group} TO {member}"))
+        except Exception:  # noqa: BLE001 - "tuple concurrently updated": the other init granted it
+            conn.execute(text(f"ROLLBACK TO SAVEPOINT vetta_grant_{member}"))
+        else:
+            conn.execute(text(f"RELEASE SAVEPOINT vetta_grant_{member}"))
+
+
 def _tables(conn: Connection) -> list[str]:
     rows = conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"))
     return [str(r[0]) for r in rows]
@@ -294,7 +309,7 @@ def apply(conn: Connection) -> None:
         _ensure_role(conn, role)
     for role, included in INCLUDES.items():
         for inner in included:
-            conn.execute(text(f"GRANT {inner} TO {role}"))
+            _ensure_member(conn, role, inner)
     database = str(conn.execute(text("SELECT current_database()")).scalar_one())
     tables = _tables(conn)
     present = set(tables)
@@ -329,7 +344,8 @@ def apply(conn: Connection) -> None:
         conn.execute(text(f"ALTER FUNCTION {function} OWNER TO {OWNER}"))
         conn.execute(text(f"REVOKE ALL ON FUNCTION {function} FROM PUBLIC"))
     conn.execute(text(f"GRANT EXECUTE ON FUNCTION vetta_team_version() TO {VIEWER}, {ADMIN}"))
-    conn.execute(text(f"GRANT EXECUTE ON FUNCTION vetta_team_add(text, text, text) TO {ADMIN}"))
+    # everyone may call it; it refuses anyone not in vetta_admin with a sentence saying so
+    conn.execute(text(f"GRANT EXECUTE ON FUNCTION vetta_team_add(text, text, text) TO {VIEWER}, {ADMIN}"))
 
 
 def team_mode(conn: Connection) -> bool:
