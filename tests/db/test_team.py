@@ -20,7 +20,7 @@ from sqlmodel import SQLModel, col, select
 
 from db import roles
 from db.engine import make_engine, read_session
-from db.errors import NotPermitted
+from db.errors import DatabaseError, NotPermitted
 from db.models import Assessment, AssessmentParticipant, AuditEvent, SigningIdentity, SignOff, Vendor
 from desktop.core.errors import UserError
 from desktop.services import assessments, settings, team, whoami
@@ -274,3 +274,24 @@ def test_settings_and_users_are_the_admins(team_db: Team, tmp_path: Path) -> Non
         t.sql("ada", "SELECT vetta_team_add('vetta', 'admin')")
     with pytest.raises(psycopg.errors.InsufficientPrivilege, match="Only a member of vetta_admin"):
         t.sql("paula", "SELECT vetta_team_add('zzz', 'admin')")
+
+
+def test_only_the_administrator_upgrades_a_team_database_and_new_tables_get_grants(team_db: Team) -> None:
+    t = team_db
+    with t.db.begin() as conn:  # pretend this Vetta is newer than the database
+        head = conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+        conn.execute(text("UPDATE alembic_version SET version_num = '0003'"))
+    try:
+        with pytest.raises(DatabaseError, match="only its administrator can apply"):
+            open_database(t.url("ada"))
+    finally:
+        with t.db.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = :h"), {"h": head})
+    # a table a later migration adds (made here by the DBA) is covered when the setup is applied again
+    with t.db.begin() as conn:
+        conn.execute(text("CREATE TABLE later_table (id serial PRIMARY KEY, note text)"))
+    assert team.reapply_if_team(t.db)
+    assert t.sql("viewer", "SELECT count(*) FROM later_table") == [(0,)]
+    assert t.sql("viewer", "SELECT tableowner FROM pg_tables WHERE tablename = 'later_table'") == [(roles.OWNER,)]
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        t.sql("paula", "INSERT INTO later_table (note) VALUES ('x')")
