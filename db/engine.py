@@ -135,7 +135,7 @@ def unit_of_work(engine: Engine, actor: str | None = None) -> Iterator[Session]:
     ``actor`` names who acts; the audit trail records it with every change.
     """
     session = Session(engine.execution_options(vetta_write=True), expire_on_commit=False)
-    session.info["actor"] = actor or default_actor()
+    session.info["actor"] = actor or default_actor(engine)
     try:
         yield session
         session.commit()
@@ -168,7 +168,7 @@ def read_session(engine: Engine) -> Iterator[Session]:
         session.close()
 
 
-ActorProvider = Callable[[], str]
+ActorProvider = Callable[[Engine | None], str]
 _actor_provider: ActorProvider | None = None
 
 
@@ -182,11 +182,11 @@ def set_actor_provider(provider: ActorProvider | None) -> None:
     _actor_provider = provider
 
 
-def default_actor() -> str:
-    """The person acting when nobody said otherwise: the installed provider, else ``VETTA_USER``.
+def default_actor(engine: Engine | None = None) -> str:
+    """The person acting (on ``engine``) when nobody said otherwise: the installed provider, else ``VETTA_USER``.
 
     Never the operating system's login name: on a shared computer that is nobody's name.
     """
     if _actor_provider is not None:
-        return _actor_provider()
+        return _actor_provider(engine)
     return os.environ.get("VETTA_USER") or "unknown"

@@ -84,7 +84,7 @@ class Context:
             set_actor_provider(whoami.early_provider(self.db_url, self.user_option))
             self._engine = open_database(self.db_url)
             self._who = None
-            set_actor_provider(lambda: self.actor)  # then who acts, resolved on first use
+            set_actor_provider(lambda _engine: self.actor)  # then who acts, resolved on first use
         return self._engine
 
     @property
@@ -94,7 +94,7 @@ class Context:
             from desktop.services import whoami
 
             self._who = whoami.resolve(self.engine, self.user_option)
-            whoami.install(self._who)
+            whoami.install(self._who, self.engine)
         return self._who
 
     @property
@@ -250,6 +250,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from db.engine import set_actor_provider
 
         set_actor_provider(None)
+        if "desktop.services.whoami" in sys.modules:
+            sys.modules["desktop.services.whoami"].uninstall()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -163,18 +163,45 @@ def resolve(engine: Engine, requested: str | None = None, *, use_environment: bo
     return Who("", engine.dialect.name, "none")
 
 
-def install(who: Who) -> None:
-    """Make ``who`` the actor of every unit of work that names none (refusing when nobody is known)."""
-    set_actor_provider(who.require)
+_installed: dict[str, Who] = {}
+_primary: list[Who] = []
 
 
-def early_provider(url: str | None, requested: str | None) -> Callable[[], str]:
+def _key(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=True)
+
+
+def install(who: Who, engine: Engine | None = None) -> None:
+    """Make ``who`` the actor of every unit of work (on ``engine``) that names none.
+
+    The first installed is also the default for code that does not say which database (a window per
+    database can each install its own). Refuses, with a sentence, when nobody is known.
+    """
+    if engine is not None:
+        _installed[_key(engine)] = who
+    if engine is None or not _primary:
+        _primary[:] = [who]
+
+    def provider(on: Engine | None) -> str:
+        found = _installed.get(_key(on)) if on is not None else None
+        return (found or _primary[0]).require()
+
+    set_actor_provider(provider)
+
+
+def uninstall() -> None:
+    _installed.clear()
+    _primary.clear()
+    set_actor_provider(None)
+
+
+def early_provider(url: str | None, requested: str | None) -> Callable[[Engine | None], str]:
     """Who acts while a database is being opened (before ``resolve`` can ask the server)."""
     login = guess_login(url)
     if login is not None:
-        return lambda: login
+        return lambda _engine: login
 
-    def local() -> str:
+    def local(_engine: Engine | None) -> str:
         if requested is not None:
             return check_name(requested)
         name = os.environ.get(ENV_USER, "").strip() or profile_name()

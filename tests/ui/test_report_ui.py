@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from PySide6.QtCore import Qt
 from sqlalchemy.engine import Engine
 
@@ -27,11 +29,28 @@ def test_preview_shows_every_page(qtbot, sqlite_engine: Engine, tmp_path: Path) 
     preview.grab().save(str(tmp_path / "preview.png"))
 
 
-def test_signoff_dialog_previews_signs_and_shows_the_result(qtbot, sqlite_engine: Engine) -> None:
+def test_signoff_dialog_previews_signs_and_shows_the_result(qtbot, sqlite_engine: Engine,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     built = make_assessment(sqlite_engine)
     new_identity(sqlite_engine, "Alice Approver", actor="Alice Approver")
+    new_identity(sqlite_engine, "Paula's identity", actor="Paula Preparer")
+    # the preparer, signed in, is offered only her own identity and is refused: shown, nothing written
+    monkeypatch.setenv("VETTA_USER", "Paula Preparer")
+    mine = SignOffDialog(sqlite_engine, built.assessment_id)
+    qtbot.addWidget(mine)
+    assert mine.approver.text() == "Paula Preparer" and mine.approver.isReadOnly()
+    assert [mine.identity.itemData(i) for i in range(mine.identity.count())] == ["Paula's identity"]
+    mine.show()
+    qtbot.waitUntil(lambda: mine.preview.page_count() > 0 and not mine.busy(), timeout=20000)
+    qtbot.mouseClick(mine.sign_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not mine.busy(), timeout=20000)
+    assert "cannot also approve" in mine.message.text()
+    assert signed_report(sqlite_engine, built.assessment_id) is None
+    mine.close()
+    monkeypatch.setenv("VETTA_USER", "Alice Approver")
     dialog = SignOffDialog(sqlite_engine, built.assessment_id)
     qtbot.addWidget(dialog)
+    assert [dialog.identity.itemData(i) for i in range(dialog.identity.count())] == ["Alice Approver"]
     dialog.show()  # showing it starts the preview, rendered off the GUI thread
     qtbot.waitUntil(lambda: dialog.preview.page_count() > 0 and not dialog.busy(), timeout=20000)
     assert "Scalewise Data Inc." in dialog.summary.text() and "Paula Preparer" in dialog.summary.text()
@@ -40,12 +59,6 @@ def test_signoff_dialog_previews_signs_and_shows_the_result(qtbot, sqlite_engine
     assert not dialog.sign_button.isEnabled()
     qtbot.keyClicks(dialog.conditions, "Divest within 6 months.")
     assert dialog.sign_button.isEnabled()
-    dialog.approver.setText("Paula Preparer")  # the preparer cannot approve: shown, nothing written
-    qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not dialog.busy(), timeout=20000)
-    assert "cannot also approve" in dialog.message.text()
-    assert signed_report(sqlite_engine, built.assessment_id) is None
-    dialog.approver.setText("Alice Approver")
     qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.result_data is not None, timeout=30000)
     assert dialog.result_data is not None and dialog.result_data["decision"] == "approved_with_conditions"
@@ -61,7 +74,7 @@ def test_signoff_dialog_without_identities_says_what_to_do(qtbot, sqlite_engine:
     dialog.show()
     qtbot.waitUntil(lambda: dialog.preview.page_count() > 0 and not dialog.busy(), timeout=20000)
     assert not dialog.sign_button.isEnabled()
-    assert "no signing identity" in dialog.message.text()
+    assert "You have no signing identity yet" in dialog.message.text()
 
 
 def test_verify_dialog(qtbot, sqlite_engine: Engine, tmp_path: Path) -> None:
