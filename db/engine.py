@@ -23,7 +23,14 @@ from sqlalchemy.pool import QueuePool
 from sqlmodel import Session, create_engine
 
 from db import audit as _audit  # noqa: F401  (installs the audit-trail hook on every session)
-from db.errors import ConflictError, DatabaseError, ImmutableRecord, NotPermitted, immutable_message, refused_message
+from db.errors import (
+    ConflictError,
+    DatabaseError,
+    ImmutableRecord,
+    NotPermitted,
+    immutable_message,
+    refused_message,
+)
 from db.location import APP_NAME as APP_NAME  # re-exported: the names' old home
 from db.location import ENV_DATA_DIR as ENV_DATA_DIR
 from db.location import ENV_URL as ENV_URL

@@ -333,7 +333,7 @@ def apply(conn: Connection) -> None:
     _grant_writes(conn, PREPARER, PREPARER_WRITES, present)
     _grant_writes(conn, APPROVER, APPROVER_WRITES, present)
     _grant_writes(conn, ADMIN, ADMIN_WRITES, present)
-    conn.execute(text(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM PUBLIC"))
+    conn.execute(text("REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM PUBLIC"))
     conn.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {PREPARER}, {ADMIN}"))
     for statement in guard_sql():
         conn.execute(text(statement))

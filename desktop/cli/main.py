@@ -217,7 +217,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from db.filecheck import QuickCheck
 
         early_check = QuickCheck(args.db)
-    from db.errors import DatabaseError, NotPermitted  # after parsing: --help and --version need no database layer
+    from db.errors import (  # after parsing: --help and --version need no database layer
+        DatabaseError,
+        NotPermitted,
+    )
     from desktop.logs import log_file, setup_logging
 
     setup_logging(verbose=args.verbose)

@@ -592,19 +592,20 @@ def render(model: ReportModel, *, draft: bool) -> Rendered:
 
 def _signature_facts(lang: str, so: SignOffInfo, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     """The certificate's fingerprint and where the signing time comes from (signed reports only)."""
+    from desktop.core.i18n import N_
     from desktop.core.i18n import tr as tr_text
 
     out: list[Flowable] = []
     if so.fingerprint:
         colons = ":".join(so.fingerprint[i:i + 2] for i in range(0, len(so.fingerprint), 2)).upper()
-        out.append(_p(tr_text("Signer's certificate, SHA-256 fingerprint: {fingerprint}", lang, fingerprint=colons),
+        out.append(_p(tr_text(N_("Signer's certificate, SHA-256 fingerprint: {fingerprint}"), lang, fingerprint=colons),
                       s["muted"]))
     if so.time_source == "timestamp":
-        out.append(_p(tr_text("Signing time: certified by the time-stamping server {server} (RFC 3161).", lang,
+        out.append(_p(tr_text(N_("Signing time: certified by the time-stamping server {server} (RFC 3161)."), lang,
                               server=so.timestamp_server), s["muted"]))
     elif so.time_source == "clock":
-        out.append(_p(tr_text("Signing time: taken from the signer's computer clock; no time-stamping server "
-                              "certified it.", lang), s["muted"]))
+        out.append(_p(tr_text(N_("Signing time: taken from the signer's computer clock; no time-stamping server "
+                                 "certified it."), lang), s["muted"]))
     return out
 
 

@@ -31,7 +31,7 @@ from datetime import datetime
 from typing import Any
 
 from desktop.core.errors import UserError
-from desktop.core.i18n import tr
+from desktop.core.i18n import N_, tr
 
 TRUSTED, UNTRUSTED, INVALID = "trusted", "untrusted", "invalid"
 log = logging.getLogger("vetta.verify")
@@ -144,9 +144,9 @@ def _after_text(level: Any) -> str:
     from pyhanko.sign.diff_analysis import ModificationLevel
 
     return {
-        None: "none", ModificationLevel.NONE: "none", ModificationLevel.LTA_UPDATES: "validation data",
-        ModificationLevel.FORM_FILLING: "form filling", ModificationLevel.ANNOTATIONS: "annotations",
-    }.get(level, "other")
+        None: N_("none"), ModificationLevel.NONE: N_("none"), ModificationLevel.LTA_UPDATES: N_("validation data"),
+        ModificationLevel.FORM_FILLING: N_("form filling"), ModificationLevel.ANNOTATIONS: N_("annotations"),
+    }.get(level, N_("other"))
 
 
 def verify_pdf(data: bytes, name: str | None = None, *, trust_roots: Sequence[bytes] = ()) -> Verdict:

@@ -30,8 +30,8 @@ from db.models import (
 from desktop.core import i18n as core_i18n
 from desktop.core.errors import NotFound, UserError, ValidationError
 from desktop.report.i18n import check_lang, tr
-from desktop.report.render import render
 from desktop.report.model import SignOffInfo
+from desktop.report.render import render
 from desktop.report.signing import sign_report
 from desktop.services.identities import signing_material
 from desktop.services.reports import _load_ownership, build_from_session

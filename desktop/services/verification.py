@@ -22,7 +22,16 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from db.engine import read_session
-from db.models import Answer, Assessment, ChecklistTemplate, EvidenceFile, Party, SigningIdentity, SignOff, Vendor
+from db.models import (
+    Answer,
+    Assessment,
+    ChecklistTemplate,
+    EvidenceFile,
+    Party,
+    SigningIdentity,
+    SignOff,
+    Vendor,
+)
 from desktop.core.errors import UserError
 from desktop.core.i18n import tr
 from desktop.report.verify import Verdict, verify_pdf

@@ -28,7 +28,7 @@ from db.engine import set_actor_provider
 from db.errors import explain
 from db.location import data_dir
 from desktop.core.errors import UserError
-from desktop.core.i18n import tr
+from desktop.core.i18n import N_, tr
 
 PROFILE_FILE = "profile.json"
 ENV_USER = "VETTA_USER"
@@ -71,7 +71,7 @@ class Who:
         shown = [r for r in (ADMIN, APPROVER, PREPARER, VIEWER) if r in self.roles]
         # show the strongest roles only: an approver is also a preparer and a viewer
         strongest = [r for r in shown if not any(r in _INCLUDES.get(o, set()) for o in shown)]
-        return ", ".join(tr(r) for r in strongest) or tr("no Vetta role")
+        return ", ".join(role_name(r) for r in strongest) or tr("no Vetta role")
 
     def require(self) -> str:
         """The name, or a ``UserError`` saying how to set one."""
@@ -80,7 +80,15 @@ class Who:
         return self.name
 
 
-NO_PROFILE = ("Vetta does not know who you are yet, and every change is recorded with a name: set yours once "
+ROLE_NAMES = {VIEWER: N_("viewer"), PREPARER: N_("preparer"), APPROVER: N_("approver"), ADMIN: N_("admin")}
+
+
+def role_name(role: str) -> str:
+    """A role's name in the interface language."""
+    return tr(ROLE_NAMES.get(role, role))
+
+
+NO_PROFILE = N_("Vetta does not know who you are yet, and every change is recorded with a name: set yours once "
               "with `vetta settings set profile-name \"Your Name\"` (or in Settings in the app), or give --user NAME.")
 
 

@@ -16,8 +16,8 @@ from sqlalchemy.engine import Engine
 
 from db.errors import DatabaseError
 from db.filecheck import QuickCheck
-from desktop.core.errors import UserError
 from desktop import __version__
+from desktop.core.errors import UserError
 
 log = logging.getLogger("vetta.ui")
 ICONS = Path(__file__).resolve().parents[2] / "resources" / "icons"

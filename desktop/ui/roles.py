@@ -40,16 +40,13 @@ NEEDS = {
 _READ_ONLY_SAFE = "vetta_read_only_safe"
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Roles", text)
-
-
 def signed_in_text(who: Who) -> str:
     if not who.known:
-        return _t("Nobody is signed in")
+        return QCoreApplication.translate("Roles", "Nobody is signed in")
     if who.team:
-        return _t("Signed in as {name} ({role})").format(name=who.name, role=who.role_label())
-    return _t("Signed in as {name}").format(name=who.name)
+        return QCoreApplication.translate("Roles", "Signed in as {name} ({role})").format(
+            name=who.name, role=who.role_label())
+    return QCoreApplication.translate("Roles", "Signed in as {name}").format(name=who.name)
 
 
 def who_for(engine: Engine, requested: str | None = None) -> Who:
@@ -95,12 +92,13 @@ def apply_role(window: QMainWindow, engine: Engine, who: Who | None = None) -> W
         label.setObjectName("vetta-signed-in")
         window.statusBar().addPermanentWidget(label)
     label.setText(signed_in_text(who))
-    label.setAccessibleName(_t("Who is signed in"))
+    label.setAccessibleName(QCoreApplication.translate("Roles", "Who is signed in"))
     for attribute, role in NEEDS.items():
         action = getattr(window, attribute, None)
         if isinstance(action, QAction) and not who.can(role):
             action.setEnabled(False)
-            why = _t("Your role does not allow this ({role} needed).").format(role=_t(role))
+            why = QCoreApplication.translate("Roles", "Your role does not allow this ({role} needed).").format(
+                role=whoami.role_name(role))
             action.setToolTip(why)
             action.setStatusTip(why)
     tabs = getattr(window, "workspace", None)

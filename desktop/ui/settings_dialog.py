@@ -153,7 +153,9 @@ class SettingsDialog(QDialog):
             from desktop.ui.roles import set_read_only
 
             for index in range(3):  # organisation, thresholds, watchlist
-                set_read_only(self.tabs.widget(index))
+                page = self.tabs.widget(index)
+                if page is not None:
+                    set_read_only(page)
 
         self.reason = QLabel(self)
         self.reason.setStyleSheet(ERROR_STYLE)
