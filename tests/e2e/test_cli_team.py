@@ -107,3 +107,35 @@ def test_every_rule_from_the_command_line(vetta, pg_url: str, logins: dict[str, 
     r = as_("paula", "team", "add", logins["newbie"] + "x", "--role", "admin", code=2)
     assert "Only a member of vetta_admin" in r.stderr
     assert logins["newbie"] in as_("ada", "team", "list").stdout
+
+
+def test_a_login_added_with_a_password_signs_in_with_that_password_only(vetta, pg_url: str,
+                                                                          logins: dict[str, str]) -> None:
+    """Password logins (SCRAM) where the server asks for them: .ci/test makes the server ask the members
+    of vetta_password_check for a password (pg_hba.conf), as a team's server asks everyone."""
+    import psycopg
+
+    assert vetta("--db", pg_url, "team", "init").returncode == 0
+    login = logins["newbie"]
+    r = vetta("--db", pg_url, "team", "add", login, "--role", "viewer", "--password",
+              env={"VETTA_LOGIN_PASSWORD": "correct horse 42"})
+    assert r.returncode == 0, r.stderr
+    admin = create_engine(make_url(pg_url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text("DO $$ BEGIN CREATE ROLE vetta_password_check NOLOGIN; "
+                          "EXCEPTION WHEN duplicate_object THEN NULL; END $$"))
+        conn.execute(text(f'GRANT vetta_password_check TO "{login}"'))
+    admin.dispose()
+    base = make_url(pg_url).set(username=login)
+    wrong = base.set(password="wrong").render_as_string(hide_password=False)
+    try:
+        psycopg.connect(wrong.replace("+psycopg", "")).close()
+    except psycopg.OperationalError as exc:
+        assert "password authentication failed" in str(exc)
+    else:
+        pytest.skip("this PostgreSQL server trusts every loopback login (see .ci/test for the pg_hba.conf line)")
+    r = vetta("--db", wrong, "whoami")
+    assert r.returncode == 3 and "refused the user name or password" in r.stderr
+    right = base.set(password="correct horse 42").render_as_string(hide_password=False)
+    r = vetta("--db", right, "whoami")
+    assert r.returncode == 0 and r.stdout.startswith(f"{login} (database login; roles: viewer)"), r.stderr
