@@ -70,3 +70,24 @@ def test_no_database_is_created_to_verify(vetta, tmp_path: Path, _isolated_data_
     r = vetta("verify", str(tmp_path / "missing.pdf"))
     assert r.returncode == 2 and "cannot be read" in r.stderr
     assert not (_isolated_data_dir / "vetta.sqlite3").exists()
+
+
+def test_who_am_i_on_sqlite_from_the_command_line(vetta, tmp_path: Path) -> None:
+    db = str(tmp_path / "mine.sqlite3")
+    anonymous = {"VETTA_USER": ""}
+    r = vetta("--db", db, "vendors", "add", "Nameless Vendor", env=anonymous)
+    assert r.returncode == 2 and "does not know who you are" in r.stderr and "profile-name" in r.stderr
+    r = vetta("--db", db, "whoami", env=anonymous)
+    assert r.returncode == 0 and "Nobody yet" in r.stdout
+    r = vetta("--db", db, "settings", "set", "profile-name", "Ana García", env=anonymous)
+    assert r.returncode == 0 and "'Ana García'" in r.stdout
+    assert vetta("--db", db, "whoami", env=anonymous).stdout.strip() == "Ana García (profile name)"
+    assert vetta("--db", db, "vendors", "add", "Named Vendor", env=anonymous).returncode == 0
+    log = json.loads(vetta("--db", db, "audit", "log", "--json", env=anonymous).stdout)
+    assert {e["actor"] for e in log if e["record_type"] == "vendor"} == {"Ana García"}
+    assert vetta("--db", db, "--user", "Luis", "whoami", env=anonymous).stdout.strip() == "Luis (--user)"
+    r = vetta("--db", db, "settings", "set", "timestamp-url", "ftp://x", env=anonymous)
+    assert r.returncode == 2 and "http://" in r.stderr
+    r = vetta("--db", db, "settings", "set", "timestamp-url", "https://tsa.example/tsr", env=anonymous)
+    assert r.returncode == 0 and "timestamped by https://tsa.example/tsr" in r.stdout
+    assert "Time-stamping server: https://tsa.example/tsr" in vetta("--db", db, "settings", "show").stdout
