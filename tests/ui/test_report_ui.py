@@ -102,3 +102,15 @@ def test_verify_dialog(qtbot, sqlite_engine: Engine, tmp_path: Path) -> None:
     assert dialog.details["record"].text() == "no"
     assert dialog.verify_path(junk) is None
     assert "not a PDF" in dialog.verdict_label.text()
+    # an auditor without the database: not trusted until given the signer's certificate
+    outside = VerifyDialog(None)
+    qtbot.addWidget(outside)
+    assert outside.verify_path(good) is False and outside.status == "untrusted"
+    assert outside.verdict_label.text().startswith("Valid but not trusted")
+    assert "the signer's own clock" in outside.details["signed_at"].text()
+    from desktop.services.identities import export_certificate
+
+    pem = tmp_path / "alice.pem"
+    export_certificate(sqlite_engine, "Alice Approver", pem)
+    assert outside.trust_file(pem) and outside.status == "trusted"
+    assert outside.verdict_label.text().startswith("Valid and trusted")
