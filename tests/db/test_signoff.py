@@ -196,3 +196,48 @@ def test_no_secret_reaches_the_database_files_or_logs(sqlite_engine: Engine, _is
     root.setLevel(old_level)
     handler.close()
     assert (log_dir / "vetta.log").stat().st_size > 0  # the log did record the actions
+
+
+def _prepare_by(engine: Engine, *, creator: str, preparer: str, answerer: str, submitter: str) -> int:
+    """A clean demo vendor's assessment created, answered (with evidence) and submitted by the people named."""
+    from desktop.services import assessments
+    from desktop.services.demo import load_demo
+    from tests.db.test_assessments_support import default_template, passing_value
+
+    load_demo(engine, "demo loader")
+    aid = assessments.create_assessment(engine, "Clearlabel Cooperativa S.Coop.", preparer=preparer, actor=creator).id
+    tmpl = default_template()
+    for q in assessments.get_assessment(engine, aid).questions:
+        if q.value is None and q.required:
+            assessments.answer_question(engine, aid, q.key, passing_value(tmpl.question(q.key)), actor=answerer)
+        if q.evidence_required:
+            assessments.attach_evidence_bytes(engine, aid, q.key, b"%PDF-1.4 e", "e.pdf", actor=answerer)
+    assessments.submit_assessment(engine, aid, actor=submitter)
+    return aid
+
+
+@pytest.mark.slow
+def test_nobody_who_prepared_answered_or_submitted_may_approve(engine: Engine) -> None:
+    aid = _prepare_by(engine, creator="Paula", preparer="Someone Else", answerer="Bruno", submitter="Carla")
+    for person, did in (("Paula", "prepared and answered questions of"), ("someone else", "prepared"),
+                        ("Bruno", "answered questions of"),
+                        ("CARLA", "submitted")):
+        new_identity(engine, f"{person} identity", actor=person)
+        with pytest.raises(UserError, match=f"{person} {did} assessment {aid}"):
+            approve(engine, aid, identity=f"{person} identity", approver=person)
+    assert _state(engine, aid)[0] == "in_review"
+    new_identity(engine, "Alba's identity", actor="Alba")
+    assert approve(engine, aid, identity="Alba's identity", approver="Alba")["decision"] == "approved"
+
+
+def test_signing_with_another_users_identity_is_refused(engine: Engine) -> None:
+    built = make_assessment(engine)
+    new_identity(engine, "Paula Preparer", actor="Paula Preparer")  # the preparer's identity
+    new_identity(engine, "Alice Approver", actor="Alice Approver")
+    before = _state(engine, built.assessment_id)
+    # the reported attack: an approver signing with the preparer's identity
+    with pytest.raises(UserError, match="belongs to Paula Preparer, not to Alba"):
+        approve(engine, built.assessment_id, identity="Paula Preparer", approver="Alba")
+    with pytest.raises(UserError, match="belongs to Alice Approver, not to Alba"):
+        approve(engine, built.assessment_id, identity="Alice Approver", approver="Alba")
+    assert _state(engine, built.assessment_id) == before
