@@ -186,9 +186,11 @@ def test_a_company_ca_identity_is_trusted_through_its_ca(sqlite_engine: Engine, 
 
 @pytest.mark.skipif(shutil.which("pdfsig") is None, reason="poppler's pdfsig is not installed")
 def test_pdfsig_accepts_the_certified_timestamped_report(sqlite_engine: Engine, tmp_path: Path) -> None:
-    with LocalTSA() as tsa:
+    with LocalTSA() as tsa:  # its root is not a trust root here: timestamped, without validation data (B-T)
         settings.set_timestamp_url(sqlite_engine, tsa.url, actor="Admin")
         pdf, _cert = _approved(sqlite_engine, timestamp_url=tsa.url)
+    v = verify_pdf(pdf)
+    assert v.timestamped and v.pades_level == "B-T" and v.certified and v.status == UNTRUSTED
     path = tmp_path / "signed.pdf"
     path.write_bytes(pdf)
     out = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True).stdout
