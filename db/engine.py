@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,14 @@ from sqlalchemy.pool import QueuePool
 from sqlmodel import Session, create_engine
 
 from db import audit as _audit  # noqa: F401  (installs the audit-trail hook on every session)
-from db.errors import ConflictError, DatabaseError, ImmutableRecord, immutable_message
+from db.errors import (
+    ConflictError,
+    DatabaseError,
+    ImmutableRecord,
+    NotPermitted,
+    immutable_message,
+    refused_message,
+)
 from db.location import APP_NAME as APP_NAME  # re-exported: the names' old home
 from db.location import ENV_DATA_DIR as ENV_DATA_DIR
 from db.location import ENV_URL as ENV_URL
@@ -135,7 +142,7 @@ def unit_of_work(engine: Engine, actor: str | None = None) -> Iterator[Session]:
     ``actor`` names who acts; the audit trail records it with every change.
     """
     session = Session(engine.execution_options(vetta_write=True), expire_on_commit=False)
-    session.info["actor"] = actor or default_actor()
+    session.info["actor"] = actor or default_actor(engine)
     try:
         yield session
         session.commit()
@@ -144,6 +151,9 @@ def unit_of_work(engine: Engine, actor: str | None = None) -> Iterator[Session]:
         refused = immutable_message(exc) if isinstance(exc, DBAPIError) else None
         if refused is not None:  # a trigger refused to change a decided record: one sentence
             raise ImmutableRecord(refused) from exc
+        denied = refused_message(exc) if isinstance(exc, DBAPIError) else None
+        if denied is not None:  # team mode: this login's role does not allow it
+            raise NotPermitted(denied) from exc
         if isinstance(exc, StaleDataError):  # the version column caught a save racing ours
             raise ConflictError(tr(
                 "Someone else saved this record at the same moment; nothing of yours was written. "
@@ -165,14 +175,25 @@ def read_session(engine: Engine) -> Iterator[Session]:
         session.close()
 
 
-def default_actor() -> str:
-    """The person acting when nobody said otherwise: the OS login (``VETTA_USER`` overrides)."""
-    name = os.environ.get("VETTA_USER")
-    if name:
-        return name
-    try:
-        import getpass
+ActorProvider = Callable[[Engine | None], str]
+_actor_provider: ActorProvider | None = None
 
-        return getpass.getuser()
-    except Exception:  # pragma: no cover - no login name on this system
-        return "unknown"
+
+def set_actor_provider(provider: ActorProvider | None) -> None:
+    """Install who acts when a unit of work is not told: the application's "who am I" resolution.
+
+    The command line and the window install one (desktop.services.whoami): the database login on
+    PostgreSQL, the profile name on SQLite; it may raise an error asking the user to say who they are.
+    """
+    global _actor_provider
+    _actor_provider = provider
+
+
+def default_actor(engine: Engine | None = None) -> str:
+    """The person acting (on ``engine``) when nobody said otherwise: the installed provider, else ``VETTA_USER``.
+
+    Never the operating system's login name: on a shared computer that is nobody's name.
+    """
+    if _actor_provider is not None:
+        return _actor_provider(engine)
+    return os.environ.get("VETTA_USER") or "unknown"

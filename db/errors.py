@@ -25,6 +25,14 @@ class ImmutableRecord(DatabaseError):
     """
 
 
+class NotPermitted(DatabaseError):
+    """The database refused an action to this login: its role does not allow it (team mode on PostgreSQL).
+
+    Raised for the team guards' refusals (``vetta:refused:``, db/roles.py) and for PostgreSQL's
+    "permission denied" (SQLSTATE 42501).
+    """
+
+
 class DamagedDatabase(DatabaseError):
     """The database file is corrupt or is not a database; ``backup`` names the latest backup, if any."""
 
@@ -51,6 +59,29 @@ def immutable_message(exc: BaseException) -> str | None:
     return tr(sentence[0].upper() + sentence[1:])
 
 
+REFUSED_MARKER = "vetta:refused:"
+
+
+def refused_message(exc: BaseException) -> str | None:
+    """The sentence of a team guard's refusal, or of PostgreSQL's "permission denied", or None."""
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig)
+    diag = getattr(orig, "diag", None)
+    at = text.find(REFUSED_MARKER)
+    if at >= 0:
+        sentence = text[at + len(REFUSED_MARKER):].strip().splitlines()[0].strip()
+        login = str(getattr(diag, "message_detail", "") or "")
+        if login and login in sentence:  # the guard named the login: translate the template, then fill it
+            return tr(sentence.replace(login, "{login}"), login=login)
+        return tr(sentence)
+    if str(getattr(orig, "sqlstate", "") or getattr(diag, "sqlstate", "") or "") == "42501" \
+            or "permission denied" in text.lower():
+        what = text.strip().splitlines()[0].strip() if text.strip() else ""
+        return tr("Your database login is not allowed to do this ({what}); ask your Vetta administrator for a "
+                  "role that allows it.", what=what)
+    return None
+
+
 def explain(exc: BaseException, url: object = None) -> DatabaseError:
     """Turn a driver exception into one sentence a user can act on."""
     if isinstance(exc, DatabaseError):
@@ -58,6 +89,9 @@ def explain(exc: BaseException, url: object = None) -> DatabaseError:
     immutable = immutable_message(exc)
     if immutable is not None:
         return ImmutableRecord(immutable)
+    refused = refused_message(exc)
+    if refused is not None:
+        return NotPermitted(refused)
     where = ""
     render = getattr(url, "render_as_string", None)
     if callable(render):

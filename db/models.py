@@ -707,6 +707,10 @@ class SigningIdentity(Timestamped, Archivable, table=True):
     source: str = Field(max_length=10)
     keyring_service: str = Field(max_length=200)
     keyring_username: str = Field(max_length=200)
+    # Who may sign with it: the profile name (SQLite) or database login (PostgreSQL) that created it.
+    owner: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
+    # The issuing CA chain of an imported certificate (PEM, signer's issuer first), sent with signatures.
+    chain_pem: str = Field(default="", sa_column=Column(Text, nullable=False, default="", server_default=""))
 
 
 class SignOff(Timestamped, table=True):
@@ -738,6 +742,40 @@ class SignOff(Timestamped, table=True):
     rationale: str = Field(default="", sa_column=Column(Text, nullable=False, default="", server_default=""))
     report_sha256: str | None = Field(default=None, max_length=64)
     report_pdf: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+
+
+class TrustRoot(Timestamped, Archivable, table=True):
+    """A certificate the organisation trusts to vouch for signers (a company CA, a partner's signer)."""
+
+    __tablename__ = "trust_root"
+
+    id: int | None = Field(default=None, primary_key=True)
+    subject: str = Field(default="", max_length=500)
+    fingerprint_sha256: str = Field(max_length=64, unique=True)
+    certificate_der: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    not_after: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    added_by: str = Field(default="", max_length=200)
+
+
+class AssessmentParticipant(SQLModel, table=True):
+    """Who took part in preparing an assessment (prepared, answered, submitted): none of them may approve it.
+
+    On PostgreSQL in team mode, database triggers fill it with the login (``session_user``) of every
+    writer, whatever the client; no application role may write it (see db/roles.py). The ORM never
+    writes it, so the audit hook never sees it.
+    """
+
+    __tablename__ = "assessment_participant"
+    __table_args__ = (UniqueConstraint("assessment_id", "login", "part", name="uq_assessment_participant"),)
+    AUDITED: ClassVar[bool] = False
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("assessment.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    login: str = Field(max_length=200)
+    part: str = Field(max_length=20)  # prepared | answered | submitted
+    recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 # --------------------------------------------------------------------------- audit trail
@@ -787,6 +825,8 @@ ALL_TABLES: tuple[type[SQLModel], ...] = (
     Answer,
     SigningIdentity,
     SignOff,
+    TrustRoot,
+    AssessmentParticipant,
     AuditEvent,
 )
 

@@ -47,6 +47,17 @@ def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     return path
 
 
+@pytest.fixture(autouse=True)
+def _nobody_signed_in() -> Iterator[None]:
+    """Who acts is process-wide once a window or command resolves it: forget it after each test."""
+    yield
+    import sys
+
+    whoami = sys.modules.get("desktop.services.whoami")
+    if whoami is not None:
+        whoami.uninstall()
+
+
 def pg_admin_url() -> str | None:
     return os.environ.get(PG_ENV) or None
 

@@ -35,8 +35,7 @@ class _ConditionAction(argparse.Action):
 
 
 def register(subparsers: Any) -> None:
-    ident = subparsers.add_parser("identity", help="signing identities (key in the OS keyring)")
-    sub = ident.add_subparsers(dest="identity_command", metavar="ACTION", required=True)
+    sub = group(subparsers, "identity", help="signing identities (key in the OS keyring)")
     p = sub.add_parser("new", help="generate a key and a self-signed certificate naming you and your organisation")
     p.add_argument("name", metavar="NAME", help="the signer's full name")
     p.add_argument("--email", default="", metavar="E")
@@ -78,8 +77,12 @@ def register(subparsers: Any) -> None:
                    help="language of a draft; a signed report exists only in the language it was signed in")
     p.set_defaults(handler=_report)
 
-    p = subparsers.add_parser("verify", help="verify a signed report; exit 0 only when intact and valid")
+    p = subparsers.add_parser(
+        "verify", help="verify a signed report: exit 0 valid and trusted, 4 valid but the signer is not trusted, "
+        "1 not valid (changed, forged or not the file on record), 2 not a readable PDF")
     p.add_argument("file", type=Path, metavar="FILE.pdf")
+    p.add_argument("--trust", type=Path, action="append", default=[], metavar="CERT.pem",
+                   help="trust this certificate (the signer's exported certificate or a company CA); repeatable")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=_verify)
 
@@ -128,17 +131,23 @@ def _identity_list(args: argparse.Namespace, ctx: Context) -> int:
         return EXIT_OK
     for r in rows:
         key = {True: "key in keyring", False: "key NOT in this keyring", None: "keyring unavailable"}[r.key_in_keyring]
-        ctx.print(f"{r.name:<28.28}  {r.source:<9}  until {r.not_after[:10]}  {r.fingerprint_sha256[:16]}…  {key}")
+        issuer = "self-signed" if r.issuer == r.subject else f"issued by {r.issuer}"
+        ctx.print(f"{r.name}  (owner {r.owner or '—'}; {r.source}, {issuer}; valid until {r.not_after[:10]}; {key})")
+        ctx.print(f"  SHA-256 {_colons(r.fingerprint_sha256)}")
     ctx.print(f"{len(rows)} identit{'y' if len(rows) == 1 else 'ies'}")
     return EXIT_OK
 
 
+def _colons(fingerprint: str) -> str:
+    """A fingerprint as certificate viewers print it (AB:CD:...), so people can compare them by eye."""
+    return ":".join(fingerprint[i:i + 2] for i in range(0, len(fingerprint), 2)).upper()
+
+
 def _approve(args: argparse.Namespace, ctx: Context) -> int:
-    from db.engine import default_actor
     from desktop.services.signoff import approve
 
     passphrase = _passphrase(f"Passphrase for {args.p12}: ") if args.p12 else None
-    result = approve(ctx.engine, args.id, identity=args.identity, approver=ctx.actor or default_actor(),
+    result = approve(ctx.engine, args.id, identity=args.identity, approver=ctx.actor,
                      decision=args.decision, conditions=getattr(args, "conditions", None) or [],
                      rationale=args.rationale, lang=args.lang, p12=args.p12, p12_passphrase=passphrase)
     if args.json:
@@ -170,28 +179,59 @@ def _report(args: argparse.Namespace, ctx: Context) -> int:
 
 def _verify(args: argparse.Namespace, ctx: Context) -> int:
     from db.errors import DatabaseError
-    from desktop.services.reports import verify_file
+    from desktop.cli.main import EXIT_UNTRUSTED
+    from desktop.services.verification import read_trust_files, verify_path
 
-    try:
-        engine = ctx.engine
-    except DatabaseError as exc:  # an auditor without a Vetta database can still check the file itself
-        ctx.err.write(f"vetta: note: {exc} Checking the file alone.\n")
-        engine = None
-    verdict = verify_file(engine, args.file)
-    ok = verdict.intact and verdict.valid
+    trust = read_trust_files(args.trust)
+    engine = None
+    if _database_at_hand(ctx):
+        try:
+            engine = ctx.engine
+        except DatabaseError as exc:  # an auditor without a Vetta database can still check the file itself
+            ctx.err.write(f"vetta: note: {exc} Checking the file alone.\n")
+    verdict = verify_path(engine, args.file, trust=trust)
+    status = verdict.status
+    code = {"trusted": EXIT_OK, "untrusted": EXIT_UNTRUSTED}.get(status, EXIT_PROBLEM)
     if args.json:
-        data = verdict.to_dict()
-        ctx.print_json({k: data[k] for k in ("intact", "valid", "signer", "signed_at", "known_identity",
-                                             "matches_record", "assessment_id", "timestamped", "fingerprint",
-                                             "sha256", "problem")})
-        return EXIT_OK if ok else EXIT_PROBLEM
-    if ok:
-        ctx.print(f"VALID: {args.file} is intact and its signature is valid.")
+        ctx.print_json(verdict.to_dict())
+        return code
+    if status == "trusted":
+        ctx.print(f"VALID AND TRUSTED: {args.file} is intact, certified by its signature, and the signer is "
+                  f"trusted ({verdict.trusted_by}).")
+    elif status == "untrusted":
+        ctx.print(f"VALID BUT NOT TRUSTED: {args.file} is intact and validly signed, but nothing you trust vouches "
+                  "for the signer's certificate: it is not a signing identity in this database, not issued by a "
+                  "trust root in settings, and not given with --trust. Anyone can make a certificate with any name; "
+                  "get the signer's certificate (vetta identity export) and run again with --trust CERT.pem.")
     else:
-        ctx.print(f"NOT VALID: {verdict.problem or 'the signature does not hold.'}")
+        reason = verdict.problem or (verdict.record_problems[0] if verdict.record_problems else
+                                     "the signature does not hold.")
+        ctx.print(f"NOT VALID: {reason}")
+        for extra in verdict.record_problems[1:] if verdict.problem == "" else verdict.record_problems:
+            ctx.print(f"  also: {extra}")
     ctx.print(f"  signer: {verdict.signer or '—'}")
-    ctx.print(f"  signed at: {verdict.signed_at or '—'}{' (timestamped)' if verdict.timestamped else ''}")
+    if verdict.fingerprint:
+        ctx.print(f"  certificate SHA-256: {_colons(verdict.fingerprint)}")
+    if verdict.signed_at:
+        source = (f"timestamp by {verdict.time_authority or 'a time-stamping authority'}"
+                  if verdict.time_source == "timestamp" else "the signer's own clock, not certified")
+        ctx.print(f"  signed at: {verdict.signed_at} ({source})")
+    ctx.print(f"  certified (no changes allowed): {'yes' if verdict.certified else 'no'}; "
+              f"PAdES level: {verdict.pades_level or '—'}; revisions: {verdict.revisions}")
     ctx.print(f"  assessment: {verdict.assessment_id if verdict.assessment_id is not None else '—'}")
-    ctx.print(f"  signer is a known identity in this database: {'yes' if verdict.known_identity else 'no'}")
-    ctx.print(f"  file is the one recorded with the decision: {'yes' if verdict.matches_record else 'no'}")
-    return EXIT_OK if ok else EXIT_PROBLEM
+    if engine is not None:
+        ctx.print(f"  signer is a known identity in this database: {'yes' if verdict.known_identity else 'no'}")
+        ctx.print(f"  file is the one recorded with the decision: {'yes' if verdict.matches_record else 'no'}")
+        if verdict.matches_record:
+            ok = "yes" if not verdict.record_problems else "NO"
+            ctx.print(f"  attached record agrees with the database: {ok}")
+    else:
+        ctx.print("  no Vetta database here: the file was checked on its own")
+    return code
+
+
+def _database_at_hand(ctx: Context) -> bool:
+    """A database was named (--db, VETTA_DATABASE_URL) or the default one exists: never create one to verify."""
+    from db.location import ENV_URL, data_dir
+
+    return bool(ctx.db_url or os.environ.get(ENV_URL)) or (data_dir() / "vetta.sqlite3").exists()

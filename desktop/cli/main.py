@@ -27,6 +27,8 @@ from desktop.core.errors import UserError
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from desktop.services.whoami import Who
+
 # Start-up speed: importing this module (and building the parser) must import nothing heavy
 # (no SQLAlchemy, no services): command modules import their services inside their handlers.
 # tests/bench/test_bench_cli_smoke.py checks it; docs/performance.md explains why.
@@ -35,6 +37,7 @@ EXIT_OK = 0
 EXIT_PROBLEM = 1
 EXIT_USAGE = 2
 EXIT_DATABASE = 3
+EXIT_UNTRUSTED = 4  # `vetta verify`: the signature holds but nobody trusted vouches for the signer
 EXIT_INTERNAL = 70
 
 # Command modules, in the order their commands appear in --help.
@@ -47,6 +50,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "desktop.cli.cmd_competitors",  # competitors add/list/matches/confirm/reject (issue 14)
     "desktop.cli.cmd_checklist",  # checklist, assessment new/show/answer/... (issue 4)
     "desktop.cli.cmd_report",  # identity, report, verify, assessment approve (issue 5)
+    "desktop.cli.cmd_team",  # settings, identity export, team (issue 13)
     "desktop.cli.cmd_audit",  # audit verify (issue 7)
 )
 
@@ -55,22 +59,49 @@ log = logging.getLogger("vetta.cli")
 
 @dataclass
 class Context:
-    """What a handler needs: the database (opened on first use) and the output streams."""
+    """What a handler needs: the database (opened on first use), who acts, and the output streams.
+
+    ``user_option`` is ``--user`` as given; ``actor`` is who acts (desktop.services.whoami): the
+    database login on PostgreSQL, else ``--user``, ``VETTA_USER`` or the profile name.
+    """
 
     db_url: str | None
-    actor: str | None
+    user_option: str | None = None
     out: TextIO = field(default_factory=lambda: sys.stdout)
     err: TextIO = field(default_factory=lambda: sys.stderr)
     _engine: Engine | None = None
+    _who: Who | None = None
     early_check: Any = None  # db.filecheck.QuickCheck started before the heavy imports (the window's start)
 
     @property
     def engine(self) -> Engine:
         if self._engine is None:
+            from db.engine import set_actor_provider
+            from desktop.services import whoami
             from desktop.services.database import open_database
 
+            # work done while opening (the daily refresh) is recorded as whoever can be named before the
+            # database is open: the login a PostgreSQL URL names, else --user, VETTA_USER or the profile
+            set_actor_provider(whoami.early_provider(self.db_url, self.user_option))
             self._engine = open_database(self.db_url)
+            self._who = None
+            set_actor_provider(lambda _engine: self.actor)  # then who acts, resolved on first use
         return self._engine
+
+    @property
+    def who(self) -> Who:
+        """Who acts (resolved once; refuses ``--user`` on PostgreSQL). Installs it as the default actor."""
+        if self._who is None:
+            from desktop.services import whoami
+
+            self._who = whoami.resolve(self.engine, self.user_option)
+            whoami.install(self._who, self.engine)
+        return self._who
+
+    @property
+    def actor(self) -> str:
+        """The acting user's name; a ``UserError`` saying how to set one when nobody is known."""
+        return self.who.require()
 
     def print(self, *parts: Any) -> None:
         print(*parts, file=self.out)
@@ -144,7 +175,9 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
         help="database: an SQLite file path or an SQLAlchemy URL such as postgresql://user@host/vetta "
         "(default: $VETTA_DATABASE_URL, else vetta.sqlite3 in the user data folder)",
     )
-    parser.add_argument("--user", metavar="NAME", help="who is acting, for the audit trail (default: login name)")
+    parser.add_argument("--user", metavar="NAME",
+                        help="who is acting, for the audit trail, on an SQLite database (default: the profile name "
+                        "set with `vetta settings set profile-name`); on PostgreSQL you act as your database login")
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to the terminal as well")
     if not commands:
         parser.set_defaults(command=None)
@@ -160,7 +193,7 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
 def _run_gui(args: argparse.Namespace, ctx: Context) -> int:
     from desktop.ui.app import run  # the only import of the Qt UI from the CLI
 
-    return run(db_url=ctx.db_url, actor=ctx.actor, early_check=ctx.early_check)
+    return run(db_url=ctx.db_url, actor=ctx.user_option, early_check=ctx.early_check)
 
 
 def _set_language() -> None:
@@ -185,16 +218,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         from db.filecheck import QuickCheck
 
         early_check = QuickCheck(args.db)
-    from db.errors import DatabaseError  # after parsing: --help and --version need no database layer
+    from db.errors import (  # after parsing: --help and --version need no database layer
+        DatabaseError,
+        NotPermitted,
+    )
     from desktop.logs import log_file, setup_logging
 
     setup_logging(verbose=args.verbose)
     _set_language()
     handler: Handler = getattr(args, "handler", None) or _run_gui
-    ctx = Context(db_url=args.db, actor=args.user, early_check=early_check)
+    ctx = Context(db_url=args.db, user_option=args.user, early_check=early_check)
     try:
         return handler(args, ctx)
     except UserError as exc:
+        print(f"vetta: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except NotPermitted as exc:  # team mode: this login's role does not allow the action
         print(f"vetta: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except DatabaseError as exc:
@@ -212,6 +251,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
     finally:
         ctx.close()
+        from db.engine import set_actor_provider
+
+        set_actor_provider(None)
+        if "desktop.services.whoami" in sys.modules:
+            sys.modules["desktop.services.whoami"].uninstall()
 
 
 if __name__ == "__main__":  # pragma: no cover

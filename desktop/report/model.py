@@ -179,8 +179,10 @@ class SignOffInfo:
     decided_at: str
     signer: str = ""  # identity name about to sign
     rationale: str = ""  # the approver's reasons, signed into the report
-    fingerprint: str = ""  # SHA-256 of the signer's certificate (hex)
+    fingerprint: str = ""  # SHA-256 of the signer's certificate (hex), on page 1 and the sign-off page
     language: str = ""  # the language of record of a signed report
+    time_source: str = ""  # "timestamp" (RFC 3161 server) or "clock" (the signer's computer); '' for drafts
+    timestamp_server: str = ""
 
 
 @dataclass

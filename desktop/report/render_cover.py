@@ -103,8 +103,8 @@ def _fits(flowables: list[Flowable], width: float, height: float) -> bool:
     used = 0.0
     for f in flowables:
         _w, h = f.wrap(width, height)
-        used += h + f.getSpaceBefore() + f.getSpaceAfter()
-    return used <= height - 6 * mm  # a margin for what the estimate leaves out (paragraph leading)
+        used += float(h) + float(f.getSpaceBefore()) + float(f.getSpaceAfter())
+    return bool(used <= float(height) - 6 * mm)  # a margin for what the estimate leaves out (paragraph leading)
 
 
 def _cover(model: ReportModel, s: Styles, width: float, draft: bool, limit: int,

@@ -10,7 +10,7 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 from desktop.core.findings_text import percent
 from desktop.core.i18n import N_, ntr, tr
 from desktop.report.i18n import decision_label, language_name, tier_label
-from desktop.report.model import ReportModel
+from desktop.report.model import ReportModel, SignOffInfo
 from desktop.report.render_blocks import CELL_LIMIT, H1, cell, fmt_date, kv, p, table
 from desktop.report.render_cover import condition_text
 from desktop.report.render_doc import Heading, SignatureSpot, Styles
@@ -79,6 +79,7 @@ def signoff(model: ReportModel, s: Styles, width: float, sink: dict[str, Any]) -
     if so.rationale and len(so.rationale) > CELL_LIMIT:  # the table cell shows the start; the whole text follows
         out += [Spacer(1, 4), p(tr("Approver's rationale", lang), s["h3"]), p(so.rationale, s["body"])]
     out.append(Spacer(1, 10))
+    out += _signing_time(so, s, lang)
     label = tr("Signature", lang) + (f": {so.signer}" if so.signer else "")
     note = (tr("This report is signed with a PAdES digital signature. Any change to the file after signing breaks "
                "the signature; verify it with `vetta verify`, Adobe Reader or any PDF signature validator.", lang)
@@ -87,3 +88,14 @@ def signoff(model: ReportModel, s: Styles, width: float, sink: dict[str, Any]) -
     out.append(Spacer(1, 8))
     out.append(p(tr("The complete assessment record is attached to this PDF as assessment.json.", lang), s["muted"]))
     return out
+
+
+def _signing_time(so: SignOffInfo, s: Styles, lang: str) -> list[Flowable]:
+    """Where the signing time comes from: a time-stamping server, or only the signer's own clock."""
+    if so.time_source == "timestamp":
+        return [p(tr("Signing time: certified by the time-stamping server {server} (RFC 3161).", lang,
+                     server=so.timestamp_server), s["muted"]), Spacer(1, 4)]
+    if so.time_source == "clock":
+        return [p(tr("Signing time: taken from the signer's computer clock; no time-stamping server certified it.",
+                     lang), s["muted"]), Spacer(1, 4)]
+    return []

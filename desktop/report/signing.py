@@ -1,5 +1,13 @@
 """PAdES signing with pyHanko: a visible stamp in the sign-off page's signature field.
 
+The approver's signature **certifies** the document (DocMDP, no changes allowed): a reader such as
+Adobe Reader then refuses later annotations or form changes as breaking the certification, and
+`vetta verify` fails any revision after it except validation data and document timestamps. With a
+time-stamping server (Settings, `vetta settings set timestamp-url URL`) the signature carries an
+RFC 3161 timestamp (PAdES-B-T) and the validation data (certificates, revocation information where
+the issuer publishes it) is embedded in a document security store (PAdES-B-LT). Without a server it
+is PAdES-B-B and the report says the time is the signer's clock.
+
 Key material arrives as PEM/PKCS#8 bytes (from the OS keyring) or a PKCS#12 file's bytes with its
 passphrase; it is held in memory only for the signing call.
 """
@@ -7,7 +15,8 @@ passphrase; it is held in memory only for the signing call.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from asn1crypto import keys as asn1_keys
@@ -18,9 +27,10 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
-from pyhanko.sign.fields import SigSeedSubFilter
+from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
 from pyhanko.stamp import TextStampStyle
+from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from desktop.core.errors import UserError
@@ -82,10 +92,61 @@ def http_timestamper(url: str) -> TimeStamper:
 timestamper_factory: TimestamperFactory = http_timestamper
 
 
+log = logging.getLogger("vetta.signing")
+
+
+@dataclass(frozen=True)
+class SignResult:
+    pdf: bytes
+    level: str  # PAdES baseline level reached: B-B, B-T or B-LT
+    certified: bool  # DocMDP certification, no changes allowed
+    timestamped: bool
+
+
 def sign_pdf(pdf: bytes, material: KeyMaterial, where: SignatureBox, *, signer_name: str, reason: str,
-             location: str = "", timestamp_url: str | None = None) -> bytes:
-    """Sign ``pdf`` (PAdES baseline, whole document) with a visible stamp at ``where``."""
+             location: str = "", timestamp_url: str | None = None,
+             trust_roots: Sequence[bytes] = ()) -> bytes:
+    """Sign ``pdf`` (see ``sign_report``) and return the signed bytes."""
+    return sign_report(pdf, material, where, signer_name=signer_name, reason=reason, location=location,
+                       timestamp_url=timestamp_url, trust_roots=trust_roots).pdf
+
+
+def sign_report(pdf: bytes, material: KeyMaterial, where: SignatureBox, *, signer_name: str, reason: str,
+                location: str = "", timestamp_url: str | None = None,
+                trust_roots: Sequence[bytes] = ()) -> SignResult:
+    """Certify ``pdf`` (PAdES, whole document, no later changes allowed) with a visible stamp at ``where``.
+
+    With ``timestamp_url`` the signature is timestamped (B-T) and, when the signer's and the
+    time-stamping authority's certificates can be validated against ``trust_roots`` (DER; the
+    organisation's trust roots) and the signer's own chain, the validation data is embedded (B-LT).
+    An unreachable server stops the signing with a clear ``UserError``.
+    """
     register_fonts()
+    timestamper = timestamper_factory(timestamp_url) if timestamp_url else None
+    if timestamper is None:
+        return SignResult(_sign(pdf, material, where, signer_name, reason, location, None, None), "B-B", True, False)
+    try:
+        roots = [asn1_x509.Certificate.load(c) for c in (*trust_roots, *_chain_top(material))]
+        context = ValidationContext(trust_roots=roots, other_certs=[asn1_x509.Certificate.load(c)
+                                                                    for c in material.chain_der],
+                                    allow_fetching=True, revocation_mode="soft-fail")
+        signed = _sign(pdf, material, where, signer_name, reason, location, timestamper, context)
+        return SignResult(signed, "B-LT", True, True)
+    except UserError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - e.g. the authority's certificate does not chain to a trust root
+        log.info("validation data could not be embedded (%s: %s); signing PAdES-B-T", type(exc).__name__, exc)
+    signed = _sign(pdf, material, where, signer_name, reason, location, timestamper, None)
+    return SignResult(signed, "B-T", True, True)
+
+
+def _chain_top(material: KeyMaterial) -> list[bytes]:
+    """The certificate that ends the signer's own chain (its CA root, or itself when self-signed)."""
+    return [material.chain_der[-1]] if material.chain_der else [material.cert_der]
+
+
+def _sign(pdf: bytes, material: KeyMaterial, where: SignatureBox, signer_name: str, reason: str, location: str,
+          timestamper: TimeStamper | None, context: ValidationContext | None) -> bytes:
     cert = asn1_x509.Certificate.load(material.cert_der)
     key = asn1_keys.PrivateKeyInfo.load(material.key_der)
     registry = SimpleCertificateStore.from_certs([asn1_x509.Certificate.load(c) for c in material.chain_der])
@@ -96,22 +157,34 @@ def sign_pdf(pdf: bytes, material: KeyMaterial, where: SignatureBox, *, signer_n
     meta = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD, subfilter=SigSeedSubFilter.PADES, md_algorithm="sha256",
         reason=reason, location=location or None, name=signer_name,
-        use_pades_lta=False,
+        certify=True, docmdp_permissions=MDPPerm.NO_CHANGES,
+        embed_validation_info=context is not None, validation_context=context, use_pades_lta=False,
     )
     stamp = TextStampStyle(
         stamp_text="%(signer)s\n%(ts)s\n" + reason,
         text_box_style=TextBoxStyle(font_size=7),
         border_width=1,
     )
-    timestamper = timestamper_factory(timestamp_url) if timestamp_url else None
     pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=stamp, timestamper=timestamper)
     out = io.BytesIO()
     try:
         pdf_signer.sign_pdf(writer, output=out)
     except Exception as exc:
-        if timestamp_url:
+        if timestamper is not None and _is_timestamp_failure(exc):
+            url = getattr(timestamper, "url", "") or ""
             raise UserError(tr("The report could not be signed: the time-stamping server {timestamp_url} "
                                "did not answer ({error}); check the address in settings or clear it.",
-                               timestamp_url=timestamp_url, error=type(exc).__name__)) from exc
+                               timestamp_url=url, error=type(exc).__name__)) from exc
         raise
     return out.getvalue()
+
+
+def _is_timestamp_failure(exc: BaseException) -> bool:
+    from pyhanko.sign.timestamps.common_utils import TimestampRequestError
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, TimestampRequestError | OSError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

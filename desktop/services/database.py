@@ -35,7 +35,7 @@ def open_database(url: str | None = None, *, upgrade: bool = True, daily_backup:
     engine = make_engine(url)
     try:
         if upgrade:
-            migrate.upgrade(engine)
+            _upgrade(engine)
         else:
             migrate.ensure_known(engine)
         path = sqlite_path(engine.url)
@@ -52,6 +52,26 @@ def open_database(url: str | None = None, *, upgrade: bool = True, daily_backup:
         engine.dispose()
         _reraise_with_hint(explain(exc, engine.url), url, cause=exc)
     return engine
+
+
+def _upgrade(engine: Engine) -> None:
+    """Migrate; on a team database only its administrator can, and the grants then cover new tables."""
+    if engine.dialect.name != "postgresql" or migrate.ensure_known(engine) == migrate.head_revision():
+        migrate.upgrade(engine)
+        return
+    from db import roles
+
+    with engine.connect() as conn:
+        team, allowed = roles.team_mode(conn), roles.may_migrate(conn)
+    if team and not allowed:
+        raise DatabaseError(tr("This database needs a schema upgrade for this version of Vetta, which only its "
+                               "administrator can apply: ask them to run `vetta db upgrade` (as the database's "
+                               "owner), or use the Vetta version the database was last upgraded with."))
+    migrate.upgrade(engine)
+    if team:
+        from desktop.services.team import reapply_if_team
+
+        reapply_if_team(engine)
 
 
 def _reraise_with_hint(error: DatabaseError, url: str | None, cause: BaseException | None = None) -> NoReturn:
@@ -97,7 +117,7 @@ def upgrade_database(url: str | None = None) -> tuple[str | None, str]:
     engine = make_engine(url)
     try:
         before = migrate.ensure_known(engine)
-        migrate.upgrade(engine)
+        _upgrade(engine)
         return before, migrate.head_revision()
     finally:
         engine.dispose()

@@ -2,7 +2,12 @@
 
 The private key lives ONLY in the OS keyring (``keyring``): PEM/PKCS#8 text as the "password" of
 service ``KEYRING_SERVICE`` and username = the certificate's SHA-256 fingerprint. The database keeps
-the certificate and where the key is. Nothing secret is written to the database, a file or a log.
+the certificate (and the CA chain of an imported one) and where the key is. Nothing secret is written
+to the database, a file or a log.
+
+An identity belongs to the user who registers it (``owner``: the profile name on SQLite, the login on
+PostgreSQL); only that user may sign with it (desktop.services.signoff checks it, and in team mode a
+database guard too). ``export_certificate`` writes the certificate alone, for outsiders to verify.
 """
 
 from __future__ import annotations
@@ -53,6 +58,9 @@ class IdentityInfo:
     not_after: str
     source: str
     key_in_keyring: bool | None  # None: the keyring could not be asked
+    owner: str = ""
+    issuer: str = ""  # the issuer's name; equal to subject for a self-signed certificate
+    chain_length: int = 0  # CA certificates stored with an imported identity
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -109,9 +117,20 @@ def _info(row: SigningIdentity, probe: bool = False) -> IdentityInfo:
             present = _keyring().get_password(row.keyring_service, row.keyring_username) is not None
         except Exception:
             present = None
+    try:
+        issuer = x509.load_der_x509_certificate(bytes(row.certificate_der)).issuer.rfc4514_string()
+    except ValueError:
+        issuer = ""
     return IdentityInfo(row.id, row.name, row.email, row.organisation, row.subject, row.fingerprint_sha256,
                         row.not_before.isoformat() if row.not_before else "",
-                        row.not_after.isoformat() if row.not_after else "", row.source, present)
+                        row.not_after.isoformat() if row.not_after else "", row.source, present,
+                        owner=row.owner, issuer=issuer, chain_length=len(_chain(row.chain_pem)))
+
+
+def _chain(pem: str) -> list[bytes]:
+    if not pem.strip():
+        return []
+    return [c.public_bytes(serialization.Encoding.DER) for c in x509.load_pem_x509_certificates(pem.encode("ascii"))]
 
 
 def _check_name(engine: Engine, name: str) -> str:
@@ -128,7 +147,8 @@ def _check_name(engine: Engine, name: str) -> str:
 
 
 def _save(engine: Engine, actor: str | None, *, name: str, email: str, organisation: str, cert: x509.Certificate,
-          key_pem: str, source: str, key_optional: bool = False) -> IdentityInfo:
+          key_pem: str, source: str, key_optional: bool = False, owner: str | None = None,
+          chain: tuple[bytes, ...] = ()) -> IdentityInfo:
     der = cert.public_bytes(serialization.Encoding.DER)
     fp = cert.fingerprint(hashes.SHA256()).hex()
     stored = True
@@ -142,11 +162,13 @@ def _save(engine: Engine, actor: str | None, *, name: str, email: str, organisat
         with unit_of_work(engine, actor) as s:
             if s.exec(select(SigningIdentity).where(col(SigningIdentity.fingerprint_sha256) == fp)).first():
                 raise UserError(tr("This certificate is already registered as a signing identity."))
+            chain_pem = "".join(x509.load_der_x509_certificate(c).public_bytes(serialization.Encoding.PEM).decode("ascii")
+                                for c in chain)
             row = SigningIdentity(
                 name=name, email=email, organisation=organisation, certificate_der=der, fingerprint_sha256=fp,
                 subject=cert.subject.rfc4514_string()[:500], not_before=cert.not_valid_before_utc,
                 not_after=cert.not_valid_after_utc, source=source, keyring_service=KEYRING_SERVICE,
-                keyring_username=fp,
+                keyring_username=fp, owner=(owner or str(s.info["actor"])).strip()[:200], chain_pem=chain_pem,
             )
             s.add(row)
             s.flush()
@@ -161,7 +183,10 @@ def _save(engine: Engine, actor: str | None, *, name: str, email: str, organisat
 
 def new_identity(engine: Engine, name: str, *, email: str = "", organisation: str | None = None,
                  actor: str | None = None) -> IdentityInfo:
-    """Generate an EC P-256 key and a self-signed certificate naming the person and organisation."""
+    """Generate an EC P-256 key and a self-signed certificate naming the person and organisation.
+
+    The identity belongs to ``actor`` (default: who acts, desktop.services.whoami).
+    """
     name = _check_name(engine, name)
     org = organisation if organisation is not None else _org_name(engine)
     key = ec.generate_private_key(ec.SECP256R1())
@@ -195,10 +220,12 @@ def new_identity(engine: Engine, name: str, *, email: str = "", organisation: st
 
 def import_p12(engine: Engine, path: Path, name: str, passphrase: str | None, *,
                actor: str | None = None) -> IdentityInfo:
-    """Import an organisation-issued PKCS#12 file: key to the keyring, certificate to the database.
+    """Import an organisation-issued PKCS#12 file: key to the keyring, certificate and CA chain to the database.
 
     Without a usable keyring only the certificate is registered (``key_in_keyring`` False): signing
-    then needs the PKCS#12 file and its passphrase each time.
+    then needs the PKCS#12 file and its passphrase each time. The chain (the company CA's
+    certificates in the file) is sent with every signature, so a verifier who trusts the company CA
+    (``vetta verify --trust CA.pem``, or trust roots in Settings) trusts the signer.
     """
     name = _check_name(engine, name)
     try:
@@ -220,13 +247,33 @@ def import_p12(engine: Engine, path: Path, name: str, passphrase: str | None, *,
     emails = cert.subject.get_attributes_for_oid(NameOID.EMAIL_ADDRESS)
     return _save(engine, actor, name=name, email=str(emails[0].value) if emails else "",
                  organisation=str(orgs[0].value) if orgs else "", cert=cert, key_pem=pem,
-                 source=IdentitySource.PKCS12.value, key_optional=True)
+                 source=IdentitySource.PKCS12.value, key_optional=True, chain=_ordered_chain(cert, material.chain_der))
 
 
-def list_identities(engine: Engine, *, probe_keyring: bool = False) -> list[IdentityInfo]:
+def _ordered_chain(leaf: x509.Certificate, extra: tuple[bytes, ...]) -> tuple[bytes, ...]:
+    """The CA certificates of a PKCS#12 file from the leaf's issuer upwards (others after, as given)."""
+    pool = [x509.load_der_x509_certificate(d) for d in extra]
+    ordered: list[x509.Certificate] = []
+    current = leaf
+    while True:
+        parent = next((c for c in pool if c.subject == current.issuer and c not in ordered and c != current), None)
+        if parent is None:
+            break
+        ordered.append(parent)
+        if parent.subject == parent.issuer:
+            break
+        current = parent
+    ordered += [c for c in pool if c not in ordered and c != leaf]
+    return tuple(c.public_bytes(serialization.Encoding.DER) for c in ordered)
+
+
+def list_identities(engine: Engine, *, probe_keyring: bool = False, owner: str | None = None) -> list[IdentityInfo]:
+    """Every identity (or those ``owner`` may sign with: names compared without case)."""
     with read_session(engine) as s:
         rows = s.exec(select(SigningIdentity).where(col(SigningIdentity.archived_at).is_(None))
                       .order_by(col(SigningIdentity.name))).all()
+        if owner is not None:
+            rows = [r for r in rows if r.owner.casefold() == owner.strip().casefold()]
         return [_info(r, probe_keyring) for r in rows]
 
 
@@ -237,6 +284,33 @@ def get_identity(engine: Engine, name: str) -> IdentityInfo:
             raise NotFound(tr("There is no signing identity named {name}; see `vetta identity list`.",
                               name=repr(name)))
         return _info(row)
+
+
+def export_certificate(engine: Engine, name: str, output: Path) -> IdentityInfo:
+    """Write identity ``name``'s certificate (and its CA chain, if any) as PEM to ``output``; never the key."""
+    info = get_identity(engine, name)
+    with read_session(engine) as s:
+        row = s.exec(select(SigningIdentity).where(col(SigningIdentity.name) == name)).one()
+        der, chain_pem = bytes(row.certificate_der), row.chain_pem
+    pem = x509.load_der_x509_certificate(der).public_bytes(serialization.Encoding.PEM).decode("ascii") + chain_pem
+    try:
+        if output.exists() and not output.is_file():
+            raise UserError(tr("{output} is not a regular file; choose a file name for the certificate.",
+                               output=repr(str(output))))
+        output.write_text(pem, encoding="ascii")
+    except OSError as exc:
+        raise UserError(tr("The certificate cannot be written to {output}: {strerror}.",
+                           output=repr(str(output)), strerror=exc.strerror)) from exc
+    return info
+
+
+def identity_owner(engine: Engine, name: str) -> str:
+    with read_session(engine) as s:
+        row = s.exec(select(SigningIdentity).where(col(SigningIdentity.name) == name)).first()
+        if row is None or row.archived_at is not None:
+            raise NotFound(tr("There is no signing identity named {name}; see `vetta identity list`.",
+                              name=repr(name)))
+        return row.owner
 
 
 def certificate_der(engine: Engine, name: str) -> bytes:
@@ -266,10 +340,13 @@ def signing_material(engine: Engine, name: str, *, p12: Path | None = None,
         if material.cert_der != cert_der:
             raise UserError(tr("The file {p12} holds a different certificate from identity {name}; use that "
                                "identity's own PKCS#12 file.", p12=repr(str(p12)), name=repr(name)))
-        return material
+        with read_session(engine) as s:
+            stored = _chain(s.exec(select(SigningIdentity).where(col(SigningIdentity.name) == name)).one().chain_pem)
+        return replace(material, chain_der=tuple(stored) or material.chain_der)
     with read_session(engine) as s:
         row = s.exec(select(SigningIdentity).where(col(SigningIdentity.name) == name)).one()
         service, username = row.keyring_service, row.keyring_username
+        chain = tuple(_chain(row.chain_pem))
     try:
         pem = _keyring().get_password(service, username)
     except KeyringUnavailable:
@@ -280,7 +357,7 @@ def signing_material(engine: Engine, name: str, *, p12: Path | None = None,
         raise UserError(tr("The private key of identity {name} is not in this computer's keyring "
                            "(fingerprint {fingerprint_sha256}…); sign with its PKCS#12 file (--p12 FILE).",
                            name=repr(name), fingerprint_sha256=info.fingerprint_sha256[:16]))
-    return material_from_pem(pem.encode("ascii"), cert_der)
+    return replace(material_from_pem(pem.encode("ascii"), cert_der), chain_der=chain)
 
 
 def known_fingerprints(engine: Engine) -> set[str]:

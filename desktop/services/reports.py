@@ -42,7 +42,7 @@ from desktop.report import model as m
 from desktop.report.i18n import check_lang, language_name, purpose_label
 from desktop.report.render import Rendered, render
 from desktop.report.render_blocks import fmt_date
-from desktop.report.verify import Verdict, verify_pdf
+from desktop.report.verify import Verdict
 from desktop.services.register import DEFAULT_EXPIRY_DAYS
 from desktop.services.report_ownership import ownership_model
 
@@ -414,24 +414,16 @@ def write_report(engine: Engine, assessment_id: int, output: Path, lang: str | N
 
 
 def verify_report(engine: Engine | None, data: bytes, name: str | None = None) -> Verdict:
-    """Check a signed report; with a database, also whether the signer and the file are on record."""
-    verdict = verify_pdf(data, name)
-    if engine is not None:
-        from desktop.services.identities import known_fingerprints
+    """Check a signed report; with a database, also whether the signer and the file are on record.
 
-        verdict.known_identity = bool(verdict.fingerprint) and verdict.fingerprint in known_fingerprints(engine)
-        with read_session(engine) as s:
-            so = s.exec(select(SignOff).where(col(SignOff.report_sha256) == verdict.sha256)).first()
-            verdict.matches_record = so is not None
-            if so is not None and verdict.assessment_id is None:
-                verdict.assessment_id = so.assessment_id
-    return verdict
+    Kept for callers of this module; the checks live in desktop.services.verification.
+    """
+    from desktop.services.verification import verify_data
+
+    return verify_data(engine, data, name)
 
 
 def verify_file(engine: Engine | None, path: Path) -> Verdict:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UserError(core_i18n.tr("The file {path} cannot be read: {strerror}.",
-                                     path=repr(str(path)), strerror=exc.strerror)) from exc
-    return verify_report(engine, data, core_i18n.tr("The file {path}", path=repr(str(path))))
+    from desktop.services.verification import verify_path
+
+    return verify_path(engine, path)

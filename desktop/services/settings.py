@@ -1,4 +1,5 @@
-"""Organisation settings: profile, logo, thresholds, review intervals, language; the competitor watchlist."""
+"""Organisation settings: profile, logo, thresholds, review intervals, language; the competitor watchlist;
+the time-stamping server and the trust roots that signatures are checked against."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from db.engine import read_session, unit_of_work
-from db.models import Competitor, CompetitorAffiliate, Organisation
+from db.models import Competitor, CompetitorAffiliate, Organisation, TrustRoot
 from db.repo import get_for_update
 from db.types import utcnow
 from desktop.core.errors import NotFound, UserError, ValidationError
@@ -36,6 +37,7 @@ class OrgSettings:
     review_months_low: int = 36
     has_logo: bool = False
     version: int = 0
+    timestamp_url: str = ""  # read here; changed with set_timestamp_url (save_settings leaves it alone)
 
 
 def _org(session: Session) -> Organisation:
@@ -55,7 +57,7 @@ def _to_settings(org: Organisation) -> OrgSettings:
         control_threshold=org.control_threshold, people_lookback_months=org.people_lookback_months,
         review_months_critical=org.review_months_critical, review_months_high=org.review_months_high,
         review_months_medium=org.review_months_medium, review_months_low=org.review_months_low,
-        has_logo=org.logo is not None, version=org.version)
+        has_logo=org.logo is not None, version=org.version, timestamp_url=org.timestamp_url or "")
 
 
 def get_settings(engine: Engine) -> OrgSettings:
@@ -98,7 +100,7 @@ def save_settings(engine: Engine, s: OrgSettings, actor: str | None = None) -> O
             assert existing.id is not None
             org = get_for_update(session, Organisation, existing.id, s.version or None)
         for key, value in asdict(s).items():
-            if key not in ("has_logo", "version"):
+            if key not in ("has_logo", "version", "timestamp_url"):
                 setattr(org, key, value)
         org.updated_at = utcnow()
         session.add(org)
@@ -223,3 +225,160 @@ def remove_competitor(engine: Engine, competitor_id: int, actor: str | None = No
                               competitor_id=competitor_id))
         comp.archived_at = utcnow()
         session.add(comp)
+
+
+# --------------------------------------------------------------------------- time-stamping server
+
+TIMESTAMP_URL_MAX = 500
+
+
+def check_timestamp_url(url: str) -> str:
+    """A usable RFC 3161 server address (http or https with a host), or '' to sign without one."""
+    from urllib.parse import urlsplit
+
+    value = url.strip()
+    if not value:
+        return ""
+    if len(value) > TIMESTAMP_URL_MAX or any(ord(ch) <= 32 or ord(ch) == 127 for ch in value):
+        raise ValidationError(tr("The time-stamping server address {url} is not a valid web address.",
+                                 url=repr(value[:80])), field="timestamp_url")
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError as exc:
+        raise ValidationError(tr("The time-stamping server address {url} is not a valid web address.",
+                                 url=repr(value[:80])), field="timestamp_url") from exc
+    if parts.scheme not in ("http", "https") or not parts.hostname or (port is not None and port <= 0):
+        raise ValidationError(tr("The time-stamping server address {url} must start with http:// or https:// "
+                                 "and name a server.", url=repr(value[:80])), field="timestamp_url")
+    return value
+
+
+def set_timestamp_url(engine: Engine, url: str, actor: str | None = None) -> OrgSettings:
+    """Use the RFC 3161 time-stamping server at ``url`` for every signature ('' to stop)."""
+    value = check_timestamp_url(url)
+    with unit_of_work(engine, actor) as session:
+        org = _org(session)
+        org.timestamp_url = value or None
+        org.updated_at = utcnow()
+        session.add(org)
+        session.flush()
+        return _to_settings(org)
+
+
+# --------------------------------------------------------------------------- trust roots
+
+TRUST_FILE_MAX = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class TrustRootInfo:
+    id: int
+    subject: str
+    fingerprint_sha256: str
+    not_after: str
+    is_ca: bool
+    added_by: str
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def read_certificates(path: Path) -> list[bytes]:
+    """The certificates (DER) in a PEM or DER file; a clear ``UserError`` for anything else."""
+    from cryptography import x509
+
+    name = repr(str(path))
+    try:
+        if not path.is_file():
+            raise UserError(tr("{path} is not a certificate file.", path=name))
+        if path.stat().st_size > TRUST_FILE_MAX:
+            raise UserError(tr("{path} is too large to be a certificate file.", path=name))
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UserError(tr("The file {path} cannot be read: {strerror}.", path=name, strerror=exc.strerror)) from exc
+    try:
+        if b"-----BEGIN" in data:
+            certs = x509.load_pem_x509_certificates(data)
+        else:
+            certs = [x509.load_der_x509_certificate(data)]
+    except ValueError as exc:
+        raise UserError(tr("{path} holds no X.509 certificate (PEM or DER).", path=name)) from exc
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    return [c.public_bytes(Encoding.DER) for c in certs]
+
+
+def _trust_info(row: TrustRoot) -> TrustRootInfo:
+    from cryptography import x509
+
+    cert = x509.load_der_x509_certificate(bytes(row.certificate_der))
+    try:
+        is_ca = bool(cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca)
+    except x509.ExtensionNotFound:
+        is_ca = False
+    assert row.id is not None
+    return TrustRootInfo(row.id, row.subject, row.fingerprint_sha256,
+                         row.not_after.isoformat() if row.not_after else "", is_ca, row.added_by)
+
+
+def add_trust_roots(engine: Engine, path: Path, actor: str | None = None) -> list[TrustRootInfo]:
+    """Trust every certificate in ``path`` (a company CA, or a partner's own signing certificate)."""
+    import hashlib
+
+    from cryptography import x509
+
+    ders = read_certificates(path)
+    with unit_of_work(engine, actor) as session:
+        added = []
+        for der in ders:
+            fp = hashlib.sha256(der).hexdigest()
+            row = session.exec(select(TrustRoot).where(col(TrustRoot.fingerprint_sha256) == fp)).first()
+            if row is None:
+                cert = x509.load_der_x509_certificate(der)
+                row = TrustRoot(subject=cert.subject.rfc4514_string()[:500], fingerprint_sha256=fp,
+                                certificate_der=der, not_after=cert.not_valid_after_utc,
+                                added_by=str(session.info["actor"])[:200])
+            elif row.archived_at is None:
+                added.append(_trust_info(row))
+                continue
+            row.archived_at = None
+            session.add(row)
+            session.flush()
+            added.append(_trust_info(row))
+        return added
+
+
+def list_trust_roots(engine: Engine) -> list[TrustRootInfo]:
+    with read_session(engine) as session:
+        rows = session.exec(select(TrustRoot).where(col(TrustRoot.archived_at).is_(None))
+                            .order_by(col(TrustRoot.subject))).all()
+        return [_trust_info(r) for r in rows]
+
+
+def trust_root_certificates(engine: Engine) -> list[bytes]:
+    """The DER certificates every signature is checked against (besides this database's identities)."""
+    with read_session(engine) as session:
+        return [bytes(r.certificate_der) for r in session.exec(
+            select(TrustRoot).where(col(TrustRoot.archived_at).is_(None))).all()]
+
+
+def remove_trust_root(engine: Engine, fingerprint: str, actor: str | None = None) -> TrustRootInfo:
+    """Stop trusting the root whose SHA-256 fingerprint starts with ``fingerprint`` (at least 8 hex digits)."""
+    wanted = fingerprint.strip().lower().replace(":", "")
+    if len(wanted) < 8 or any(ch not in "0123456789abcdef" for ch in wanted):
+        raise UserError(tr("Give at least the first 8 hexadecimal digits of the trust root's fingerprint "
+                           "(see `vetta settings trust list`)."))
+    with unit_of_work(engine, actor) as session:
+        rows = [r for r in session.exec(select(TrustRoot).where(col(TrustRoot.archived_at).is_(None))).all()
+                if r.fingerprint_sha256.startswith(wanted)]
+        if not rows:
+            raise NotFound(tr("No trust root has a fingerprint starting with {fingerprint}.", fingerprint=wanted))
+        if len(rows) > 1:
+            raise UserError(tr("Several trust roots have a fingerprint starting with {fingerprint}; give more "
+                               "digits.", fingerprint=wanted))
+        row = rows[0]
+        row.archived_at = utcnow()
+        session.add(row)
+        session.flush()
+        return _trust_info(row)

@@ -14,16 +14,30 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from db.engine import read_session, unit_of_work
-from db.models import Assessment, AssessmentStatus, Organisation, SigningIdentity, SignOff, Vendor
+from db.models import (
+    Answer,
+    Assessment,
+    AssessmentParticipant,
+    AssessmentStatus,
+    AuditEvent,
+    EvidenceFile,
+    EvidenceLink,
+    Organisation,
+    SigningIdentity,
+    SignOff,
+    TrustRoot,
+    Vendor,
+)
 from desktop.core import i18n as core_i18n
 from desktop.core.errors import NotFound, UserError, ValidationError
 from desktop.core.findings import Condition, Text
 from desktop.report.i18n import check_lang, decision_label
+from desktop.report.model import SignOffInfo
 from desktop.report.render import render
-from desktop.report.signing import sign_pdf
+from desktop.report.signing import sign_report
 from desktop.services.identities import signing_material
 from desktop.services.reports import build_from_session
 
@@ -102,6 +116,8 @@ def approve(engine: Engine, assessment_id: int, *, identity: str, approver: str,
             raise NotFound(core_i18n.tr("There is no assessment {assessment_id}.", assessment_id=assessment_id))
         _check_state(a, approver)
         _check_rationale(a, decision, rationale)
+        check_separation_of_duties(s, a, approver)
+        check_identity_owner(s, identity, approver)
         v = s.get(Vendor, a.vendor_id)
         assert v is not None
         party_id, as_of = v.party_id, a.as_of or date.today()
@@ -117,7 +133,8 @@ def approve(engine: Engine, assessment_id: int, *, identity: str, approver: str,
             raise NotFound(core_i18n.tr("There is no assessment {assessment_id}.", assessment_id=assessment_id))
         _check_state(a, approver)
         _check_rationale(a, decision, rationale)
-        ident = s.exec(select(SigningIdentity).where(col(SigningIdentity.name) == identity)).one()
+        check_separation_of_duties(s, a, approver)
+        ident = check_identity_owner(s, identity, approver)
         org = s.exec(select(Organisation)).first() or Organisation()
         vendor = s.get(Vendor, a.vendor_id)
         assert vendor is not None
@@ -138,11 +155,15 @@ def approve(engine: Engine, assessment_id: int, *, identity: str, approver: str,
         s.add(so)
         s.flush()
         model = build_from_session(s, assessment_id, lang, ownership=ownership, signer=ident.name)
+        describe_signature(model.signoff, ident, org.timestamp_url)
         rendered = render(model, draft=False)
         reason = core_i18n.tr("{decision}: assessment #{id}", lang, decision=decision_label(decision, lang),
                               id=assessment_id)
-        signed = sign_pdf(rendered.pdf, material, rendered.signature, signer_name=ident.name, reason=reason,
-                          location=org.name, timestamp_url=org.timestamp_url or None)
+        result = sign_report(rendered.pdf, material, rendered.signature, signer_name=ident.name, reason=reason,
+                             location=org.name, timestamp_url=org.timestamp_url or None,
+                             trust_roots=[bytes(r.certificate_der) for r in s.exec(
+                                 select(TrustRoot).where(col(TrustRoot.archived_at).is_(None))).all()])
+        signed = result.pdf
         digest = hashlib.sha256(signed).hexdigest()
         so.report_sha256 = digest
         so.report_pdf = signed
@@ -155,7 +176,7 @@ def approve(engine: Engine, assessment_id: int, *, identity: str, approver: str,
             "preparer": a.preparer, "identity": ident.name, "fingerprint": model.signoff.fingerprint,
             "decided_at": now.isoformat(), "next_review_due": a.next_review_due.isoformat() if a.next_review_due else None,
             "report_sha256": digest, "report_bytes": len(signed), "pages": rendered.pages,
-            "timestamped": bool(org.timestamp_url),
+            "timestamped": result.timestamped, "pades_level": result.level, "certified": result.certified,
         }
 
 
@@ -169,6 +190,14 @@ def _check_rationale(a: Assessment, decision: str, rationale: str) -> None:
             field="rationale")
 
 
+def describe_signature(info: SignOffInfo, ident: SigningIdentity, timestamp_url: str | None) -> None:
+    """Where the signing time comes from, for the sign-off page. The fingerprint printed beside it is
+    computed from the certificate itself when the model is built (never the stored column alone)."""
+    info.fingerprint = info.fingerprint or ident.fingerprint_sha256
+    info.time_source = "timestamp" if timestamp_url else "clock"
+    info.timestamp_server = timestamp_url or ""
+
+
 def _check_state(a: Assessment, approver: str) -> None:
     if a.status != AssessmentStatus.IN_REVIEW.value:
         raise UserError(core_i18n.tr("Assessment {id} is {status}, not in review; only an assessment "
@@ -177,6 +206,78 @@ def _check_state(a: Assessment, approver: str) -> None:
     if a.preparer and a.preparer.strip().casefold() == approver.casefold():
         raise UserError(core_i18n.tr("{approver} prepared assessment {id} and cannot also approve it; "
                                      "another person must decide.", approver=approver, id=a.id))
+
+
+# --------------------------------------------------------------------------- separation of duties
+
+
+def participants(s: Session, a: Assessment) -> dict[str, set[str]]:
+    """Everyone who prepared, answered or submitted ``a`` (names casefolded -> what they did).
+
+    From the record itself (preparer, who answered, who uploaded evidence to an answer), the audit
+    trail (who created it, who submitted it, who changed an answer), and on PostgreSQL in team mode
+    the participants the database recorded with each writer's login.
+    """
+    assert a.id is not None
+    found: dict[str, set[str]] = {}
+
+    def note(name: str | None, part: str) -> None:
+        if name and name.strip():
+            found.setdefault(name.strip().casefold(), set()).add(part)
+
+    note(a.preparer, "prepared")
+    answers = s.exec(select(Answer).where(col(Answer.assessment_id) == a.id)).all()
+    answer_ids = {x.id for x in answers if x.id is not None}
+    for ans in answers:
+        note(ans.answered_by, "answered")
+    if answer_ids:
+        uploads = s.exec(select(EvidenceFile.uploaded_by).join(EvidenceLink, col(EvidenceLink.evidence_id) == col(EvidenceFile.id))
+                         .where(col(EvidenceLink.record_type) == "answer")
+                         .where(col(EvidenceLink.record_id).in_(answer_ids))).all()
+        for who in uploads:
+            note(who, "answered")
+    events = s.exec(select(AuditEvent).where(col(AuditEvent.vendor_id) == a.vendor_id)
+                    .where(col(AuditEvent.record_type).in_(("assessment", "answer")))).all()
+    for e in events:
+        if e.record_type == "answer" and e.record_id in answer_ids:
+            note(e.actor, "answered")
+        elif e.record_type == "assessment" and e.record_id == a.id:
+            try:
+                changes = json.loads(e.changes_json or "{}")
+            except ValueError:
+                changes = {}
+            status = changes.get("status") if isinstance(changes, dict) else None
+            if e.action == "create":
+                note(e.actor, "prepared")
+            elif isinstance(status, list) and status[-1:] == [AssessmentStatus.IN_REVIEW.value]:
+                note(e.actor, "submitted")
+    for row in s.exec(select(AssessmentParticipant).where(col(AssessmentParticipant.assessment_id) == a.id)).all():
+        note(row.login, row.part)
+    return found
+
+
+def check_separation_of_duties(s: Session, a: Assessment, approver: str) -> None:
+    """Nobody who prepared, answered or submitted an assessment may decide it."""
+    parts = participants(s, a).get(approver.strip().casefold())
+    if parts:
+        words = {"prepared": core_i18n.tr("prepared"), "answered": core_i18n.tr("answered questions of"),
+                 "submitted": core_i18n.tr("submitted")}
+        did = core_i18n.tr(" and ").join(words[p] for p in ("prepared", "answered", "submitted") if p in parts)
+        raise UserError(core_i18n.tr("{approver} {did} assessment {id}, so another person must decide it "
+                                     "(separation of duties).", approver=approver, did=did, id=a.id))
+
+
+def check_identity_owner(s: Session, identity: str, approver: str) -> SigningIdentity:
+    """The identity ``approver`` signs with must be theirs: registered by them."""
+    ident = s.exec(select(SigningIdentity).where(col(SigningIdentity.name) == identity)).first()
+    if ident is None or ident.archived_at is not None:
+        raise NotFound(core_i18n.tr("There is no signing identity named {name}; see `vetta identity list`.",
+                                    name=repr(identity)))
+    if ident.owner.strip().casefold() != approver.strip().casefold():
+        raise UserError(core_i18n.tr("The signing identity {name} belongs to {owner}, not to {approver}; sign with "
+                                     "your own identity (vetta identity list shows whose each one is).",
+                                     name=repr(identity), owner=ident.owner or "—", approver=approver))
+    return ident
 
 
 def signed_report(engine: Engine, assessment_id: int) -> bytes | None:

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from db.errors import DatabaseError
 from db.filecheck import QuickCheck
 from desktop import __version__
+from desktop.core.errors import UserError
 
 log = logging.getLogger("vetta.ui")
 ICONS = Path(__file__).resolve().parents[2] / "resources" / "icons"
@@ -135,6 +136,37 @@ def install_language(app: QCoreApplication, engine: Engine) -> str:
     return install(app, preference)
 
 
+def ensure_user(engine: Engine, requested: str | None = None, ask: Callable[[], str | None] | None = None) -> bool:
+    """Know who acts before the window opens: the login (PostgreSQL), else --user, VETTA_USER or the
+    profile name; on SQLite without one, ask for it once (``ask`` returns the name, or None to quit).
+
+    Never the operating system's login by surprise. Returns False when nobody could be named.
+    """
+    from desktop.services import whoami
+    from desktop.ui.roles import who_for
+
+    try:
+        who = who_for(engine, requested)
+    except (DatabaseError, UserError) as exc:  # --user refused on PostgreSQL, the server gone
+        _default_notify(str(exc))
+        return False
+    if who.known:
+        return True
+    name = (ask or _ask_profile_name)()
+    if not name:
+        return False
+    whoami.set_profile_name(name)
+    return who_for(engine).known
+
+
+def _ask_profile_name() -> str | None:
+    from desktop.ui.welcome import ProfileNameDialog
+
+    dialog = ProfileNameDialog()
+    dialog.setWindowIcon(app_icon())
+    return dialog.name() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
 def build_window(engine: Engine, db_url: str | None) -> QWidget:
     from desktop.ui.main_window import MainWindow
 
@@ -233,6 +265,9 @@ def run(db_url: str | None = None, actor: str | None = None, argv: list[str] | N
             return 0  # nothing set up yet: the welcome flow comes back next time
         outcome = welcome.outcome
         install_language(app, engine)
+    if not ensure_user(engine, actor):
+        engine.dispose()
+        return 0  # nobody said who they are: nothing may be recorded
     window = build_window(engine, db_url)
     if outcome == "demo":
         window.workspace.setCurrentIndex(0)  # type: ignore[attr-defined]  # land on the dashboard

@@ -1,4 +1,5 @@
-"""Settings page "Signing identities": the identities approvers sign with; create one or import a PKCS#12 file.
+"""Settings page "Signing identities": the identities approvers sign with; create one or import a PKCS#12 file,
+export a certificate for outsiders. Each identity belongs to the user who registers it (the table says whose).
 
 Private keys go to the OS keyring only (desktop.services.identities); passphrases are passed
 straight to the service and never logged or kept.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
@@ -29,6 +30,7 @@ from db.errors import DatabaseError
 from desktop.core.errors import UserError
 from desktop.services import identities as svc
 from desktop.services.settings import get_settings
+from desktop.services.whoami import Who
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -36,13 +38,15 @@ ERROR_STYLE = "color: #b00020;"
 class IdentitiesPage(QWidget):
     changed = Signal()
 
-    def __init__(self, engine: Engine, parent: QWidget | None = None) -> None:
+    def __init__(self, engine: Engine, parent: QWidget | None = None, *, who: Who | None = None) -> None:
         super().__init__(parent)
         self.engine = engine
+        self.who = who
         self.keyring_ok = svc.keyring_available()
-        self.table = QTableWidget(0, 5, self)
-        self.table.setHorizontalHeaderLabels([self.tr("Name"), self.tr("Email"), self.tr("Organisation"),
-                                              self.tr("Valid until"), self.tr("Key")])
+        self.table = QTableWidget(0, 7, self)
+        self.table.setHorizontalHeaderLabels([self.tr("Name"), self.tr("Owned by"), self.tr("Email"),
+                                              self.tr("Organisation"), self.tr("Valid until"), self.tr("Key"),
+                                              self.tr("SHA-256 fingerprint")])
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
@@ -82,6 +86,15 @@ class IdentitiesPage(QWidget):
         buttons.addWidget(self.import_button)
         buttons.addStretch(1)
         form.addRow(buttons)
+        self.export_button = QPushButton(self.tr("Export certificate…"), self)
+        self.export_button.setToolTip(self.tr("Write the selected identity's certificate (never its key) for "
+                                              "auditors outside the company"))
+        self.export_button.setProperty("vetta_read_only_safe", True)
+        self.export_button.clicked.connect(self._export_clicked)
+        if who is not None and not who.can("approver"):  # team mode: only approvers register identities
+            for button in (self.create_button, self.import_button):
+                button.setEnabled(False)
+                button.setToolTip(self.tr("Only approvers sign, so only they register signing identities."))
         self.reason = QLabel(self)
         self.reason.setStyleSheet(ERROR_STYLE)
         self.reason.setWordWrap(True)
@@ -90,6 +103,7 @@ class IdentitiesPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.keyring_note)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(box)
         layout.addWidget(self.reason)
         layout.addWidget(self.result)
@@ -102,7 +116,9 @@ class IdentitiesPage(QWidget):
         for r, info in enumerate(rows):
             key = (self.tr("in this computer's keyring") if info.key_in_keyring or info.source == "generated"
                    else self.tr("PKCS#12 file needed to sign"))
-            for c, text in enumerate((info.name, info.email, info.organisation, info.not_after[:10], key)):
+            fingerprint = ":".join(info.fingerprint_sha256[i:i + 2] for i in range(0, 64, 2)).upper()
+            for c, text in enumerate((info.name, info.owner, info.email, info.organisation, info.not_after[:10], key,
+                                      fingerprint)):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
 
@@ -127,6 +143,30 @@ class IdentitiesPage(QWidget):
         self.email.clear()
         self.reload()
         self.changed.emit()
+        return True
+
+    @Slot()
+    def _export_clicked(self) -> None:
+        row = self.table.currentRow()
+        item = self.table.item(row, 0) if row >= 0 else None
+        if item is None:
+            self.reason.setText(self.tr("Select the identity whose certificate you want to export."))
+            return
+        path, _f = QFileDialog.getSaveFileName(self, self.tr("Export certificate"), f"{item.text()}.pem",
+                                               self.tr("PEM certificates (*.pem)"))
+        if path:
+            self.export_certificate(item.text(), Path(path))
+
+    def export_certificate(self, name: str, path: Path) -> bool:
+        try:
+            info = svc.export_certificate(self.engine, name, path)
+        except (UserError, DatabaseError) as exc:
+            self.reason.setText(str(exc))
+            return False
+        self.reason.clear()
+        self.result.setText(self.tr("Certificate of {name} written to {path} (not its key). An auditor checks a "
+                                    "report with it: vetta verify REPORT.pdf --trust {file}").format(
+            name=info.name, path=str(path), file=path.name))
         return True
 
     @Slot()

@@ -218,6 +218,9 @@ class MainWindow(QMainWindow):
         self._install_plugins()
         self._restore_state()
         self._remember_database()
+        from desktop.ui.roles import apply_role
+
+        self.who = apply_role(self, engine)  # "Signed in as ..."; what the role cannot do is disabled
 
     # ------------------------------------------------------------------ actions and menus
     def _action(self, text: str, slot: Callable[[], Any], shortcut: Any = None, tip: str = "",

@@ -62,10 +62,10 @@ def _passing_answers(engine: Any, assessment_id: int) -> None:
                 "multiple_choice": [[o.value] for o in spec.options], "number": [24, 1, 100],
                 "date": ["2025-01-15"]}.get(q.answer_type, ["Documented in the vendor file."])
             value = next(c for c in candidates if outcome(spec, c) == "pass")
-            A.answer_question(engine, assessment_id, q.key, value)
+            A.answer_question(engine, assessment_id, q.key, value, actor="Marta Gil")  # the preparer
         if q.evidence_required and not q.evidence:
             A.attach_evidence_bytes(engine, assessment_id, q.key, f"Evidence for {q.key}".encode(),
-                                    f"{q.key}.pdf")
+                                    f"{q.key}.pdf", actor="Marta Gil")
 
 
 def _wait(app: Any, done: Callable[[], bool], seconds: float = 60.0) -> None:
@@ -95,6 +95,9 @@ def render(outdir: Path) -> list[Path]:
     app.setApplicationName("Vetta")
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work))
+    from desktop.services.whoami import set_profile_name
+
+    set_profile_name("Ana García")  # i18n: ignore - who is signed in (the approver shown in the sign-off)
     engine = open_database(str(work / "demo.sqlite3"), daily_backup=False)
     load_demo(engine, "demo")
     window = MainWindow(engine, "demo.sqlite3", str(work / "demo.sqlite3"),
@@ -138,7 +141,7 @@ def render(outdir: Path) -> list[Path]:
     shot(window, "vendor-evidence")
     from desktop.services.identities import new_identity
 
-    new_identity(engine, "Ana García", email="ana.garcia@example.org")
+    new_identity(engine, "Ana García", email="ana.garcia@example.org", actor="Ana García")
     dialog = SettingsDialog(engine, window)
     dialog.show()
     shot(dialog, "settings")
@@ -194,8 +197,7 @@ def _assessment_shots(app: Any, window: Any, engine: Any, work: Path, outdir: Pa
     clean = A.create_assessment(engine, REPORT_VENDOR, preparer="Marta Gil", actor="Marta Gil")
     _passing_answers(engine, clean.id)
     A.submit_assessment(engine, clean.id, actor="Marta Gil")
-    dialog = SignOffDialog(engine, clean.id, window)
-    dialog.approver.setText("Ana García")  # i18n: ignore
+    dialog = SignOffDialog(engine, clean.id, window)  # as the signed-in user, Ana García
     dialog.show()
     _wait(app, lambda: dialog.preview.page_count() > 0 and not dialog.busy())
     _wait(app, lambda: False, 2.0)  # the PDF view paints its pages asynchronously

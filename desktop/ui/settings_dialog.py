@@ -1,5 +1,7 @@
 """Settings: organisation profile and logo, competitor watchlist with affiliates, thresholds,
-review intervals per tier, language, signing identities (desktop.ui.identities)."""
+review intervals per tier, language, signing identities (desktop.ui.identities), you, the
+time-stamping server and the trust roots (desktop.ui.signatures_settings). In team mode only an
+administrator may change the organisation's settings: the other tabs are then read-only."""
 
 from __future__ import annotations
 
@@ -146,9 +148,21 @@ class SettingsDialog(QDialog):
         self.tabs.currentChanged.connect(self._tab_changed)
 
         from desktop.ui.identities import IdentitiesPage
+        from desktop.ui.roles import who_for
+        from desktop.ui.signatures_settings import SignaturesPage
 
-        self.identities = IdentitiesPage(engine, self)
+        self.who = who_for(engine)
+        self.identities = IdentitiesPage(engine, self, who=self.who)
         self.tabs.addTab(self.identities, self.tr("Signing identities"))
+        self.signatures = SignaturesPage(engine, self.who, self)
+        self.tabs.addTab(self.signatures, self.tr("You and signatures"))
+        if not self.who.can("admin"):  # team mode: organisation settings are the administrators'
+            from desktop.ui.roles import set_read_only
+
+            for index in range(3):  # organisation, thresholds, watchlist
+                page = self.tabs.widget(index)
+                if page is not None:
+                    set_read_only(page)
 
         self.reason = QLabel(self)
         self.reason.setStyleSheet(ERROR_STYLE)
@@ -282,6 +296,9 @@ class SettingsDialog(QDialog):
         self.save()
 
     def save(self) -> bool:
+        if not self.who.can("admin"):
+            self.accept()  # nothing of the organisation's to save for a non-administrator
+            return True
         try:
             self.settings = svc.save_settings(self.engine, self.values())
         except (UserError, DatabaseError) as exc:

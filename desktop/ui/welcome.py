@@ -1,4 +1,7 @@
-"""The first-run welcome flow: language, organisation, competitor watchlist, signing identity — or the demo.
+"""The first-run welcome flow: language and your name, organisation, competitor watchlist, signing identity — or the demo.
+
+Your name (the profile name, SQLite) is who every change is recorded under; it is asked here and
+never taken from the computer account. On PostgreSQL the database login is shown instead.
 
 Shown by the application when the database has no organisation name yet. Pages are driven with
 ``next_page()`` / ``back()`` / ``finish()`` / ``open_demo()``, so tests run it without ``exec()``.
@@ -7,6 +10,7 @@ Shown by the application when the database has no organisation name yet. Pages a
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -30,16 +34,16 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.engine import Engine
 
-from db.engine import default_actor
 from db.errors import DatabaseError
 from desktop.core.errors import UserError, ValidationError
-from desktop.services import first_run
+from desktop.services import first_run, whoami
 from desktop.services.identities import keyring_available
 from desktop.ui.operations import ChangeSet, Operation, run_operation
 
 ERROR_STYLE = "color: #b00020;"
 COMPETITOR_ROWS = 5
-PAGE_FIELD = {"organisation": 1, "logo": 1, "language": 0, "competitors": 2, "identity_name": 3, "name": 3}
+PAGE_FIELD = {"organisation": 1, "logo": 1, "language": 0, "competitors": 2, "identity_name": 3, "name": 3,
+              "profile": 0}
 
 
 class WelcomeDialog(QDialog):
@@ -79,6 +83,15 @@ class WelcomeDialog(QDialog):
         self.language.currentIndexChanged.connect(self._language_changed)
         self.language_label = QLabel(p0)
         f0.addRow(self.language_label, self.language)
+        # who you are: the profile name on SQLite, the database login on PostgreSQL (shown, not editable)
+        self.login = whoami.resolve(engine).name if engine.dialect.name == "postgresql" else ""
+        self.profile_name = QLineEdit(whoami.profile_name() or os.environ.get(whoami.ENV_USER, ""), p0)
+        self.profile_label = QLabel(p0)
+        self.profile_note = QLabel(p0)
+        self.profile_note.setWordWrap(True)
+        f0.addRow(self.profile_label, self.profile_name)
+        f0.addRow(self.profile_note)
+        self.profile_name.setVisible(not self.login)
         self.demo_button = QPushButton(p0)
         self.demo_button.clicked.connect(self.open_demo)
         self.demo_note = QLabel(p0)
@@ -120,7 +133,7 @@ class WelcomeDialog(QDialog):
         # 3: signing identity
         p3 = QWidget(self)
         f3 = QFormLayout(p3)
-        self.identity_name = QLineEdit(default_actor(), p3)
+        self.identity_name = QLineEdit(p3)
         self.identity_email = QLineEdit(p3)
         self.identity_name_label = QLabel(p3)
         self.identity_email_label = QLabel(p3)
@@ -163,6 +176,14 @@ class WelcomeDialog(QDialog):
         self.demo_note.setText(self.tr(
             "The demo holds nine example vendors, among them one partly owned by a competitor, so you can try "
             "every screen at once. Or choose Next to set up your own organisation (about two minutes)."))
+        self.profile_label.setText(self.tr("Your name"))
+        self.profile_name.setAccessibleName(self.tr("Your name"))
+        self.profile_name.setPlaceholderText(self.tr("As colleagues and auditors should read it"))
+        self.profile_note.setText(
+            self.tr("You are signed in to the database as {login}: every change is recorded under that login.")
+            .format(login=self.login) if self.login else
+            self.tr("Every change you make is recorded under this name, and reports name you with it. Vetta does "
+                    "not take it from your computer account."))
         self.org_label.setText(self.tr("Organisation name"))
         self.org_name.setAccessibleName(self.tr("Organisation name"))
         self.org_name.setPlaceholderText(self.tr("As it should appear on reports"))
@@ -226,9 +247,27 @@ class WelcomeDialog(QDialog):
                 install(app, str(self.language.currentData()))
         self.retranslate()
 
+    def _keep_profile(self) -> str | None:
+        """Save the name typed on the first page (SQLite); show why it is refused. The login on PostgreSQL."""
+        if self.login:
+            return self.login
+        try:
+            return whoami.set_profile_name(self.profile_name.text())
+        except UserError as exc:
+            self._show_page(0)
+            self.error.setText(str(exc))
+            self.profile_name.setFocus()
+            return None
+
     @Slot()
     def next_page(self) -> bool:
         index = self.pages.currentIndex()
+        if index == 0:
+            name = self._keep_profile()
+            if name is None:
+                return False
+            if not self.identity_name.text().strip():
+                self.identity_name.setText(name)
         if index == 1 and not self.org_name.text().strip():
             self.error.setText(self.tr("Enter your organisation's name: it appears on every report."))
             self.org_name.setFocus()
@@ -282,8 +321,11 @@ class WelcomeDialog(QDialog):
     def finish(self, with_identity: bool = True) -> bool:
         """Write everything; on a problem show it on the page it belongs to and write nothing more."""
         choices = self.choices(with_identity)
+        actor = self._keep_profile()
+        if actor is None:
+            return False
         try:
-            first_run.complete_setup(self.engine, choices)
+            first_run.complete_setup(self.engine, choices, actor)
         except ValidationError as exc:
             self._show_page(PAGE_FIELD.get(exc.field or "", self.pages.currentIndex()))
             self.error.setText(str(exc))
@@ -295,14 +337,17 @@ class WelcomeDialog(QDialog):
         return True
 
     @Slot()
-    def open_demo(self) -> Operation:
+    def open_demo(self) -> Operation | None:
         """Load the demo data off the GUI thread, then finish."""
         from desktop.services.demo import load_demo
 
         language = str(self.language.currentData())
+        actor = self._keep_profile()
+        if actor is None:
+            return None
 
         def work(engine: Engine, progress: Any, cancelled: Any) -> str:
-            summary = load_demo(engine, default_actor())
+            summary = load_demo(engine, actor)
             from dataclasses import replace
 
             from desktop.services import settings as settings_svc
@@ -310,7 +355,7 @@ class WelcomeDialog(QDialog):
             current = settings_svc.get_settings(engine)
             if language != current.language or not current.name:
                 settings_svc.save_settings(engine, replace(current, language=language,
-                                                           name=current.name or "Demo organisation"))
+                                                           name=current.name or "Demo organisation"), actor)
             return summary.message
 
         self.demo_button.setEnabled(False)
@@ -328,4 +373,48 @@ class WelcomeDialog(QDialog):
     def _done(self, outcome: str) -> None:
         self.outcome = outcome
         self.completed.emit(outcome)
+        self.accept()
+
+
+class ProfileNameDialog(QDialog):
+    """Asks your name once when Vetta does not know it (an SQLite database opened without a profile name)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Who are you?"))
+        intro = QLabel(self.tr("Every change you make is recorded under your name, and reports name you with it. "
+                               "Vetta does not take it from your computer account: type it once."), self)
+        intro.setWordWrap(True)
+        self.field = QLineEdit(self)
+        self.field.setAccessibleName(self.tr("Your name"))
+        self.error = QLabel(self)
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        ok = QPushButton(self.tr("&Continue"), self)
+        ok.setDefault(True)
+        ok.clicked.connect(self._accept_clicked)
+        cancel = QPushButton(self.tr("&Quit"), self)
+        cancel.clicked.connect(self.reject)
+        form = QFormLayout()
+        form.addRow(self.tr("Your name"), self.field)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(cancel)
+        buttons.addWidget(ok)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+
+    def name(self) -> str:
+        return " ".join(self.field.text().split())
+
+    @Slot()
+    def _accept_clicked(self) -> None:
+        try:
+            whoami.check_name(self.field.text())
+        except UserError as exc:
+            self.error.setText(str(exc))
+            return
         self.accept()

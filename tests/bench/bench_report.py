@@ -26,7 +26,7 @@ def _setup(tmp: Path, smoke: bool) -> tuple[object, int]:
     sizes = dict(n_questions=12, n_parties=6, n_evidence=5) if smoke else dict(n_questions=250, n_parties=40,
                                                                                  n_evidence=50)
     built = make_assessment(engine, **sizes)  # type: ignore[arg-type]
-    new_identity(engine, "Bench Approver")
+    new_identity(engine, "Bench Approver", actor="Bench Approver")
     return engine, built.assessment_id
 
 

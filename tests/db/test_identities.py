@@ -59,18 +59,18 @@ def test_new_identity_keeps_the_key_in_the_keyring_only(engine: Engine) -> None:
 
 
 def test_duplicate_and_blank_names_are_refused(engine: Engine) -> None:
-    identities.new_identity(engine, "Alice Approver")
+    identities.new_identity(engine, "Alice Approver", actor="Alice Approver")
     with pytest.raises(UserError, match="already exists"):
-        identities.new_identity(engine, "Alice Approver")
+        identities.new_identity(engine, "Alice Approver", actor="Alice Approver")
     with pytest.raises(UserError, match="needs a name"):
-        identities.new_identity(engine, "  ")
+        identities.new_identity(engine, "  ", actor="  ")
     assert _count(engine) == 1
 
 
 def test_no_keyring_is_said_clearly_and_nothing_is_written(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(keyring, "get_keyring", lambda: fail.Keyring())
     with pytest.raises(KeyringUnavailable, match="No usable OS keyring") as err:
-        identities.new_identity(engine, "Alice Approver")
+        identities.new_identity(engine, "Alice Approver", actor="Alice Approver")
     assert "PKCS#12" in str(err.value)
     assert _count(engine) == 0
 

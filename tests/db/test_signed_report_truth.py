@@ -63,7 +63,7 @@ def decide_scalewise(engine: Engine, lang: str, rationale: str = RATIONALE,
                       justification="Vendor comment: Investors see aggregated volumes only.", actor="Paula Preparer")
     complete(engine, s.id)
     assert A.submit_assessment(engine, s.id, actor="Paula Preparer").rating == "not_neutral"
-    new_identity(engine, "Alba Aprobadora")
+    new_identity(engine, "Alba Aprobadora", actor="Alba Aprobadora")
     approve(engine, s.id, identity="Alba Aprobadora", approver="Alba Aprobadora",
             decision="approved_with_conditions", conditions=conditions or CONDITIONS, rationale=rationale, lang=lang)
     pdf = signed_report(engine, s.id)

@@ -43,7 +43,7 @@ RATIONALE = "Contoso's stake carries no votes; the divestment condition removes 
 
 def test_approve_decides_and_stores_the_signed_report(engine: Engine) -> None:
     built = make_assessment(engine, tier="critical", rating="not_neutral")
-    info = new_identity(engine, "Alice Approver")
+    info = new_identity(engine, "Alice Approver", actor="Alice Approver")
     result = approve(engine, built.assessment_id, identity="Alice Approver", approver="Alice Approver",
                      decision="approved-with-conditions", conditions=[CONDITION], rationale=RATIONALE,
                      ownership=CANNED_OWNERSHIP, lang="es")
@@ -78,7 +78,7 @@ def test_approve_decides_and_stores_the_signed_report(engine: Engine) -> None:
 @pytest.mark.parametrize("decision", ["approved", "approved_with_conditions"])
 def test_approving_a_vendor_that_is_not_neutral_needs_a_rationale(engine: Engine, rating: str, decision: str) -> None:
     built = make_assessment(engine, rating=rating)
-    new_identity(engine, "Alice Approver")
+    new_identity(engine, "Alice Approver", actor="Alice Approver")
     before = _state(engine, built.assessment_id)
     conditions = [CONDITION] if decision == "approved_with_conditions" else []
     for blank in ("", "   "):
@@ -93,14 +93,14 @@ def test_approving_a_vendor_that_is_not_neutral_needs_a_rationale(engine: Engine
 
 def test_rejecting_needs_no_rationale(engine: Engine) -> None:
     built = make_assessment(engine, rating="not_neutral")
-    new_identity(engine, "Alice Approver")
+    new_identity(engine, "Alice Approver", actor="Alice Approver")
     approve(engine, built.assessment_id, identity="Alice Approver", approver="Alice Approver", decision="rejected")
     assert _state(engine, built.assessment_id)[0] == "rejected"
 
 
 def test_rejected_needs_no_next_review(engine: Engine) -> None:
     built = make_assessment(engine)
-    new_identity(engine, "Alice Approver")
+    new_identity(engine, "Alice Approver", actor="Alice Approver")
     result = approve(engine, built.assessment_id, identity="Alice Approver", approver="Alice Approver",
                      decision="rejected")
     assert result["decision"] == "rejected" and result["next_review_due"] is None
@@ -121,7 +121,7 @@ def test_rejected_needs_no_next_review(engine: Engine) -> None:
 ])
 def test_refusals_write_nothing(engine: Engine, kwargs: dict[str, object], message: str) -> None:
     built = make_assessment(engine)
-    new_identity(engine, "Alice Approver")
+    new_identity(engine, "Alice Approver", actor="Alice Approver")
     before = _state(engine, built.assessment_id)
     args: dict[str, object] = {"identity": "Alice Approver", "approver": "Alice Approver", **kwargs}
     with pytest.raises(UserError, match=message):
@@ -132,7 +132,7 @@ def test_refusals_write_nothing(engine: Engine, kwargs: dict[str, object], messa
 @pytest.mark.parametrize("status", ["draft", "approved"])
 def test_only_in_review_can_be_decided(engine: Engine, status: str) -> None:
     built = make_assessment(engine, status=status)
-    new_identity(engine, "Alice Approver")
+    new_identity(engine, "Alice Approver", actor="Alice Approver")
     before = _state(engine, built.assessment_id)
     with pytest.raises(UserError, match="not in review"):
         approve(engine, built.assessment_id, identity="Alice Approver", approver="Alice Approver")
@@ -141,13 +141,13 @@ def test_only_in_review_can_be_decided(engine: Engine, status: str) -> None:
 
 def test_a_failure_while_signing_rolls_everything_back(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     built = make_assessment(engine)
-    new_identity(engine, "Alice Approver")
+    new_identity(engine, "Alice Approver", actor="Alice Approver")
     before = _state(engine, built.assessment_id)
 
     def broken(*args: object, **kwargs: object) -> bytes:
         raise RuntimeError("signing device unplugged")
 
-    monkeypatch.setattr("desktop.services.signoff.sign_pdf", broken)
+    monkeypatch.setattr("desktop.services.signoff.sign_report", broken)
     with pytest.raises(RuntimeError):
         approve(engine, built.assessment_id, identity="Alice Approver", approver="Alice Approver")
     assert _state(engine, built.assessment_id) == before
@@ -159,7 +159,7 @@ def test_no_keyring_offers_the_pkcs12_route(engine: Engine, tmp_path: Path, monk
     p12 = tmp_path / "olga.p12"
     make_p12(p12, "pass phrase")
     monkeypatch.setattr(keyring, "get_keyring", lambda: fail.Keyring())
-    import_p12(engine, p12, "Olga Officer", "pass phrase")
+    import_p12(engine, p12, "Olga Officer", "pass phrase", actor="Olga Officer")
     before = _state(engine, built.assessment_id)
     with pytest.raises(UserError, match="No usable OS keyring.*--p12"):
         approve(engine, built.assessment_id, identity="Olga Officer", approver="Olga Officer")
@@ -175,7 +175,7 @@ def test_no_keyring_offers_the_pkcs12_route(engine: Engine, tmp_path: Path, monk
 
 def test_a_stale_concurrent_decision_is_refused(engine: Engine) -> None:
     built = make_assessment(engine)
-    new_identity(engine, "Alice Approver")
+    new_identity(engine, "Alice Approver", actor="Alice Approver")
     approve(engine, built.assessment_id, identity="Alice Approver", approver="Alice Approver")
     with pytest.raises(UserError, match="not in review"):
         approve(engine, built.assessment_id, identity="Alice Approver", approver="Alice Approver")
@@ -207,7 +207,7 @@ def test_no_secret_reaches_the_database_files_or_logs(sqlite_engine: Engine, _is
     root.setLevel(logging.DEBUG)  # everything anybody logs, at the most talkative level
     request_cleanup = (root, handler, old_level)
     built = make_assessment(sqlite_engine)
-    info = new_identity(sqlite_engine, "Alice Approver")
+    info = new_identity(sqlite_engine, "Alice Approver", actor="Alice Approver")
     pem = keyring.get_password(KEYRING_SERVICE, info.fingerprint_sha256)
     assert pem is not None
     approve(sqlite_engine, built.assessment_id, identity="Alice Approver", approver="Alice Approver")
@@ -218,7 +218,7 @@ def test_no_secret_reaches_the_database_files_or_logs(sqlite_engine: Engine, _is
     # a PKCS#12 identity with a passphrase, signed through the file route
     p12 = tmp_path / "olga.p12"
     make_p12(p12, "correct horse battery staple")
-    import_p12(sqlite_engine, p12, "Olga Officer", "correct horse battery staple")
+    import_p12(sqlite_engine, p12, "Olga Officer", "correct horse battery staple", actor="Olga Officer")
     second = make_assessment(sqlite_engine, vendor_name="Clearlabel Cooperativa S.Coop.")
     approve(sqlite_engine, second.assessment_id, identity="Olga Officer", approver="Olga Officer", p12=p12,
             p12_passphrase="correct horse battery staple")
@@ -236,3 +236,48 @@ def test_no_secret_reaches_the_database_files_or_logs(sqlite_engine: Engine, _is
     root.setLevel(old_level)
     handler.close()
     assert (log_dir / "vetta.log").stat().st_size > 0  # the log did record the actions
+
+
+def _prepare_by(engine: Engine, *, creator: str, preparer: str, answerer: str, submitter: str) -> int:
+    """A clean demo vendor's assessment created, answered (with evidence) and submitted by the people named."""
+    from desktop.services import assessments
+    from desktop.services.demo import load_demo
+    from tests.db.test_assessments_support import default_template, passing_value
+
+    load_demo(engine, "demo loader")
+    aid = assessments.create_assessment(engine, "Clearlabel Cooperativa S.Coop.", preparer=preparer, actor=creator).id
+    tmpl = default_template()
+    for q in assessments.get_assessment(engine, aid).questions:
+        if q.value is None and q.required:
+            assessments.answer_question(engine, aid, q.key, passing_value(tmpl.question(q.key)), actor=answerer)
+        if q.evidence_required:
+            assessments.attach_evidence_bytes(engine, aid, q.key, b"%PDF-1.4 e", "e.pdf", actor=answerer)
+    assessments.submit_assessment(engine, aid, actor=submitter)
+    return aid
+
+
+@pytest.mark.slow
+def test_nobody_who_prepared_answered_or_submitted_may_approve(engine: Engine) -> None:
+    aid = _prepare_by(engine, creator="Paula", preparer="Someone Else", answerer="Bruno", submitter="Carla")
+    for person, did in (("Paula", "prepared and answered questions of"), ("someone else", "prepared"),
+                        ("Bruno", "answered questions of"),
+                        ("CARLA", "submitted")):
+        new_identity(engine, f"{person} identity", actor=person)
+        with pytest.raises(UserError, match=f"{person} {did} assessment {aid}"):
+            approve(engine, aid, identity=f"{person} identity", approver=person)
+    assert _state(engine, aid)[0] == "in_review"
+    new_identity(engine, "Alba's identity", actor="Alba")
+    assert approve(engine, aid, identity="Alba's identity", approver="Alba")["decision"] == "approved"
+
+
+def test_signing_with_another_users_identity_is_refused(engine: Engine) -> None:
+    built = make_assessment(engine)
+    new_identity(engine, "Paula Preparer", actor="Paula Preparer")  # the preparer's identity
+    new_identity(engine, "Alice Approver", actor="Alice Approver")
+    before = _state(engine, built.assessment_id)
+    # the reported attack: an approver signing with the preparer's identity
+    with pytest.raises(UserError, match="belongs to Paula Preparer, not to Alba"):
+        approve(engine, built.assessment_id, identity="Paula Preparer", approver="Alba")
+    with pytest.raises(UserError, match="belongs to Alice Approver, not to Alba"):
+        approve(engine, built.assessment_id, identity="Alice Approver", approver="Alba")
+    assert _state(engine, built.assessment_id) == before

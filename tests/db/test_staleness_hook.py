@@ -21,7 +21,7 @@ from tests.unit.test_report_builder import CANNED_OWNERSHIP, make_assessment
 
 def _decided(engine: Engine) -> tuple[int, int]:
     built = make_assessment(engine)
-    new_identity(engine, "Alice Approver")
+    new_identity(engine, "Alice Approver", actor="Alice Approver")
     approve(engine, built.assessment_id, identity="Alice Approver", approver="Alice Approver",
             ownership=CANNED_OWNERSHIP)
     assert _stale_since(engine, built.assessment_id) is None
@@ -98,7 +98,7 @@ def test_subprocessor_party_change_reaches_the_vendors_using_it(engine: Engine) 
     sub = _new_party(engine, "Quillstream Transcription Ltd")
     with unit_of_work(engine, "bob") as s:
         s.add(Subprocessor(vendor_id=built.vendor_id, party_id=sub, service="transcription"))
-    new_identity(engine, "Alice Approver")
+    new_identity(engine, "Alice Approver", actor="Alice Approver")
     approve(engine, built.assessment_id, identity="Alice Approver", approver="Alice Approver",
             ownership=CANNED_OWNERSHIP)
     assert _stale_since(engine, built.assessment_id) is None

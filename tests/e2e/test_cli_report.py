@@ -58,7 +58,7 @@ def test_approve_report_and_verify_through_the_pkcs12_route(vetta: Run, db: tupl
     p12 = tmp_path / "olga.p12"
     make_p12(p12, "pass phrase")
     env = {"VETTA_P12_PASSPHRASE": "pass phrase"}
-    r = vetta("--db", url, "identity", "import", str(p12), "--name", "Olga Officer", env=env)
+    r = vetta("--db", url, "--user", "Olga Officer", "identity", "import", str(p12), "--name", "Olga Officer", env=env)
     assert r.returncode == 0, r.stderr
     # no passphrase and no terminal: a clear error, nothing decided
     r = vetta("--db", url, "--user", "Olga Officer", "assessment", "approve", str(aid), "--identity", "Olga Officer",
@@ -91,11 +91,20 @@ def test_approve_report_and_verify_through_the_pkcs12_route(vetta: Run, db: tupl
     assert verdict["assessment_id"] == aid and verdict["signer"].startswith("Olga Officer") and verdict["signed_at"]
     r = vetta("--db", url, "verify", str(out))
     assert r.returncode == 0 and r.stdout.startswith("VALID")
-    # an auditor without the database can still check the file itself
+    # an auditor without the database can still check the file itself: intact, but the signer is nobody they
+    # trust (exit 4) until they are given the signer's certificate
     r = vetta("--db", "postgresql://nobody@127.0.0.1:1/none", "verify", str(out), "--json")
-    assert r.returncode == 0 and "Checking the file alone" in r.stderr
+    assert r.returncode == 4 and "Checking the file alone" in r.stderr
     alone = json.loads(r.stdout)
     assert alone["intact"] and alone["valid"] and not alone["known_identity"] and not alone["matches_record"]
+    assert alone["status"] == "untrusted" and not alone["trusted"]
+    assert "Traceback" not in r.stderr and "self-signed" not in r.stderr  # the validator's log stays in the log
+    cert = tmp_path / "olga.pem"
+    r = vetta("--db", url, "identity", "export", "Olga Officer", "-o", str(cert))
+    assert r.returncode == 0 and "not its key" in r.stdout
+    assert cert.read_text().startswith("-----BEGIN CERTIFICATE-----") and "PRIVATE" not in cert.read_text()
+    r = vetta("--db", "postgresql://nobody@127.0.0.1:1/none", "verify", str(out), "--trust", str(cert))
+    assert r.returncode == 0 and r.stdout.startswith("VALID AND TRUSTED"), r.stdout
     # one byte changed: not intact, exit 1
     data = bytearray(out.read_bytes())
     data[len(data) // 3] ^= 0x20
@@ -147,7 +156,7 @@ def test_rationale_conditions_and_the_language_of_record(vetta: Run, tmp_path: P
     def run(*args: str) -> CompletedProcess[str]:
         return vetta(*args, env=env)
 
-    assert run("--db", url, "identity", "new", "Alba Aprobadora").returncode == 0
+    assert run("--db", url, "--user", "Alba Aprobadora", "identity", "new", "Alba Aprobadora").returncode == 0
     approve = ["--db", url, "--user", "Alba Aprobadora", "assessment", "approve", str(aid), "--identity",
                "Alba Aprobadora"]
     r = run(*approve)

@@ -192,8 +192,13 @@ def check_cli_import(conn: Conn, committed: list[str]) -> None:
         assert batches.get(prefix) == int(rows), f"committed import {prefix} lost or partial"
     partial = {p: n for p, n in batches.items() if n != CLI_ROWS}
     assert not partial, f"half-applied imports: {partial}"
+    # SQLite: the name given with --user; PostgreSQL: the login (--user is refused there)
+    try:
+        actor = str(conn.execute("SELECT session_user").fetchone()[0])
+    except Exception:  # noqa: BLE001 - SQLite has no logins
+        actor = "crash-cli"
     audited = conn.execute("SELECT count(*) FROM audit_event WHERE record_type = 'vendor' AND action = 'create' "
-                           "AND actor = 'crash-cli'").fetchone()[0]
+                           "AND actor = ?", (actor,)).fetchone()[0]
     assert audited == sum(batches.values())
 
 
@@ -262,8 +267,8 @@ def setup_assessment(target: Target) -> None:
 def _cli_import(target: Target, seed: int) -> list[str]:
     csv = target.folder / f"cli-{seed}.csv"
     write_vendor_csv(csv, f"cli-{seed}", CLI_ROWS)
-    return [sys.executable, "-m", "desktop", "--db", target.url, "--user", "crash-cli", "import", "vendors",
-            str(csv)]
+    who = ["--user", "crash-cli"] if target.url.startswith("sqlite") or "://" not in target.url else []
+    return [sys.executable, "-m", "desktop", "--db", target.url, *who, "import", "vendors", str(csv)]
 
 
 def _cli_finished(target: Target, seed: int, stdout: str) -> list[str]:

@@ -15,6 +15,8 @@ folder OUTSIDE the data folder (as the OS keyring is), which is deliberately not
 from __future__ import annotations
 
 import base64
+import uuid
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -57,18 +59,33 @@ def test_no_key_or_passphrase_in_database_data_folder_or_logs(vetta, db_url: str
     env = {"PYTHON_KEYRING_BACKEND": "tests.support.file_keyring.FileKeyring",
            file_keyring.ENV: str(keyring_dir), "VETTA_P12_PASSPHRASE": PASSPHRASE}
 
+    url = make_url(db_url)
+    postgres = url.get_backend_name() == "postgresql"
+    suffix = uuid.uuid4().hex[:6]
+    logins = {"marta": f"marta_{suffix}", "Olga Officer": f"olga_{suffix}"}
+
     def cli(*args: str, ok: bool = True, user: str = "marta"):
-        r = vetta("-v", "--db", db_url, "--user", user, *args, env=env)
+        if postgres:  # each person is a database login (--user is refused on PostgreSQL)
+            who = ["--db", url.set(username=logins[user]).render_as_string(hide_password=False)]
+        else:
+            who = ["--db", db_url, "--user", user]
+        r = vetta("-v", *who, *args, env=env)
         if ok:
             assert r.returncode == 0, r.stderr
         return r
 
     outputs: list[str] = []
-    cli("demo")
-    outputs.append(cli("identity", "new", "Olga Officer", "--email", "olga@example.com").stdout)
+    if postgres:
+        assert vetta("--db", db_url, "demo", env=env).returncode == 0
+        assert vetta("--db", db_url, "team", "init", env=env).returncode == 0
+        for login, role in ((logins["marta"], "preparer"), (logins["Olga Officer"], "approver")):
+            assert vetta("--db", db_url, "team", "add", login, "--role", role, env=env).returncode == 0
+    else:
+        cli("demo")
+    outputs.append(cli("identity", "new", "Olga Officer", "--email", "olga@example.com", user="Olga Officer").stdout)
     p12 = tmp_path / "pedro.p12"
     make_p12(p12, PASSPHRASE, cn="Pedro Backup")
-    outputs.append(cli("identity", "import", str(p12), "--name", "Pedro Backup").stdout)
+    outputs.append(cli("identity", "import", str(p12), "--name", "Pedro Backup", user="Olga Officer").stdout)
     aid = cli("assessment", "new", "Clearlabel Cooperativa S.Coop.").stdout.strip()
     _finish(cli, aid, tmp_path)
     outputs.append(cli("assessment", "submit", aid).stdout)
@@ -91,7 +108,6 @@ def test_no_key_or_passphrase_in_database_data_folder_or_logs(vetta, db_url: str
     assert any(p.name.endswith(".log") for p in files), "the workflow wrote no log to scan"
     for p in files:
         blobs[str(p.relative_to(_isolated_data_dir))] = p.read_bytes()
-    url = make_url(db_url)
     if url.get_backend_name() == "sqlite":
         db_file = Path(str(url.database))
         for suffix in ("", "-wal", "-shm", "-journal"):
@@ -110,8 +126,23 @@ def test_no_key_or_passphrase_in_database_data_folder_or_logs(vetta, db_url: str
             engine.dispose()
         assert blobs["table signing_identity"] and blobs["table signoff"]
     blobs["program output"] = "\n".join(outputs).encode("utf-8")
+    if postgres:
+        _drop_logins(db_url, logins.values())
     problems = scan(blobs, secrets)
     assert not problems, problems
     # the scan can find what it looks for: the keyring folder (outside the data folder) does hold the keys
     assert scan({"keyring": (keyring_dir / "keyring.json").read_bytes()}, {
         k: v for k, v in secrets.items() if k.endswith("PEM line 0")})
+
+
+def _drop_logins(db_url: str, logins: Iterable[str]) -> None:
+    """The logins are cluster-wide: drop them (after the test's database, which holds nothing of theirs)."""
+    url = make_url(db_url).set(drivername="postgresql+psycopg")
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+            for login in logins:
+                conn.execute(text(f'DROP ROLE IF EXISTS "{login}"'))
+    finally:
+        admin.dispose()

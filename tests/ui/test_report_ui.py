@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QDate, Qt
 from sqlalchemy.engine import Engine
 
@@ -28,11 +29,28 @@ def test_preview_shows_every_page(qtbot, sqlite_engine: Engine, tmp_path: Path) 
     preview.grab().save(str(tmp_path / "preview.png"))
 
 
-def test_signoff_dialog_previews_signs_and_shows_the_result(qtbot, sqlite_engine: Engine) -> None:
+def test_signoff_dialog_previews_signs_and_shows_the_result(qtbot, sqlite_engine: Engine,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     built = make_assessment(sqlite_engine)
-    new_identity(sqlite_engine, "Alice Approver")
+    new_identity(sqlite_engine, "Alice Approver", actor="Alice Approver")
+    new_identity(sqlite_engine, "Paula's identity", actor="Paula Preparer")
+    # the preparer, signed in, is offered only her own identity and is refused: shown, nothing written
+    monkeypatch.setenv("VETTA_USER", "Paula Preparer")
+    mine = SignOffDialog(sqlite_engine, built.assessment_id)
+    qtbot.addWidget(mine)
+    assert mine.approver.text() == "Paula Preparer" and mine.approver.isReadOnly()
+    assert [mine.identity.itemData(i) for i in range(mine.identity.count())] == ["Paula's identity"]
+    mine.show()
+    qtbot.waitUntil(lambda: mine.preview.page_count() > 0 and not mine.busy(), timeout=20000)
+    qtbot.mouseClick(mine.sign_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not mine.busy(), timeout=20000)
+    assert "cannot also approve" in mine.message.text()
+    assert signed_report(sqlite_engine, built.assessment_id) is None
+    mine.close()
+    monkeypatch.setenv("VETTA_USER", "Alice Approver")
     dialog = SignOffDialog(sqlite_engine, built.assessment_id)
     qtbot.addWidget(dialog)
+    assert [dialog.identity.itemData(i) for i in range(dialog.identity.count())] == ["Alice Approver"]
     dialog.show()  # showing it starts the preview, rendered off the GUI thread
     qtbot.waitUntil(lambda: dialog.preview.page_count() > 0 and not dialog.busy(), timeout=20000)
     assert "Scalewise Data Inc." in dialog.summary.text() and "Paula Preparer" in dialog.summary.text()
@@ -59,12 +77,6 @@ def test_signoff_dialog_previews_signs_and_shows_the_result(qtbot, sqlite_engine
     assert dialog.conditions_list() == [{"text": "Divest within 6 months.", "owner": "Marta Gil (Legal)",
                                          "due": QDate.currentDate().addDays(120).toString("yyyy-MM-dd"),
                                          "question": ""}]
-    dialog.approver.setText("Paula Preparer")  # the preparer cannot approve: shown, nothing written
-    qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not dialog.busy(), timeout=20000)
-    assert "cannot also approve" in dialog.message.text()
-    assert signed_report(sqlite_engine, built.assessment_id) is None
-    dialog.approver.setText("Alice Approver")
     qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.result_data is not None, timeout=30000)
     assert dialog.result_data is not None and dialog.result_data["decision"] == "approved_with_conditions"
@@ -74,15 +86,16 @@ def test_signoff_dialog_previews_signs_and_shows_the_result(qtbot, sqlite_engine
     assert signed_report(sqlite_engine, built.assessment_id) is not None
 
 
-def test_signoff_dialog_asks_for_a_rationale_when_the_vendor_is_not_neutral(qtbot, sqlite_engine: Engine,
-                                                                            tmp_path: Path) -> None:
+def test_signoff_dialog_asks_for_a_rationale_when_the_vendor_is_not_neutral(
+        qtbot, sqlite_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     built = make_assessment(sqlite_engine, rating="not_neutral")
-    new_identity(sqlite_engine, "Alice Approver")
+    new_identity(sqlite_engine, "Alice Approver", actor="Alice Approver")
+    monkeypatch.setenv("VETTA_USER", "Alice Approver")  # who signs is who is signed in
     dialog = SignOffDialog(sqlite_engine, built.assessment_id)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: dialog.preview.page_count() > 0 and not dialog.busy(), timeout=20000)
-    dialog.approver.setText("Alice Approver")
+    assert dialog.approver.text() == "Alice Approver"
     assert not dialog.sign_button.isEnabled()
     assert "A rationale is required: the vendor is rated not neutral." in dialog.rationale_hint.text()
     dialog.decision.setCurrentIndex(dialog.decision.findData("rejected"))  # rejecting needs none
@@ -112,14 +125,14 @@ def test_signoff_dialog_without_identities_says_what_to_do(qtbot, sqlite_engine:
     dialog.show()
     qtbot.waitUntil(lambda: dialog.preview.page_count() > 0 and not dialog.busy(), timeout=20000)
     assert not dialog.sign_button.isEnabled()
-    assert "no signing identity" in dialog.message.text()
+    assert "You have no signing identity yet" in dialog.message.text()
 
 
 def test_verify_dialog(qtbot, sqlite_engine: Engine, tmp_path: Path) -> None:
     from desktop.services.signoff import approve
 
     built = make_assessment(sqlite_engine)
-    new_identity(sqlite_engine, "Alice Approver")
+    new_identity(sqlite_engine, "Alice Approver", actor="Alice Approver")
     approve(sqlite_engine, built.assessment_id, identity="Alice Approver", approver="Alice Approver")
     pdf = signed_report(sqlite_engine, built.assessment_id)
     assert pdf is not None
@@ -141,3 +154,15 @@ def test_verify_dialog(qtbot, sqlite_engine: Engine, tmp_path: Path) -> None:
     assert dialog.details["record"].text() == "no"
     assert dialog.verify_path(junk) is None
     assert "not a PDF" in dialog.verdict_label.text()
+    # an auditor without the database: not trusted until given the signer's certificate
+    outside = VerifyDialog(None)
+    qtbot.addWidget(outside)
+    assert outside.verify_path(good) is False and outside.status == "untrusted"
+    assert outside.verdict_label.text().startswith("Valid but not trusted")
+    assert "the signer's own clock" in outside.details["signed_at"].text()
+    from desktop.services.identities import export_certificate
+
+    pem = tmp_path / "alice.pem"
+    export_certificate(sqlite_engine, "Alice Approver", pem)
+    assert outside.trust_file(pem) and outside.status == "trusted"
+    assert outside.verdict_label.text().startswith("Valid and trusted")

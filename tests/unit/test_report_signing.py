@@ -28,7 +28,7 @@ from tests.unit.test_report_builder import CANNED_OWNERSHIP, make_assessment
 
 def _signed(engine: Engine, **kw: object) -> bytes:
     built = make_assessment(engine, **kw)  # type: ignore[arg-type]
-    new_identity(engine, "Alice Approver", email="alice@northwind.example")
+    new_identity(engine, "Alice Approver", email="alice@northwind.example", actor="Alice Approver")
     approve(engine, built.assessment_id, identity="Alice Approver", approver="Alice Approver",
             ownership=CANNED_OWNERSHIP)
     pdf = signed_report(engine, built.assessment_id)

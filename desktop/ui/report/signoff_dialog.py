@@ -160,11 +160,13 @@ class SignOffDialog(QDialog):
         self.rationale.textChanged.connect(self._update_state)
         self.rationale_hint = QLabel(self)
         self.rationale_hint.setWordWrap(True)
-        self.approver = QLineEdit(default_actor(), self)
+        # who signs is who is signed in (desktop.services.whoami), with one of their own identities
+        self.approver = QLineEdit(default_actor(engine), self)
+        self.approver.setReadOnly(True)
         self.approver.setAccessibleName(self.tr("Approver"))
         self.identity = QComboBox(self)
         self.identity.setAccessibleName(self.tr("Signing identity"))
-        for info in list_identities(engine):
+        for info in list_identities(engine, owner=self.approver.text()):
             self.identity.addItem(f"{info.name} ({info.fingerprint_sha256[:12]}…)", info.name)
         self.lang = QComboBox(self)
         self.lang.addItem("English", "en")  # i18n: ignore - language names are shown in their own language
@@ -313,7 +315,8 @@ class SignOffDialog(QDialog):
               and (not needs_rationale or has_rationale))
         self.sign_button.setEnabled(ok and self.result_data is None and not self.busy())
         if self.identity.count() == 0:
-            self.message.setText(self.tr("There is no signing identity yet: create one first (vetta identity new)."))
+            self.message.setText(self.tr("You have no signing identity yet: create yours in Settings, Signing "
+                                         "identities (or with vetta identity new)."))
 
     @Slot()
     def _browse(self) -> None:

@@ -1,4 +1,6 @@
-"""Open a signed report and see the verdict: intact, valid, signer, known identity, on record."""
+"""Open a signed report and see the verdict: valid and trusted, valid but not trusted, or not valid;
+signer, time and where it comes from, known identity, on record. *Trust a certificate…* adds a
+certificate (the signer's exported one, a company CA) for this check, like `vetta verify --trust`."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -18,7 +21,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.engine import Engine
 
 from desktop.core.errors import UserError
-from desktop.services.reports import verify_file
+from desktop.services.verification import read_trust_files, verify_path
 
 
 class VerifyDialog(QDialog):
@@ -36,6 +39,7 @@ class VerifyDialog(QDialog):
         self.details: dict[str, QLabel] = {}
         form = QFormLayout()
         for key, label in (("file", self.tr("File")), ("signer", self.tr("Signer")), ("signed_at", self.tr("Signed at")),
+                           ("certified", self.tr("Certified, no changes allowed")),
                            ("assessment", self.tr("Assessment")), ("known", self.tr("Signer known here")),
                            ("record", self.tr("Matches the recorded decision")), ("sha256", self.tr("SHA-256"))):
             value = QLabel("—", self)
@@ -45,14 +49,25 @@ class VerifyDialog(QDialog):
             form.addRow(label, value)
         self.open_button = QPushButton(self.tr("Open PDF…"), self)
         self.open_button.clicked.connect(self._choose)
+        self.trust_button = QPushButton(self.tr("Trust a certificate…"), self)
+        self.trust_button.setToolTip(self.tr("The signer's certificate or your company's certificate authority, for "
+                                             "this check only"))
+        self.trust_button.clicked.connect(self._choose_trust)
+        self.trusted: list[bytes] = []
+        self._last: Path | None = None
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.verdict_label)
         layout.addLayout(form)
-        layout.addWidget(self.open_button)
+        row = QHBoxLayout()
+        row.addWidget(self.open_button)
+        row.addWidget(self.trust_button)
+        row.addStretch(1)
+        layout.addLayout(row)
         layout.addWidget(buttons)
         self.ok: bool | None = None
+        self.status = ""  # trusted | untrusted | invalid
 
     @Slot()
     def _choose(self) -> None:
@@ -60,28 +75,64 @@ class VerifyDialog(QDialog):
         if path:
             self.verify_path(Path(path))
 
-    def verify_path(self, path: Path) -> bool | None:
-        """Check ``path`` and show the verdict; returns True (valid), False (not valid) or None (unreadable)."""
-        self.details["file"].setText(str(path))
+    @Slot()
+    def _choose_trust(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Trust a certificate"), "",
+                                              self.tr("Certificates (*.pem *.crt *.cer *.der);;All files (*)"))
+        if path:
+            self.trust_file(Path(path))
+
+    def trust_file(self, path: Path) -> bool:
+        """Trust the certificates in ``path`` for the checks of this dialog (and check the last file again)."""
         try:
-            v = verify_file(self._engine, path)
+            self.trusted += read_trust_files([path])
         except UserError as exc:
-            self.ok = None
             self.verdict_label.setText(str(exc))
             self.verdict_label.setStyleSheet("color: #B3261E;")
-            for key in ("signer", "signed_at", "assessment", "known", "record", "sha256"):
+            return False
+        if self._last is not None:
+            self.verify_path(self._last)
+        return True
+
+    def verify_path(self, path: Path) -> bool | None:
+        """Check ``path`` and show the verdict; True (valid and trusted), False (not valid, or not trusted:
+        ``status`` says which) or None (unreadable)."""
+        self._last = path
+        self.details["file"].setText(str(path))
+        try:
+            v = verify_path(self._engine, path, trust=self.trusted)
+        except UserError as exc:
+            self.ok = None
+            self.status = ""
+            self.verdict_label.setText(str(exc))
+            self.verdict_label.setStyleSheet("color: #B3261E;")
+            for key in ("signer", "signed_at", "certified", "assessment", "known", "record", "sha256"):
                 self.details[key].setText("—")
             return None
-        self.ok = v.intact and v.valid
-        if self.ok:
-            self.verdict_label.setText(self.tr("Valid: the file is intact and the signature is valid."))
+        self.status = v.status
+        self.ok = v.status == "trusted"
+        if v.status == "trusted":
+            self.verdict_label.setText(self.tr("Valid and trusted: the file is intact, certified by its signature, and "
+                                               "the signer is trusted ({by}).").format(by=v.trusted_by))
             self.verdict_label.setStyleSheet("color: #1E7B34;")
+        elif v.status == "untrusted":
+            self.verdict_label.setText(self.tr(
+                "Valid but not trusted: the file is intact and validly signed, but nothing you trust vouches for the "
+                "signer's certificate. Anyone can make a certificate with any name: ask for the signer's certificate "
+                "and use Trust a certificate…"))
+            self.verdict_label.setStyleSheet("color: #8A5300;")
         else:
-            self.verdict_label.setText(self.tr("Not valid: %1").replace("%1", v.problem))
+            problem = v.problem or (v.record_problems[0] if v.record_problems else "")
+            self.verdict_label.setText(self.tr("Not valid: %1").replace("%1", problem))
             self.verdict_label.setStyleSheet("color: #B3261E;")
         yes, no = self.tr("yes"), self.tr("no")
         self.details["signer"].setText(v.signer or "—")
-        self.details["signed_at"].setText(v.signed_at or "—")
+        when = v.signed_at or "—"
+        if v.signed_at:
+            when += " " + (self.tr("(time-stamped by {authority})").format(authority=v.time_authority or "?")
+                           if v.time_source == "timestamp" else self.tr("(the signer's own clock, not certified)"))
+        self.details["signed_at"].setText(when)
+        self.details["certified"].setText(yes if v.certified else no)
         self.details["assessment"].setText(str(v.assessment_id) if v.assessment_id is not None else "—")
         self.details["known"].setText(yes if v.known_identity else no)
         self.details["record"].setText(yes if v.matches_record else no)
