@@ -14,6 +14,7 @@ def disable_audit_guard(conn: Connection) -> None:
     if conn.dialect.name == "sqlite":
         conn.execute(text("DROP TRIGGER IF EXISTS vetta_audit_no_update"))
         conn.execute(text("DROP TRIGGER IF EXISTS vetta_audit_no_delete"))
+        conn.execute(text("DROP TRIGGER IF EXISTS vetta_audit_no_insert"))
     else:
         conn.execute(text("ALTER TABLE audit_event DISABLE TRIGGER USER"))
 
