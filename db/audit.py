@@ -191,6 +191,20 @@ def _head(session: OrmSession) -> tuple[int, str]:
     return int(row[0]), str(row[1])
 
 
+def audit_anchor(connection: Connection) -> dict[str, Any]:
+    """The chain's head as a signed report embeds it: ``{"seq": N, "hash": "..."}`` (seq 0: empty trail).
+
+    Called inside the transaction that decides, after its events are flushed, so the head is the
+    decision itself; the report's signature then vouches for every event up to it.
+    """
+    row = connection.execute(
+        select(col(AuditEvent.seq), col(AuditEvent.hash)).order_by(col(AuditEvent.seq).desc()).limit(1)
+    ).first()
+    if row is None:
+        return {"seq": 0, "hash": GENESIS_HASH}
+    return {"seq": int(row[0]), "hash": str(row[1])}
+
+
 def _after_flush(session: OrmSession, _flush_context: UOWTransaction) -> None:
     pending: list[tuple[Any, str]] = []
     pending += [(o, "create") for o in session.new]

@@ -36,6 +36,7 @@ from db.models import (
 )
 from desktop.core import i18n as core_i18n
 from desktop.core.errors import NotFound, UserError
+from desktop.core.files import read_regular_file
 from desktop.report import model as m
 from desktop.report.i18n import check_lang, tr
 from desktop.report.render import Rendered, render
@@ -441,7 +442,7 @@ def verify_report(engine: Engine | None, data: bytes, name: str | None = None) -
 
 def verify_file(engine: Engine | None, path: Path) -> Verdict:
     try:
-        data = path.read_bytes()
+        data = read_regular_file(path, 512 * 1024 * 1024, what=core_i18n.tr("reports"))  # ordinary files only, bounded
     except OSError as exc:
         raise UserError(core_i18n.tr("The file {path} cannot be read: {strerror}.",
                                      path=repr(str(path)), strerror=exc.strerror)) from exc

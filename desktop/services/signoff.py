@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
+from db.audit import audit_anchor
 from db.engine import read_session, unit_of_work
 from db.models import Assessment, AssessmentStatus, Organisation, SigningIdentity, SignOff, Vendor
 from desktop.core import i18n as core_i18n
@@ -91,6 +92,7 @@ def approve(engine: Engine, assessment_id: int, *, identity: str, approver: str,
         s.add(so)
         s.flush()
         model = build_from_session(s, assessment_id, lang, ownership=ownership, signer=ident.name)
+        model.record["audit_anchor"] = audit_anchor(s.connection())  # the trail's head, now signed (issue 12)
         rendered = render(model, draft=False)
         reason = f"{tr(lang, 'dec_' + decision)}: {tr(lang, 'assessment')} #{assessment_id}"
         signed = sign_pdf(rendered.pdf, material, rendered.signature, signer_name=ident.name, reason=reason,
