@@ -113,6 +113,8 @@ def _show(value: Any) -> str:
     if value is _MISSING or value is None:
         return "nothing"
     shown = to_jsonable(value)
+    if isinstance(shown, float):
+        return f"{shown:g}"
     if isinstance(shown, dict) and "sha256" in shown:
         return f"a file of {shown.get('size')} bytes with SHA-256 {str(shown['sha256'])[:16]}…"
     text = json.dumps(shown, ensure_ascii=False)
