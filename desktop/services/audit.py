@@ -191,7 +191,7 @@ def check_report_anchors(conn: Connection, head_seq: int) -> AnchorReport:
         select(col(SigningIdentity.id), col(SigningIdentity.fingerprint_sha256)))}
     rows = conn.execute(select(col(SignOff.assessment_id), col(SignOff.identity_id), col(SignOff.report_pdf))
                         .where(col(SignOff.report_pdf).is_not(None)).order_by(col(SignOff.assessment_id)))
-    for assessment_id, identity_id, pdf in rows.tuples():
+    for assessment_id, identity_id, pdf in rows:
         source = f"The signed report of assessment #{assessment_id}"
         data = bytes(pdf or b"")
         anchor = _anchor_of(read_record(data))
