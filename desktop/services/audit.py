@@ -189,8 +189,9 @@ def check_report_anchors(conn: Connection, head_seq: int) -> AnchorReport:
     anchors: list[tuple[str, tuple[int, str]]] = []
     fingerprints = {int(i or 0): str(f) for i, f in conn.execute(
         select(col(SigningIdentity.id), col(SigningIdentity.fingerprint_sha256)))}
-    rows = conn.execute(select(col(SignOff.assessment_id), col(SignOff.identity_id), col(SignOff.report_pdf))
-                        .where(col(SignOff.report_pdf).is_not(None)).order_by(col(SignOff.assessment_id)))
+    rows = conn.execution_options(stream_results=True, yield_per=8).execute(  # reports are large: a few at a time
+        select(col(SignOff.assessment_id), col(SignOff.identity_id), col(SignOff.report_pdf))
+        .where(col(SignOff.report_pdf).is_not(None)).order_by(col(SignOff.assessment_id)))
     for assessment_id, identity_id, pdf in rows:
         source = f"The signed report of assessment #{assessment_id}"
         data = bytes(pdf or b"")

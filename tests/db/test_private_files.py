@@ -143,3 +143,16 @@ def test_output_onto_any_sqlite_database_is_refused_and_other_files_are_fine(tmp
     plain.write_bytes(b"%PDF-1.7 an older export")
     refuse_protected_output(plain, None)  # overwriting an ordinary file stays the user's choice
     refuse_protected_output(tmp_path / "new.pdf", None)
+
+
+def test_a_link_planted_as_a_part_file_is_removed_not_followed(tmp_path: Path) -> None:
+    db = tmp_path / "vetta.sqlite3"
+    open_database(str(db)).dispose()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    folder = backups.backup_dir(db)
+    folder.mkdir(exist_ok=True)
+    planted = folder / f"{db.stem}-20260101T000000000000Z-manual.sqlite3.part"
+    planted.symlink_to(victim)
+    assert backups.clean_leftovers(db) == [planted]
+    assert not planted.is_symlink() and victim.read_text() == "keep me"
