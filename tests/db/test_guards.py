@@ -300,3 +300,57 @@ def test_fuzz_any_change_to_a_guard_definition_is_reported(sqlite_engine, index,
             assert name in report.not_in_force
         finally:
             trans.rollback()
+
+
+_BODIES = sorted(triggers._pg_function_bodies_v2().items())
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(index=st.integers(0, len(_BODIES) - 1), data=st.data())
+def test_fuzz_any_change_to_a_guard_function_is_reported(pg_url, index, data):
+    """PostgreSQL: a guard function's body with one token replaced, dropped or duplicated is never accepted."""
+    engine = _pg_engine(pg_url)
+    name, body = _BODIES[index]
+    tokens = body.split()
+    at = data.draw(st.integers(1, len(tokens) - 2))  # keep BEGIN ... END so most mutants still compile
+    how = data.draw(st.sampled_from(["drop", "duplicate", "replace"]))
+    if how == "drop":
+        mutated = tokens[:at] + tokens[at + 1:]
+    elif how == "duplicate":
+        mutated = tokens[:at + 1] + tokens[at:]
+    else:
+        word = data.draw(st.sampled_from(["NULL", "NOT", "OLD", "NEW", "true", "false", "'x'", "RETURN NEW;"]))
+        if word == tokens[at]:
+            return
+        mutated = tokens[:at] + [word] + tokens[at + 1:]
+    if triggers.normalise_sql(" ".join(mutated)) == triggers.normalise_sql(body):
+        return
+    with engine.connect() as conn:
+        trans = conn.begin()
+        try:
+            try:
+                with conn.begin_nested():
+                    conn.execute(text(f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql "
+                                      f"SET search_path = public, pg_temp AS $$ {' '.join(mutated)} $$"))
+            except sa_exc.DatabaseError:
+                return  # PostgreSQL refused the mutant: the shipped function is still in place
+            report = triggers.check(conn)
+            users = [g.trigger for g in triggers.PG_GUARDS_V2 if g.function == name]
+            assert set(users) <= set(report.altered), (name, " ".join(mutated))
+        finally:
+            trans.rollback()
+
+
+_PG_ENGINES: dict[str, Engine] = {}
+
+
+def _pg_engine(url: str) -> Engine:
+    """One migrated database for all examples (each example rolls its change back)."""
+    if url not in _PG_ENGINES:
+        from desktop.services.database import open_database
+
+        for old in _PG_ENGINES.values():
+            old.dispose()
+        _PG_ENGINES.clear()
+        _PG_ENGINES[url] = open_database(url)
+    return _PG_ENGINES[url]
