@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import deque
+from json.encoder import encode_basestring as _encode_string  # what json.dumps uses for str
 from collections.abc import Generator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -345,13 +346,21 @@ def _stream(connection: Connection, batch: int) -> Generator[_Row, None, None]:
         result.close()
 
 
+def _dump(value: Any) -> str:
+    """``json.dumps(value, ensure_ascii=False)``, without building an encoder for the usual str, int and None."""
+    if value is None:
+        return "null"
+    if type(value) is str:
+        return _encode_string(value)
+    if type(value) is int:
+        return int.__repr__(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
 def _fast_hash(row: _Row) -> str:
     """``event_hash`` without re-parsing ``changes_json`` (valid when it is canonical, as written)."""
     f = row.fields
-
-    def dump(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False)
-
+    dump = _dump
     body = (
         f'{{"action":{dump(f["action"])},"actor":{dump(f["actor"])},"changes":{f["changes_json"]},'
         f'"occurred_at":{dump(f["occurred_at"].isoformat())},"record_id":{dump(f["record_id"])},'
