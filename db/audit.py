@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
+from json.encoder import encode_basestring as _encode_string  # what json.dumps uses for str
 from typing import Any
 
 from sqlalchemy import event, func, insert, inspect, text
@@ -191,6 +192,20 @@ def _head(session: OrmSession) -> tuple[int, str]:
     return int(row[0]), str(row[1])
 
 
+def audit_anchor(connection: Connection) -> dict[str, Any]:
+    """The chain's head as a signed report embeds it: ``{"seq": N, "hash": "..."}`` (seq 0: empty trail).
+
+    Called inside the transaction that decides, after its events are flushed, so the head is the
+    decision itself; the report's signature then vouches for every event up to it.
+    """
+    row = connection.execute(
+        select(col(AuditEvent.seq), col(AuditEvent.hash)).order_by(col(AuditEvent.seq).desc()).limit(1)
+    ).first()
+    if row is None:
+        return {"seq": 0, "hash": GENESIS_HASH}
+    return {"seq": int(row[0]), "hash": str(row[1])}
+
+
 def _after_flush(session: OrmSession, _flush_context: UOWTransaction) -> None:
     pending: list[tuple[Any, str]] = []
     pending += [(o, "create") for o in session.new]
@@ -331,13 +346,21 @@ def _stream(connection: Connection, batch: int) -> Generator[_Row, None, None]:
         result.close()
 
 
+def _dump(value: Any) -> str:
+    """``json.dumps(value, ensure_ascii=False)``, without building an encoder for the usual str, int and None."""
+    if value is None:
+        return "null"
+    if type(value) is str:
+        return _encode_string(value)
+    if type(value) is int:
+        return int.__repr__(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
 def _fast_hash(row: _Row) -> str:
     """``event_hash`` without re-parsing ``changes_json`` (valid when it is canonical, as written)."""
     f = row.fields
-
-    def dump(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False)
-
+    dump = _dump
     body = (
         f'{{"action":{dump(f["action"])},"actor":{dump(f["actor"])},"changes":{f["changes_json"]},'
         f'"occurred_at":{dump(f["occurred_at"].isoformat())},"record_id":{dump(f["record_id"])},'

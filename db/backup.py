@@ -1,10 +1,19 @@
-"""SQLite backups through the online backup API: consistent even while the app is writing."""
+"""SQLite backups through the online backup API: consistent even while the app is writing.
+
+Backups, the copy being written (``.part``) and a restore in progress (``.restoring``) are private
+to the user on POSIX (0600, the ``backups`` folder 0700): they hold the whole due-diligence record.
+A copy in progress holds an advisory lock (``flock``) on its file, so ``clean_leftovers`` (run when
+the database is opened) removes only what an interrupted run left behind, never a copy another
+process is writing.
+"""
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,36 +26,130 @@ CORE_TABLES = frozenset({"organisation", "party", "vendor", "assessment", "answe
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
+PART_SUFFIX = ".part"
+RESTORING_SUFFIX = ".restoring"
+
+
 def backup_dir(db_file: Path) -> Path:
     """Backups live beside the database, in ``backups/``."""
     return db_file.parent / "backups"
+
+
+def private_dir(folder: Path) -> None:
+    """Create ``folder`` (and its parents) if needed; the folder itself is made 0700 on POSIX."""
+    folder.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+    make_private(folder, PRIVATE_DIR)
+
+
+def make_private(path: Path, mode: int = PRIVATE_FILE) -> None:
+    """Take away group and other access to ``path`` (POSIX; only a file or folder we own; never fails)."""
+    if os.name != "posix":
+        return
+    try:
+        info = path.stat()
+        if info.st_uid == os.getuid() and info.st_mode & 0o077:
+            os.chmod(path, (info.st_mode & 0o777 & ~0o077) | (mode & 0o700))
+    except OSError:
+        pass
+
+
+def _lock(fd: int, *, wait: bool) -> bool:
+    """An exclusive advisory lock on ``fd``; False when another process holds one (only if not ``wait``)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: an open file cannot be removed anyway
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except BlockingIOError:
+        return False
+    return True
+
+
+def remove_if_abandoned(path: Path) -> bool:
+    """Remove the temporary file ``path`` unless a running copy holds its lock; True when removed."""
+    if path.is_symlink():  # Vetta never makes one: whoever did, it is not a copy in progress
+        try:
+            path.unlink()
+        except OSError:
+            return False
+        return True
+    try:
+        fd = os.open(path, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return False
+    try:
+        if not _lock(fd, wait=False):
+            return False
+        try:
+            path.unlink()
+        except OSError:
+            return False
+        return True
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def private_temporary(path: Path) -> Iterator[Path]:
+    """Create ``path`` empty, 0600, and hold its lock while the caller writes it (removed on failure)."""
+    if path.exists() or path.is_symlink():
+        remove_if_abandoned(path)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), PRIVATE_FILE)
+    except FileExistsError as exc:
+        raise DatabaseError(tr("The file {file} is being written by another Vetta right now; try again when it "
+                               "has finished.", file=repr(str(path)))) from exc
+    try:
+        _lock(fd, wait=True)
+        yield path
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    finally:
+        os.close(fd)
+
+
+def clean_leftovers(db_file: Path) -> list[Path]:
+    """Remove what interrupted backups and restores left behind (``.part``, ``.restoring``); returns them."""
+    candidates = [db_file.with_name(db_file.name + RESTORING_SUFFIX)]
+    folder = backup_dir(db_file)
+    if folder.is_dir():
+        candidates += sorted(folder.glob(f"*{PART_SUFFIX}"))
+    return [p for p in candidates if (p.exists() or p.is_symlink()) and remove_if_abandoned(p)]
 
 
 def backup_to(db_file: Path, dest: Path) -> Path:
     """Copy ``db_file`` to ``dest`` with SQLite's online backup API and check the copy."""
     if not db_file.exists():
         raise DatabaseError(tr("The database file {file} does not exist.", file=repr(str(db_file))))
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(dest.name + ".part")
+    tmp = dest.with_name(dest.name + PART_SUFFIX)
     try:
-        src = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
-        try:
-            out = sqlite3.connect(tmp)
+        if dest.parent == backup_dir(db_file):
+            private_dir(dest.parent)
+        else:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+        with private_temporary(tmp):
+            src = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
             try:
-                src.backup(out)
-                out.execute("PRAGMA journal_mode = DELETE")  # a backup is one self-contained file
+                out = sqlite3.connect(tmp)
+                try:
+                    src.backup(out)
+                    out.execute("PRAGMA journal_mode = DELETE")  # a backup is one self-contained file
+                finally:
+                    out.close()
             finally:
-                out.close()
-        finally:
-            src.close()
-        try:
-            verify_sqlite_file(tmp)
-        except DatabaseError as exc:
-            raise DamagedDatabase(tr(
-                "The database file {file} is damaged, so no backup was written ({problem}).",
-                file=repr(str(db_file)), problem=str(exc),
-            )) from exc
-        tmp.replace(dest)
+                src.close()
+            try:
+                verify_sqlite_file(tmp)
+            except DatabaseError as exc:
+                raise DamagedDatabase(tr(
+                    "The database file {file} is damaged, so no backup was written ({problem}).",
+                    file=repr(str(db_file)), problem=str(exc),
+                )) from exc
+            tmp.replace(dest)
     except DatabaseError:
         tmp.unlink(missing_ok=True)
         raise
@@ -168,23 +271,41 @@ def restore(backup_file: Path, db_file: Path, known_revisions: Collection[str] |
         raise DatabaseError(tr("The file {file} is the database itself, not a backup of it.",
                                file=repr(str(backup_file))))
     verify_sqlite_file(backup_file, known_revisions)
-    tmp = db_file.with_name(db_file.name + ".restoring")
-    # Copy and re-check the copy BEFORE touching anything: a file whose pages pass the integrity check
-    # can still carry a schema SQLite refuses to load (a mutated CREATE statement), and that must be
-    # refused without leaving a safety backup or a half-written file behind.
+    safety: Path | None = None
+    tmp = db_file.with_name(db_file.name + RESTORING_SUFFIX)
     try:
-        src = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
-        try:
-            out = sqlite3.connect(tmp)
+        with private_temporary(tmp):  # 0600, locked while written, removed if anything below fails
+            # Copy and re-check the copy BEFORE touching anything: a file whose pages pass the integrity
+            # check can still carry a schema SQLite refuses to load (a mutated CREATE statement), and that
+            # must be refused without leaving a safety backup or a half-written file behind.
+            src = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
             try:
-                src.backup(out)
-                out.execute("PRAGMA journal_mode = DELETE")
-                for table in sorted(CORE_TABLES):
-                    out.execute(f'SELECT 1 FROM "{table}" LIMIT 1').fetchall()
+                out = sqlite3.connect(tmp)
+                try:
+                    src.backup(out)
+                    out.execute("PRAGMA journal_mode = DELETE")
+                    for table in sorted(CORE_TABLES):
+                        out.execute(f'SELECT 1 FROM "{table}" LIMIT 1').fetchall()
+                finally:
+                    out.close()
             finally:
-                out.close()
-        finally:
-            src.close()
+                src.close()
+            if db_file.exists():
+                try:
+                    safety = backup_before(db_file, "before-restore", keep=10_000)
+                except DatabaseError:
+                    # A damaged current database is exactly when people restore: keep a raw copy instead,
+                    # named outside the backup pattern (never offered for restore, never rotated away).
+                    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+                    safety = backup_dir(db_file) / f"{db_file.stem}-{stamp}-damaged.sqlite3.bad"
+                    private_dir(safety.parent)
+                    _write_private(safety, db_file.read_bytes())
+                    wal = Path(str(db_file) + "-wal")
+                    if wal.exists():
+                        _write_private(Path(str(safety) + "-wal"), wal.read_bytes())
+            for suffix in ("-wal", "-shm"):
+                Path(str(db_file) + suffix).unlink(missing_ok=True)
+            tmp.replace(db_file)
     except (sqlite3.Error, UnicodeDecodeError, ValueError) as exc:
         tmp.unlink(missing_ok=True)
         raise DatabaseError(tr("Restoring {file} failed: {problem}.", file=repr(str(backup_file)),
@@ -193,26 +314,11 @@ def restore(backup_file: Path, db_file: Path, known_revisions: Collection[str] |
         tmp.unlink(missing_ok=True)
         raise DatabaseError(tr("Restoring {file} over {database} failed: {strerror}.", file=repr(str(backup_file)),
                                database=repr(str(db_file)), strerror=exc.strerror)) from exc
-    safety: Path | None = None
-    try:
-        if db_file.exists():
-            try:
-                safety = backup_before(db_file, "before-restore", keep=10_000)
-            except DatabaseError:
-                # A damaged current database is exactly when people restore: keep a raw copy instead,
-                # named outside the backup pattern (never offered for restore, never rotated away).
-                stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-                safety = backup_dir(db_file) / f"{db_file.stem}-{stamp}-damaged.sqlite3.bad"
-                safety.parent.mkdir(parents=True, exist_ok=True)
-                safety.write_bytes(db_file.read_bytes())
-                wal = Path(str(db_file) + "-wal")
-                if wal.exists():
-                    Path(str(safety) + "-wal").write_bytes(wal.read_bytes())
-        for suffix in ("-wal", "-shm"):
-            Path(str(db_file) + suffix).unlink(missing_ok=True)
-        tmp.replace(db_file)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise DatabaseError(tr("Restoring {file} over {database} failed: {strerror}.", file=repr(str(backup_file)),
-                               database=repr(str(db_file)), strerror=exc.strerror)) from exc
     return safety
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), PRIVATE_FILE)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    make_private(path)

@@ -74,6 +74,38 @@ def sqlite_path(url: URL) -> Path | None:
     return Path(url.database)
 
 
+def _private_folder(folder: Path) -> None:
+    """Create the database's folder; Vetta's own data folder is made 0700 (POSIX), other folders are left be."""
+    from db.backup import PRIVATE_DIR, make_private
+
+    folder.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+    try:
+        if folder.resolve() == data_dir().resolve():
+            make_private(folder, PRIVATE_DIR)
+    except OSError:
+        pass
+
+
+def _private_database(path: Path) -> None:
+    """The SQLite file is the user's alone (0600, POSIX): created so before SQLite opens it, tightened if older.
+
+    SQLite gives its ``-wal``, ``-shm`` and journal files the mode of the database file.
+    """
+    from db.backup import PRIVATE_FILE, make_private
+
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+        os.close(fd)  # an empty file is an empty SQLite database
+    except FileExistsError:
+        pass
+    except OSError:
+        return  # SQLite explains an unusable place in its own words
+    for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        make_private(file)
+
+
 def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     # Python's sqlite3 opens transactions lazily; we take them ourselves (BEGIN IMMEDIATE below)
     # so a writer never fails half-way on a lock upgrade.
@@ -103,12 +135,13 @@ def make_engine(url: str | None = None, *, create_dir: bool = True, echo: bool =
     if path is not None:
         if create_dir:
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                _private_folder(path.parent)
             except OSError as exc:
                 raise DatabaseError(tr(
                     "The folder {folder} for the database cannot be created: {strerror}.",
                     folder=repr(str(path.parent)), strerror=exc.strerror,
                 )) from exc
+            _private_database(path)
         # A small pool: opening an SQLite connection re-reads the schema (about a millisecond), which
         # a search keystroke would pay two or three times. Pooled connections are used by one thread
         # at a time; ``engine.dispose()`` closes them before a file is restored or removed.

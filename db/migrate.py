@@ -176,6 +176,13 @@ def check(engine: Engine) -> CheckReport:
                 fk = conn.execute(text("PRAGMA foreign_key_check")).fetchall()
                 problems.extend(f"foreign key: table {r[0]} row {r[1]} -> {r[2]}" for r in fk[:20])
             if revision == head:
+                from db import triggers
+
+                guards = triggers.check(conn)
+                problems.extend(f"protection trigger {name} was removed, switched off or altered"
+                                for name in guards.not_in_force)
+                problems.extend(f"trigger {name} on a protected table is not Vetta's: it could drop or change "
+                                "writes" for name in guards.foreign)
                 for table in ALL_TABLES:
                     name = str(table.__tablename__)
                     counts[name] = int(conn.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one())

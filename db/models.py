@@ -785,6 +785,8 @@ class AuditEvent(SQLModel, table=True):
     """One change, hash-chained to the previous event (see db/audit.py)."""
 
     __tablename__ = "audit_event"
+    # Replaying the trail record by record (db/replay.py) walks this index (migration 0006).
+    __table_args__ = (Index("ix_audit_event_record", "record_type", "record_id", "seq"),)
     AUDITED: ClassVar[bool] = False
 
     id: int | None = Field(default=None, primary_key=True)

@@ -71,6 +71,21 @@ READ_ONLY = ("assessment_participant", "alembic_version")
 _VERBS = {"i": "INSERT", "u": "UPDATE", "d": "DELETE"}
 
 
+# The team-mode triggers (name, table, timing and events, function); db.triggers.check accepts exactly these
+# on the guarded tables besides its own guards.
+TEAM_TRIGGERS: tuple[tuple[str, str, str, str], ...] = (
+    ("vetta_team_participants_assessment", "assessment", "AFTER INSERT OR UPDATE", "vetta_team_participants"),
+    ("vetta_team_participants_answer", "answer", "AFTER INSERT OR UPDATE", "vetta_team_participants"),
+    ("vetta_team_participants_evidence", "evidence_link", "AFTER INSERT", "vetta_team_participants"),
+    ("vetta_team_guard_assessment", "assessment", "BEFORE INSERT OR UPDATE", "vetta_team_guard_assessment"),
+    ("vetta_team_guard_signoff", "signoff", "BEFORE INSERT", "vetta_team_guard_signoff"),
+    ("vetta_team_guard_identity", "signing_identity", "BEFORE INSERT OR UPDATE", "vetta_team_guard_identity"),
+    ("vetta_team_guard_audit", "audit_event", "BEFORE INSERT", "vetta_team_guard_audit"),
+)
+# and the deferred constraint trigger that checks a decision is stored with its signed report
+TEAM_CONSTRAINT_TRIGGER = ("vetta_team_decision_signed", "assessment", "vetta_team_decision_signed")
+
+
 def _refusal(sentence: str) -> str:
     return f"{REFUSED_MARKER} {sentence}"
 
@@ -205,16 +220,7 @@ def guard_sql() -> list[str]:
           RETURN NEW;
         END $$""",
     ]
-    triggers = [
-        ("vetta_team_participants_assessment", "assessment", "AFTER INSERT OR UPDATE", "vetta_team_participants"),
-        ("vetta_team_participants_answer", "answer", "AFTER INSERT OR UPDATE", "vetta_team_participants"),
-        ("vetta_team_participants_evidence", "evidence_link", "AFTER INSERT", "vetta_team_participants"),
-        ("vetta_team_guard_assessment", "assessment", "BEFORE INSERT OR UPDATE", "vetta_team_guard_assessment"),
-        ("vetta_team_guard_signoff", "signoff", "BEFORE INSERT", "vetta_team_guard_signoff"),
-        ("vetta_team_guard_identity", "signing_identity", "BEFORE INSERT OR UPDATE", "vetta_team_guard_identity"),
-        ("vetta_team_guard_audit", "audit_event", "BEFORE INSERT", "vetta_team_guard_audit"),
-    ]
-    for name, table, when, function in triggers:
+    for name, table, when, function in TEAM_TRIGGERS:
         statements.append(f"DROP TRIGGER IF EXISTS {name} ON {table}")
         statements.append(f"CREATE TRIGGER {name} {when} ON {table} FOR EACH ROW EXECUTE FUNCTION {function}()")
     statements.append("DROP TRIGGER IF EXISTS vetta_team_decision_signed ON assessment")

@@ -136,11 +136,13 @@ def _export_template(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _edit(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.core.checklist.loader import MAX_TEMPLATE_BYTES
     from desktop.core.errors import UserError
+    from desktop.core.files import read_regular_file
     from desktop.services import checklists
 
     try:
-        text = args.file.read_text(encoding="utf-8")
+        text = read_regular_file(args.file, MAX_TEMPLATE_BYTES, what=tr("templates")).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UserError(tr("The file {file} cannot be read as UTF-8 text: {exc}.",
                            file=repr(str(args.file)), exc=exc)) from exc

@@ -6,7 +6,12 @@ code. Handlers call services and print; they hold no logic of their own.
 
 Exit codes: 0 success, 1 the command ran and found a problem (check failed, not verified),
 2 bad input or an action that cannot be done, 3 database unavailable or unusable,
-70 unexpected internal error (details in the log file, never a traceback on screen).
+70 unexpected internal error (details in the log file, never a traceback on screen),
+130 interrupted (Ctrl+C), 141 the reader of the output went away (``vetta ... | head``: quietly).
+
+Every ``-o/--output FILE`` goes through ``refuse_protected_output`` before the command runs: Vetta
+never writes over an SQLite database, nor over a file it holds open (its database and journals,
+its log).
 """
 
 from __future__ import annotations
@@ -16,9 +21,11 @@ import importlib
 import json
 import logging
 import os
+import stat
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from desktop import __version__
@@ -39,6 +46,9 @@ EXIT_USAGE = 2
 EXIT_DATABASE = 3
 EXIT_UNTRUSTED = 4  # `vetta verify`: the signature holds but nobody trusted vouches for the signer
 EXIT_INTERNAL = 70
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a program its reader left
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
 
 # Command modules, in the order their commands appear in --help.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -208,6 +218,63 @@ def _set_language() -> None:
     i18n.set_language(wanted if wanted in i18n.LANGUAGES else "en")
 
 
+def _protected_files(db_url: str | None) -> list[tuple[Path, str]]:
+    """The files Vetta holds open or must never lose: its SQLite database and journals, its log files."""
+    from db.location import plain_sqlite_file
+    from desktop.core.i18n import tr
+    from desktop.logs import log_file
+
+    found: list[tuple[Path, str]] = []
+    database = plain_sqlite_file(db_url)
+    if database is not None:
+        found.append((database, tr("the database Vetta is using")))
+        found += [(Path(f"{database}{suffix}"), tr("a journal of the database Vetta is using"))
+                  for suffix in ("-wal", "-shm", "-journal")]
+    log = log_file()
+    found += [(log, tr("Vetta's log file"))] + [(Path(f"{log}.{n}"), tr("Vetta's log file")) for n in (1, 2, 3)]
+    return found
+
+
+def refuse_protected_output(output: Path, db_url: str | None) -> None:
+    """Refuse (``UserError``) to write ``output`` over a database or a file Vetta holds open; else do nothing.
+
+    Checked through links (``os.path.samefile``): another name for the database is the database.
+    """
+    from desktop.core.i18n import tr
+
+    target = output.expanduser()
+    try:
+        info = target.stat()
+    except OSError:
+        return  # nothing there yet (or unreachable: the writer explains that)
+    for path, role in _protected_files(db_url):
+        try:
+            if os.path.samefile(target, path):
+                raise UserError(tr("{output} is {role}; nothing was written. Choose another file name.",
+                                   output=repr(str(output)), role=role))
+        except OSError:
+            continue
+    if stat.S_ISREG(info.st_mode):
+        try:
+            with open(target, "rb") as handle:
+                head = handle.read(len(SQLITE_MAGIC))
+        except OSError:
+            return
+        if head == SQLITE_MAGIC:
+            raise UserError(tr("{output} is an SQLite database, and Vetta never writes over a database; nothing "
+                               "was written. Choose another file name.", output=repr(str(output))))
+
+
+def _quiet_stdout() -> None:
+    """After a broken pipe: point standard output at /dev/null so the interpreter's final flush is silent."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(commands=not opens_the_window(arguments))
@@ -229,7 +296,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler = getattr(args, "handler", None) or _run_gui
     ctx = Context(db_url=args.db, user_option=args.user, early_check=early_check)
     try:
-        return handler(args, ctx)
+        output = getattr(args, "output", None)
+        if isinstance(output, Path):
+            refuse_protected_output(output, args.db)
+        code = handler(args, ctx)
+        ctx.out.flush()  # a reader that went away shows here, not in the interpreter's last flush
+        return code
+    except BrokenPipeError:
+        _quiet_stdout()
+        return EXIT_BROKEN_PIPE
     except UserError as exc:
         print(f"vetta: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

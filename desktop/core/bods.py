@@ -19,6 +19,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
 from desktop.core.errors import UserError
+from desktop.core.files import read_regular_file
 from desktop.core.i18n import tr
 from desktop.resources import resource
 
@@ -196,7 +197,7 @@ def load_file(path: Path) -> list[dict[str, Any]]:
         if size > MAX_BYTES:
             raise UserError(tr("The file {path} is too large ({size} MB; the limit is {max_bytes} MB).",
                                path=repr(str(path)), size=size // (1024 * 1024), max_bytes=MAX_BYTES // (1024 * 1024)))
-        data = path.read_bytes()
+        data = read_regular_file(path, MAX_BYTES, what=tr("BODS files"))  # ordinary files only, bounded
     except OSError as exc:
         raise UserError(tr("The file {path} cannot be read: {strerror}.",
                            path=repr(str(path)), strerror=exc.strerror)) from exc

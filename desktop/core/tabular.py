@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.errors import UserError
+from desktop.core.files import read_regular_file
 from desktop.core.i18n import format_number, tr
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -117,7 +118,7 @@ def read_table(path: Path) -> Table:
             raise UserError(tr("The file {name} is {size} MB, over the {max_file_bytes} MB limit for "
                                "imports; split it.",
                                name=repr(name), size=format_number(size / 1_048_576, digits=0), max_file_bytes=MAX_FILE_BYTES // 1_048_576))
-        data = path.read_bytes()
+        data = read_regular_file(path, MAX_FILE_BYTES, what=tr("imports"))  # ordinary files only, bounded
     except FileNotFoundError as exc:
         raise UserError(tr("The file {name} does not exist.", name=repr(name))) from exc
     except IsADirectoryError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -14,6 +15,8 @@ from db import migrate
 from db.engine import make_engine, parse_url, resolve_url, sqlite_path
 from db.errors import DatabaseError, explain
 from desktop.core.i18n import tr
+
+log = logging.getLogger("vetta.database")
 
 
 def open_database(url: str | None = None, *, upgrade: bool = True, daily_backup: bool = True,
@@ -33,12 +36,15 @@ def open_database(url: str | None = None, *, upgrade: bool = True, daily_backup:
     except DatabaseError as exc:
         _reraise_with_hint(exc, url)
     engine = make_engine(url)
+    path = sqlite_path(engine.url)
+    if path is not None:
+        for leftover in backups.clean_leftovers(path):  # what an interrupted backup or restore left behind
+            log.info("removed %s, left by an interrupted backup or restore", leftover)
     try:
         if upgrade:
             _upgrade(engine)
         else:
             migrate.ensure_known(engine)
-        path = sqlite_path(engine.url)
         if daily_backup and path is not None and path.exists():
             backups.daily_backup(path)
         if upgrade:

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from db.engine import read_session, unit_of_work
 from db.models import EvidenceBlob, EvidenceFile, EvidenceLink, Organisation
 from desktop.core.errors import NotFound, UserError
+from desktop.core.files import read_regular_file
 from desktop.core.i18n import format_number, tr
 
 # Record types an evidence file can be linked to.
@@ -94,7 +95,7 @@ def read_file(path: Path, limit: int | None = None) -> bytes:
             raise UserError(tr("The file {path} is {size} MB, over the {cap} MB limit for evidence files; "
                                "attach a smaller file or a link to it.",
                                path=repr(str(path)), size=format_number(size / 1_048_576, digits=1), cap=format_number(cap / 1_048_576, digits=0)))
-        return path.read_bytes()
+        return read_regular_file(path, cap, what=tr("evidence files"))  # ordinary files only, bounded
     except FileNotFoundError as exc:
         raise UserError(tr("The file {path} does not exist.", path=repr(str(path)))) from exc
     except IsADirectoryError as exc:

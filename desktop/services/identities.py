@@ -28,6 +28,7 @@ from sqlmodel import col, select
 from db.engine import read_session, unit_of_work
 from db.models import IdentitySource, Organisation, SigningIdentity
 from desktop.core.errors import NotFound, UserError
+from desktop.core.files import read_regular_file
 from desktop.core.i18n import N_, tr
 from desktop.report.signing import KeyMaterial, material_from_p12, material_from_pem
 
@@ -234,7 +235,7 @@ def import_p12(engine: Engine, path: Path, name: str, passphrase: str | None, *,
             raise UserError(tr("The file {path} is {size} bytes, too large to be a PKCS#12 key file (the "
                                "limit is {max_p12_bytes} bytes).",
                                path=repr(str(path)), size=size, max_p12_bytes=MAX_P12_BYTES))
-        data = path.read_bytes()
+        data = read_regular_file(path, MAX_P12_BYTES, what=tr("PKCS#12 key files"))  # ordinary files only, bounded
     except OSError as exc:
         raise UserError(tr("The file {path} cannot be read: {strerror}.",
                            path=repr(str(path)), strerror=exc.strerror)) from exc
@@ -332,7 +333,7 @@ def signing_material(engine: Engine, name: str, *, p12: Path | None = None,
     cert_der = certificate_der(engine, name)
     if p12 is not None:
         try:
-            data = p12.read_bytes()
+            data = read_regular_file(p12, MAX_P12_BYTES, what=tr("PKCS#12 key files"))  # ordinary files only
         except OSError as exc:
             raise UserError(tr("The file {p12} cannot be read: {strerror}.",
                                p12=repr(str(p12)), strerror=exc.strerror)) from exc

@@ -9,6 +9,7 @@ the sheet, cell and reason; nothing is written. Sizes are checked before the fil
 
 from __future__ import annotations
 
+import io
 import json
 import zipfile
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from db.models import Answer, AnswerSource, Assessment, ChecklistTemplate
 from db.types import utcnow
 from desktop.core.checklist import parse_value
 from desktop.core.errors import UserError
+from desktop.core.files import read_regular_file
 from desktop.core.i18n import format_number, ntr, tr
 from desktop.services import checklists
 from desktop.services.assessments import _load, _require_draft
@@ -167,7 +169,7 @@ def export_questionnaire(engine: Engine, assessment_id: int, path: Path) -> int:
     return len(questions)
 
 
-def _check_archive(path: Path) -> None:
+def _check_archive(path: Path) -> bytes:
     name = path.name
     try:
         size = path.stat().st_size
@@ -181,8 +183,9 @@ def _check_archive(path: Path) -> None:
     if size > MAX_FILE_BYTES:
         raise UserError(tr("{name} is {size} MB, over the {max_file_bytes} MB limit for questionnaires.",
                            name=name, size=format_number(size / 1_048_576, digits=1), max_file_bytes=MAX_FILE_BYTES // 1_048_576))
+    data = read_regular_file(path, MAX_FILE_BYTES, what=tr("questionnaires"))  # ordinary files only, read once
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
             entries = zf.infolist()
             total = sum(i.file_size for i in entries)
             packed = sum(i.compress_size for i in entries) or 1
@@ -193,6 +196,7 @@ def _check_archive(path: Path) -> None:
         raise UserError(tr("{name} expands to {total} MB in {count} parts; it is refused as a possible zip "
                            "bomb.",
                            name=name, total=format_number(total / 1_048_576, digits=0), count=len(entries)))
+    return data
 
 
 def _refuse(file: str, sheet: str, cell: str, reason: str) -> UserError:
@@ -203,10 +207,10 @@ def _refuse(file: str, sheet: str, cell: str, reason: str) -> UserError:
 def read_questionnaire(path: Path, assessment_id: int, expected_key: str, expected_version: int,
                        question_defs: dict[str, Any]) -> list[tuple[str, Any, str]]:
     """The (question id, parsed value, comment) rows of a filled workbook, or a UserError."""
-    _check_archive(path)
+    data = _check_archive(path)
     file = path.name
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on malformed files
         raise UserError(tr("{file} cannot be opened as an Excel workbook; export the questionnaire again.",
                            file=file)) from None

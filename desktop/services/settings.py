@@ -16,6 +16,7 @@ from db.models import Competitor, CompetitorAffiliate, Organisation, TrustRoot
 from db.repo import get_for_update
 from db.types import utcnow
 from desktop.core.errors import NotFound, UserError, ValidationError
+from desktop.core.files import read_regular_file
 from desktop.core.i18n import tr
 
 LANGUAGES = ("", "en", "es")  # '' follows the system
@@ -117,7 +118,7 @@ def set_logo(engine: Engine, path: Path | None, actor: str | None = None) -> Org
         if mime not in LOGO_TYPES:
             raise UserError(tr("The logo {path} must be a PNG or JPEG image.", path=repr(str(path))))
         try:
-            data = path.read_bytes()
+            data = read_regular_file(path, LOGO_MAX_BYTES, what=tr("logos"))  # ordinary files only, bounded
         except OSError as exc:
             raise UserError(tr("The logo {path} cannot be read: {strerror}.",
                                path=repr(str(path)), strerror=exc.strerror)) from exc

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from db.audit import audit_anchor
 from db.engine import read_session, unit_of_work
 from db.models import (
     Answer,
@@ -156,6 +157,7 @@ def approve(engine: Engine, assessment_id: int, *, identity: str, approver: str,
         s.flush()
         model = build_from_session(s, assessment_id, lang, ownership=ownership, signer=ident.name)
         describe_signature(model.signoff, ident, org.timestamp_url)
+        model.record["audit_anchor"] = audit_anchor(s.connection())  # the trail's head, now signed (issue 12)
         rendered = render(model, draft=False)
         reason = core_i18n.tr("{decision}: assessment #{id}", lang, decision=decision_label(decision, lang),
                               id=assessment_id)

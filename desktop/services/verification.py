@@ -32,7 +32,6 @@ from db.models import (
     SignOff,
     Vendor,
 )
-from desktop.core.errors import UserError
 from desktop.core.i18n import tr
 from desktop.report.verify import Verdict, verify_pdf
 from desktop.services.settings import read_certificates, trust_root_certificates
@@ -77,15 +76,10 @@ def verify_data(engine: Engine | None, data: bytes, name: str | None = None, *,
 
 
 def verify_path(engine: Engine | None, path: Path, *, trust: Sequence[bytes] = ()) -> Verdict:
-    try:
-        if path.exists() and not path.is_file():  # a folder, a FIFO, a device: never read it
-            raise UserError(tr("{path} is not a regular file, so it is not a signed report.", path=repr(str(path))))
-        if path.stat().st_size > MAX_PDF_BYTES:
-            raise UserError(tr("{path} is larger than any signed report; it is not one.", path=repr(str(path))))
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UserError(tr("The file {path} cannot be read: {strerror}.",
-                           path=repr(str(path)), strerror=exc.strerror)) from exc
+    from desktop.core.files import read_regular_file
+
+    # ordinary files only (never a folder, FIFO or device), bounded: one reader for every file Vetta takes in
+    data = read_regular_file(path, MAX_PDF_BYTES, what=tr("signed reports"))
     return verify_data(engine, data, tr("The file {path}", path=repr(str(path))), trust=trust)
 
 

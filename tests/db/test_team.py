@@ -220,9 +220,15 @@ def test_the_audit_trail_names_the_login_that_writes(team_db: Team) -> None:
         create_vendor(t.engine("paula"), VendorForm(name="Signed As Someone Else"), actor="Alba Aprobadora")
     detail = create_vendor(t.engine("paula"), VendorForm(name="Honest Vendor"), actor=t.login("paula"))
     assert detail.form.name == "Honest Vendor"
-    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+    # an event that follows the chain properly but names someone else: the team guard refuses it
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="must name the login"):
         t.sql("paula", "INSERT INTO audit_event (seq, occurred_at, actor, action, record_type, changes_json, prev_hash, "
-                       "hash) VALUES (999999, now(), 'somebody', 'create', 'vendor', '{}', '', '')")
+                       "hash) SELECT max(seq) + 1, now(), 'somebody', 'create', 'vendor', '{}', "
+                       "(SELECT hash FROM audit_event ORDER BY seq DESC LIMIT 1), '' FROM audit_event")
+    # one that does not follow the chain is refused by the append guard, whoever it names
+    with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
+        t.sql("paula", "INSERT INTO audit_event (seq, occurred_at, actor, action, record_type, changes_json, prev_hash, "
+                       "hash) VALUES (999999, now(), session_user, 'create', 'vendor', '{}', '', '')")
 
 
 @pytest.mark.parametrize("statement", [
@@ -295,3 +301,27 @@ def test_only_the_administrator_upgrades_a_team_database_and_new_tables_get_gran
     assert t.sql("viewer", "SELECT tableowner FROM pg_tables WHERE tablename = 'later_table'") == [(roles.OWNER,)]
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         t.sql("paula", "INSERT INTO later_table (note) VALUES ('x')")
+
+
+def test_a_team_database_verifies_clean_after_a_decision_and_still_catches_a_foreign_trigger(
+        team_db: Team, identity_of: Callable[[str], str]) -> None:
+    """Team mode's own triggers and the participants they record are part of the shipped design: `vetta
+    audit verify` accepts them (guards, replay, anchors all clean), but a trigger of anyone else's on a
+    guarded table is still reported."""
+    from desktop.services.audit import verify_integrity
+
+    t = team_db
+    aid = _prepare(t, "paula")
+    approve(t.engine("alba"), aid, identity=identity_of("alba"), approver=t.login("alba"))
+    with read_session(t.db) as s:
+        assert s.exec(select(AssessmentParticipant).where(col(AssessmentParticipant.assessment_id) == aid)).all()
+    report = verify_integrity(t.db)
+    assert report.guards.ok and not report.guards.foreign, report.guards
+    assert report.data.ok, report.data
+    assert report.anchors.ok and report.ok
+    with t.db.begin() as conn:  # the DBA (superuser) adds a trigger that silently drops sign-offs
+        conn.execute(text("CREATE FUNCTION drop_it() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$"))
+        conn.execute(text("CREATE TRIGGER vetta_team_guard_signoff_x BEFORE INSERT ON signoff "
+                          "FOR EACH ROW EXECUTE FUNCTION drop_it()"))
+    report = verify_integrity(t.db)
+    assert not report.ok and any("vetta_team_guard_signoff_x" in f for f in report.guards.foreign)

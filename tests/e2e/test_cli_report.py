@@ -133,7 +133,7 @@ def test_bad_input(vetta: Run, db: tuple[str, int, int], tmp_path: Path) -> None
     r = vetta("--db", url, "verify", str(junk))
     assert r.returncode == 2 and "is not a PDF" in r.stderr and "Traceback" not in r.stderr
     r = vetta("--db", url, "verify", str(tmp_path / "missing.pdf"))
-    assert r.returncode == 2 and "cannot be read" in r.stderr
+    assert r.returncode == 2 and "missing.pdf' does not exist." in r.stderr  # the shared reader (issue 12)
     r = vetta("--db", url, "report", "999", "-o", str(tmp_path / "x.pdf"))
     assert r.returncode == 2 and "no assessment 999" in r.stderr
     r = vetta("--db", url, "assessment", "approve", "1", "--identity", "Nobody")

@@ -63,12 +63,12 @@ def test_exit_codes(vetta, tmp_path: Path) -> None:
     r = vetta("verify", str(report), "--trust", str(junk))
     assert r.returncode == 2 and "holds no X.509 certificate" in r.stderr
     r = vetta("verify", str(tmp_path))
-    assert r.returncode == 2 and "not a regular file" in r.stderr
+    assert r.returncode == 2 and "is a folder, not a file" in r.stderr
 
 
 def test_no_database_is_created_to_verify(vetta, tmp_path: Path, _isolated_data_dir: Path) -> None:
     r = vetta("verify", str(tmp_path / "missing.pdf"))
-    assert r.returncode == 2 and "cannot be read" in r.stderr
+    assert r.returncode == 2 and "does not exist" in r.stderr
     assert not (_isolated_data_dir / "vetta.sqlite3").exists()
 
 

@@ -14,6 +14,7 @@ def disable_audit_guard(conn: Connection) -> None:
     if conn.dialect.name == "sqlite":
         conn.execute(text("DROP TRIGGER IF EXISTS vetta_audit_no_update"))
         conn.execute(text("DROP TRIGGER IF EXISTS vetta_audit_no_delete"))
+        conn.execute(text("DROP TRIGGER IF EXISTS vetta_audit_no_insert"))
     else:
         conn.execute(text("ALTER TABLE audit_event DISABLE TRIGGER USER"))
 
@@ -46,3 +47,87 @@ def shift_seqs(engine: Engine, from_seq: int, by: int) -> list[str]:
     """Statements renumbering events from ``from_seq`` on by ``by`` (two steps: seq is unique)."""
     return [f"UPDATE audit_event SET seq = -(seq + {by}) WHERE seq >= {from_seq}",
             "UPDATE audit_event SET seq = -seq WHERE seq < 0"]
+
+
+# --------------------------------------------------------------------------- the attacker with the whole file (issue 12)
+
+GUARDED = ("assessment", "answer", "signoff", "audit_event")
+
+
+def drop_guards(conn: Connection) -> None:
+    """Switch every guard off: drop them (SQLite) or disable the tables' user triggers (PostgreSQL)."""
+    from db import triggers
+
+    if conn.dialect.name == "sqlite":
+        for statement in triggers.drop_sql("sqlite"):
+            conn.execute(text(statement))
+    else:
+        for table in GUARDED:
+            conn.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
+
+
+def restore_guards(conn: Connection) -> None:
+    """Put the guards back exactly as shipped, so `missing_guards` has nothing to say."""
+    from db import triggers
+
+    if conn.dialect.name == "sqlite":
+        triggers.create(conn)
+    else:
+        for table in GUARDED:
+            conn.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
+
+
+def behind_the_guards(engine: Engine, *statements: str, **params: Any) -> None:
+    """Drop the guards, run ``statements``, restore the guards: one transaction, nothing left to see."""
+    with engine.begin() as conn:
+        drop_guards(conn)
+        for sql in statements:
+            conn.execute(text(sql), params)
+        restore_guards(conn)
+
+
+def rewrite_history(engine: Engine, seq: int, **changes: Any) -> None:
+    """Edit event ``seq`` (its fields set to ``changes``) and recompute every hash from there to the head.
+
+    The chain is then valid again: only an anchor kept elsewhere can show the rewrite.
+    """
+    from sqlmodel import Session, col, select
+
+    from db.models import AuditEvent
+
+    with Session(engine) as s:
+        rows = [e.model_dump() for e in s.exec(select(AuditEvent).where(col(AuditEvent.seq) >= seq)
+                                                .order_by(col(AuditEvent.seq)))]
+    prev = rows[0]["prev_hash"]
+    statements = []
+    params: dict[str, Any] = {}
+    for i, row in enumerate(rows):
+        if i == 0:
+            row.update(changes)
+        row["prev_hash"] = prev
+        row["hash"] = rehash(row)
+        prev = row["hash"]
+        params.update({f"p{i}": row["prev_hash"], f"h{i}": row["hash"], f"s{i}": row["seq"]})
+        sets = ", ".join(f"{k} = :c{i}_{k}" for k in (changes if i == 0 else {}))
+        params.update({f"c{i}_{k}": v for k, v in (changes.items() if i == 0 else ())})
+        statements.append(f"UPDATE audit_event SET {sets + ', ' if sets else ''}prev_hash = :p{i}, hash = :h{i} "
+                          f"WHERE seq = :s{i}")
+    behind_the_guards(engine, *statements, **params)
+
+
+def truncate_tail(engine: Engine, from_seq: int) -> None:
+    """Delete the events from ``from_seq`` on (the chain that is left is still valid)."""
+    behind_the_guards(engine, "DELETE FROM audit_event WHERE seq >= :s", s=from_seq)
+
+
+def do_nothing_guard(engine: Engine) -> str:
+    """Replace one guard by a look-alike that refuses nothing; returns its name."""
+    with engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.execute(text("DROP TRIGGER vetta_audit_no_update"))
+            conn.execute(text("CREATE TRIGGER vetta_audit_no_update BEFORE UPDATE ON audit_event FOR EACH ROW "
+                              "BEGIN SELECT 1; END"))
+            return "vetta_audit_no_update"
+        conn.execute(text("CREATE OR REPLACE FUNCTION vetta_audit_append_only() RETURNS trigger LANGUAGE plpgsql "
+                          "AS $$ BEGIN RETURN NEW; END $$"))
+        return "vetta_audit_append_only"

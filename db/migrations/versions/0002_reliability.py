@@ -24,11 +24,11 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     bind = op.get_bind()
-    for statement in triggers.create_sql(bind.dialect.name):
+    for statement in triggers.create_sql(bind.dialect.name, version=1):
         op.execute(text(statement))
 
 
 def downgrade() -> None:
     bind = op.get_bind()
-    for statement in triggers.drop_sql(bind.dialect.name):
+    for statement in triggers.drop_sql(bind.dialect.name, version=1):
         op.execute(text(statement))

@@ -1,7 +1,7 @@
 """team: identities belong to a user, imported chains, trust roots, assessment participants
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-04 10:00:00
 
 - ``signing_identity.owner``: the user (profile name on SQLite, database login on PostgreSQL) who
@@ -28,7 +28,7 @@ from alembic import op
 import db.types
 
 revision: str = "0007"
-down_revision: str | None = "0005"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -19,6 +19,7 @@ from pydantic import ValidationError as PydanticError
 from desktop.core.checklist.rules import RuleError, check_condition
 from desktop.core.checklist.schema import Template
 from desktop.core.errors import UserError
+from desktop.core.files import check_yaml_depth, read_regular_file
 from desktop.core.i18n import ntr, tr
 
 MAX_TEMPLATE_BYTES = 2 * 1024 * 1024
@@ -130,6 +131,7 @@ def load_template_text(text: str, file: str = "<template>") -> Template:
                                "templates.",
                                file=file, count=len(text), max_template_bytes=MAX_TEMPLATE_BYTES),
                             file=file)
+    check_yaml_depth(text, file, error=lambda m: TemplateError(m, file=file))  # before any recursive loading
     _refuse_aliases(text, file)
     try:
         root, data = _compose_and_construct(text)
@@ -215,7 +217,7 @@ def load_template_file(path: Path) -> tuple[Template, str]:
                                "templates.", name=name, size=size, max_template_bytes=MAX_TEMPLATE_BYTES),
                             file=name)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular_file(path, MAX_TEMPLATE_BYTES, error=lambda m: TemplateError(m, file=name)).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise TemplateError(tr("{name}: the file is not UTF-8 text (byte {start}).",
                                name=name, start=exc.start), file=name) from None
