@@ -16,20 +16,24 @@ from __future__ import annotations
 
 import io
 import logging
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
+from pyhanko.pdf_utils.content import PdfContent
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.pdf_utils.layout import AxisAlignment, BoxConstraints, InnerScaling, Margins, SimpleBoxLayoutRule
+from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
-from pyhanko.stamp import TextStampStyle
+from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
@@ -79,6 +83,52 @@ def cert_fingerprint(cert_der: bytes) -> str:
     from cryptography.hazmat.primitives import hashes
 
     return x509.load_der_x509_certificate(cert_der).fingerprint(hashes.SHA256()).hex()
+
+
+class _StampAppearance(PdfContent):
+    """The stamp's look: page 1 of a small PDF drawn by reportlab in the embedded DejaVu fonts.
+
+    pyHanko's own text stamp draws in the PDF's standard Courier (Latin-1 only: "Łukasz" came out as
+    "þÿ A u k…"), and its OpenType engine writes glyph widths unscaled for 2048-unit fonts such as
+    DejaVu (letters spread apart); so Vetta draws the appearance itself and pyHanko imports it.
+    """
+
+    def __init__(self, pdf: bytes) -> None:
+        self._pdf = pdf
+        super().__init__()
+
+    def render(self) -> bytes:
+        writer = self._ensure_writer
+        xobj = writer.import_page_as_xobject(PdfFileReader(io.BytesIO(self._pdf)), page_ix=0)
+        name = "/Stamp" + uuid.uuid4().hex
+        self.resources.xobject[name] = xobj
+        x1, y1, x2, y2 = xobj.get_object()["/BBox"]
+        self.box = BoxConstraints(width=abs(x1 - x2), height=abs(y1 - y2))
+        return name.encode("ascii") + b" Do"
+
+
+def stamp_pdf(width: float, height: float, signer_name: str, signed_at: datetime, reason: str) -> bytes:
+    """The stamp's appearance: a frame with the signer, the time (UTC) and the reason, each on one line, from
+    the top (the report prints "Signed by …" along the field's bottom edge, which stays visible)."""
+    from reportlab.pdfgen import canvas
+
+    from desktop.report.render_doc import BOLD, FONT, fit
+
+    register_fonts()
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=(width, height), pageCompression=1)
+    c.setLineWidth(1)
+    c.rect(0.5, 0.5, width - 1, height - 1)
+    inner = width - 16
+    lines = [(BOLD, 9, signer_name), (FONT, 7.5, signed_at.strftime("%Y-%m-%d %H:%M:%S UTC")), (FONT, 7.5, reason)]
+    y = height - 18
+    for font, size, line in lines:
+        c.setFont(font, size)
+        c.drawString(8, y, fit(line, inner, font, size))
+        y -= size + 5
+    c.showPage()
+    c.save()
+    return out.getvalue()
 
 
 # Tests replace this to use a local (dummy) time-stamping authority; it is the single place a TSA is built.
@@ -160,11 +210,12 @@ def _sign(pdf: bytes, material: KeyMaterial, where: SignatureBox, signer_name: s
         certify=True, docmdp_permissions=MDPPerm.NO_CHANGES,
         embed_validation_info=context is not None, validation_context=context, use_pades_lta=False,
     )
-    stamp = TextStampStyle(
-        stamp_text="%(signer)s\n%(ts)s\n" + reason,
-        text_box_style=TextBoxStyle(font_size=7),
-        border_width=1,
-    )
+    x1, y1, x2, y2 = where.box
+    appearance = stamp_pdf(abs(x2 - x1), abs(y2 - y1), signer_name, datetime.now(UTC), reason)
+    stamp = StaticStampStyle(background=_StampAppearance(appearance), border_width=0, background_opacity=1.0,
+                             background_layout=SimpleBoxLayoutRule(
+                                 x_align=AxisAlignment.ALIGN_MIN, y_align=AxisAlignment.ALIGN_MIN,
+                                 margins=Margins.uniform(0), inner_content_scaling=InnerScaling.NO_SCALING))
     pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=stamp, timestamper=timestamper)
     out = io.BytesIO()
     try:

@@ -161,3 +161,34 @@ def test_changes_inside_the_signature_and_its_byte_range_are_caught(sqlite_engin
     pos = match.start(2)
     data[pos] = ord("1") if data[pos] != ord("1") else ord("2")  # the declared range no longer fits
     assert not verify_pdf(bytes(data)).intact
+
+
+def test_the_visible_stamp_writes_the_signers_name_as_written(sqlite_engine: Engine) -> None:
+    """pyHanko's default stamp drew "Łukasz" as "þÿ A u k…" (Courier is Latin-1 only): the stamp is Vetta's own
+    drawing in the embedded DejaVu font, and the signed report still verifies."""
+    import pypdf
+
+    name = "Łukasz Wójcik-Øvergaard"
+    built = make_assessment(sqlite_engine)
+    new_identity(sqlite_engine, name, actor=name)
+    approve(sqlite_engine, built.assessment_id, identity=name, approver=name, ownership=CANNED_OWNERSHIP, lang="es")
+    pdf = signed_report(sqlite_engine, built.assessment_id)
+    assert pdf is not None and verify_pdf(pdf).valid
+
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    widget = next(a.get_object() for page in reader.pages for a in page.get("/Annots", [])
+                  if a.get_object().get("/FT") == "/Sig")
+    fonts: set[str] = set()
+
+    def walk(xobject: pypdf.generic.DictionaryObject) -> None:
+        resources = xobject.get("/Resources", {})
+        fonts.update(str(f.get_object().get("/BaseFont")) for f in resources.get("/Font", {}).values())
+        for inner in resources.get("/XObject", {}).values():
+            walk(inner.get_object())
+
+    walk(widget["/AP"]["/N"].get_object())
+    assert any("DejaVuSans-Bold" in f for f in fonts) and not any("Courier" in f for f in fonts), fonts
+
+    text = pypdf.PdfReader(io.BytesIO(signing.stamp_pdf(250, 90, name, datetime(2026, 12, 4, 17, 2, tzinfo=UTC),
+                                                        "Aprobada: evaluación n.º 1"))).pages[0].extract_text()
+    assert name in text and "2026-12-04 17:02:00 UTC" in text and "Aprobada: evaluación n.º 1" in text
