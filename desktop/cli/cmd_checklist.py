@@ -171,6 +171,7 @@ def _new(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _list_assessments(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.core.checklist.scoring import rating_label
     from desktop.services import assessments
 
     vendor_id = None
@@ -186,7 +187,7 @@ def _list_assessments(args: argparse.Namespace, ctx: Context) -> int:
     for r in rows:
         stale = "  STALE" if r.stale_since else ""
         ctx.print(f"{r.id:>5}  {r.vendor_name:<36.36}  v{r.series_version:<2}  {r.status:<24}  "
-                  f"{assessments.rating_label(r.rating):<22}{stale}")
+                  f"{rating_label(r.rating):<22}{stale}")
     ctx.print(f"{len(rows)} assessment(s)")
     return EXIT_OK
 
@@ -303,10 +304,11 @@ def _import_answers(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _submit(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.core.checklist.scoring import rating_label
     from desktop.services import assessments
 
     s = assessments.submit_assessment(ctx.engine, args.id, actor=ctx.actor)
-    ctx.print(f"Assessment #{s.id} submitted for review: {assessments.rating_label(s.rating)}, score {s.score}.")
+    ctx.print(f"Assessment #{s.id} submitted for review: {rating_label(s.rating)}, score {s.score}.")
     return EXIT_OK
 
 

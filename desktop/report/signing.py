@@ -23,7 +23,6 @@ from datetime import UTC, datetime
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
-from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 from pyhanko.pdf_utils.content import PdfContent
@@ -77,12 +76,6 @@ def material_from_p12(data: bytes, passphrase: str | None, source: str = "the PK
                             serialization.NoEncryption())
     return KeyMaterial(key_der=der, cert_der=cert.public_bytes(serialization.Encoding.DER),
                        chain_der=tuple(c.public_bytes(serialization.Encoding.DER) for c in (extra or [])))
-
-
-def cert_fingerprint(cert_der: bytes) -> str:
-    from cryptography.hazmat.primitives import hashes
-
-    return x509.load_der_x509_certificate(cert_der).fingerprint(hashes.SHA256()).hex()
 
 
 class _StampAppearance(PdfContent):

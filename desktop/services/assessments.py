@@ -41,7 +41,6 @@ from desktop.core.checklist import Question, Template, parse_value, score, sugge
 from desktop.core.checklist.facts import lookup
 from desktop.core.checklist.rules import Suggestion, condition_facts
 from desktop.core.checklist.scoring import ScoreResult, outcome
-from desktop.core.checklist.scoring import rating_label as _rating_label
 from desktop.core.errors import NotFound, UserError
 from desktop.core.findings import Finding, assessment_findings, load_findings
 from desktop.core.i18n import current_language, ntr, tr
@@ -699,7 +698,3 @@ def refresh_staleness(engine: Engine, vendor_id: int, *, actor: str | None = Non
         a.stale_since = utcnow()
         session.add(a)
     return [latest_id]
-
-
-def rating_label(rating: str | None, lang: str = "en") -> str:
-    return _rating_label(rating, lang)

@@ -8,7 +8,6 @@ stored; editing makes the next version, and assessments keep the version they st
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -241,11 +240,3 @@ def _with_version(text: str, version: int) -> str:
             lines[i] = f"version: {version}\n"
             return "".join(lines)
     return f"version: {version}\n" + text
-
-
-def template_json(engine: Engine, ref: str | int) -> dict[str, object]:
-    with read_session(engine) as session:
-        row = resolve_template(session, ref)
-        assert row.id is not None
-        model = template_model(session, row.id)
-        return json.loads(model.model_dump_json())  # type: ignore[no-any-return]

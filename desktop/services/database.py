@@ -151,11 +151,3 @@ def restore_database(backup_file: Path, url: str | None = None) -> Path | None:
     path = _require_sqlite_file(url)
     known = set(migrate.known_revisions())
     return backups.restore(backup_file, path, known)
-
-
-def latest_backup(url: str | None = None) -> Path | None:
-    path = sqlite_path(parse_url(resolve_url(url)))
-    if path is None:
-        return None
-    found = backups.list_backups(path)
-    return found[0] if found else None
