@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
 from sqlalchemy import func
+from sqlalchemy import text as sql
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -110,18 +112,48 @@ def import_template(engine: Engine, path: Path, actor: str | None = None) -> Tem
 
 
 def ensure_default_template(session: Session) -> ChecklistTemplate:
-    """The default template's newest version, importing the shipped file when absent."""
+    """The default template's newest version, importing the shipped file when absent or newer.
+
+    A database made by an older Vetta holds an older version of the shipped template (other rules,
+    other finding statements): the shipped one is stored beside it as a new version, so new
+    assessments use it while decided ones keep the version they were answered against. In team mode
+    only a login allowed to store templates (an administrator) does that; everyone else goes on with
+    the stored version until then.
+    """
     row = latest_row(session, DEFAULT_TEMPLATE_KEY)
-    if row is not None:
+    shipped_version = shipped_default_version()
+    if row is not None and (row.version >= shipped_version
+                            or _existing(session, DEFAULT_TEMPLATE_KEY, shipped_version) is not None
+                            or not _may_store_templates(session)):
         return row
     template, text = load_template_file(default_template_path())
     return _import_text(session, template, text, default_template_path().name,
                         str(session.info.get("actor") or "vetta"))
 
 
+@lru_cache(maxsize=4)
+def _shipped_version(path: str, mtime_ns: int) -> int:
+    return load_template_file(Path(path))[0].version
+
+
+def shipped_default_version() -> int:
+    """The version number of the default template shipped with this Vetta."""
+    path = default_template_path()
+    return _shipped_version(str(path), path.stat().st_mtime_ns)
+
+
+def _may_store_templates(session: Session) -> bool:
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        return True
+    return bool(connection.execute(sql("SELECT has_table_privilege(current_user, 'checklist_template', 'INSERT')"))
+                .scalar())
+
+
 def ensure_default(engine: Engine, actor: str | None = None) -> None:
     with read_session(engine) as session:
-        if latest_row(session, DEFAULT_TEMPLATE_KEY) is not None:
+        row = latest_row(session, DEFAULT_TEMPLATE_KEY)
+        if row is not None and (row.version >= shipped_default_version() or not _may_store_templates(session)):
             return
     with unit_of_work(engine, actor or "vetta") as session:
         ensure_default_template(session)

@@ -47,7 +47,7 @@ def _decide(engine, assessment_id: int, status: str = "approved", when=None) -> 
 def test_scalewise_is_not_neutral_with_the_stake_and_the_ceo_move(demo_engine):
     s = _new(demo_engine, "Scalewise Data Inc.", preparer="Marta Gil")
     assert s.status == "draft" and s.series_version == 1 and s.preparer == "Marta Gil"
-    assert s.template_key == "ai-data-vendor-neutrality" and s.template_version == 1
+    assert s.template_key == "ai-data-vendor-neutrality" and s.template_version == 2
     view = A.get_assessment(demo_engine, s.id)
     assert view.result.rating == "not_neutral"
     findings = {f.code: f for f in view.findings}
@@ -240,7 +240,7 @@ def test_next_review_due_follows_the_tier(demo_engine):
 
 def test_templates_import_duplicate_edit_and_versions(engine, tmp_path: Path):
     rows = checklists.list_templates(engine)
-    assert [(r.key, r.version, r.questions) for r in rows] == [("ai-data-vendor-neutrality", 1, 51)]
+    assert [(r.key, r.version, r.questions) for r in rows] == [("ai-data-vendor-neutrality", 2, 51)]
     assert checklists.import_template(engine, DEFAULT).id == rows[0].id  # same file: nothing new
     changed = tmp_path / "changed.yaml"
     changed.write_text(DEFAULT.read_text(encoding="utf-8").replace("AI data vendor neutrality", "Changed"),
@@ -250,25 +250,25 @@ def test_templates_import_duplicate_edit_and_versions(engine, tmp_path: Path):
     edited = checklists.save_edited(engine, "ai-data-vendor-neutrality",
                                     checklists.template_source(engine, "ai-data-vendor-neutrality")
                                     .replace('en: "AI data vendor neutrality"', 'en: "AI data vendor neutrality (2026)"'))
-    assert edited.version == 2 and edited.title_en == "AI data vendor neutrality (2026)"
-    copy = checklists.duplicate_template(engine, "ai-data-vendor-neutrality@1", "team-copy", "Team copy", "Copia")
+    assert edited.version == 3 and edited.title_en == "AI data vendor neutrality (2026)"
+    copy = checklists.duplicate_template(engine, "ai-data-vendor-neutrality@2", "team-copy", "Team copy", "Copia")
     assert (copy.key, copy.version, copy.questions) == ("team-copy", 1, 51)
     with pytest.raises(UserError, match="already exists"):
         checklists.duplicate_template(engine, "team-copy", "team-copy", "x", "y")
     assert [(r.key, r.version) for r in checklists.list_templates(engine)] == [
-        ("ai-data-vendor-neutrality", 2), ("ai-data-vendor-neutrality", 1), ("team-copy", 1)]
+        ("ai-data-vendor-neutrality", 3), ("ai-data-vendor-neutrality", 2), ("team-copy", 1)]
 
 
 def test_an_assessment_keeps_its_template_version(demo_engine):
-    s = _new(demo_engine, "Atlas Speech Collection S.L.", template="ai-data-vendor-neutrality@1")
+    s = _new(demo_engine, "Atlas Speech Collection S.L.", template="ai-data-vendor-neutrality@2")
     src = checklists.template_source(demo_engine, "ai-data-vendor-neutrality")
     checklists.save_edited(demo_engine, "ai-data-vendor-neutrality",
                            src.replace("Does the vendor provide the same or similar services", "Does the vendor serve"))
     view = A.get_assessment(demo_engine, s.id)
-    assert view.summary.template_version == 1
+    assert view.summary.template_version == 2
     assert view.question("COM-01").text_en.startswith("Does the vendor provide the same")
     other = _new(demo_engine, "Lumen RLHF Partners LLC")
-    assert other.template_version == 2
+    assert other.template_version == 3
 
 
 def test_facts_of_the_demo_vendors(demo_engine):
@@ -336,3 +336,32 @@ def test_render_prefers_the_facts_translation_and_falls_back_to_english():
     assert render("{ownership.finding_messages}", facts, "es") == "posee el 49 %"
     assert render("{ownership.finding_messages}", facts, "en") == "holds 49%"
     assert render("{people.tie_messages}", facts, "es") == "moved"  # no Spanish stored: the English
+
+
+OLD_DEFAULT = Path(__file__).resolve().parents[1] / "fixtures" / "ai-data-vendor-neutrality-v1.yaml"
+
+
+def test_a_database_from_an_older_vetta_gets_the_shipped_template_beside_its_own(engine):
+    """A database made by the previous release holds version 1 of the default template (no finding statements,
+    OWN-03 blind to control through a competitor's officer): new assessments must use the shipped version,
+    while an assessment started on version 1 keeps it."""
+    from desktop.services.vendors import VendorForm, create_vendor
+
+    with unit_of_work(engine, "older vetta") as s:
+        template, text = checklists.load_template_file(OLD_DEFAULT)
+        assert template.version == 1
+        checklists._import_text(s, template, text, OLD_DEFAULT.name, "older vetta")
+    create_vendor(engine, VendorForm(name="Old Vendor S.A."), actor="tester")
+    create_vendor(engine, VendorForm(name="New Vendor S.A."), actor="tester")
+    old = _new(engine, "Old Vendor S.A.", template="ai-data-vendor-neutrality@1")
+    assert old.template_version == 1
+    new = _new(engine, "New Vendor S.A.")
+    assert new.template_version == checklists.shipped_default_version() == 2
+    assert [(r.key, r.version) for r in checklists.list_templates(engine)] == [
+        ("ai-data-vendor-neutrality", 2), ("ai-data-vendor-neutrality", 1)]
+    assert A.get_assessment(engine, old.id).summary.template_version == 1
+    own03 = A.get_assessment(engine, new.id).question("OWN-03")
+    assert own03 is not None
+    with read_session(engine) as s:
+        stored = checklists.latest_row(s, "ai-data-vendor-neutrality")
+        assert stored is not None and "COMPETITOR_LINKED_PERSON_CONTROL" in stored.source_yaml

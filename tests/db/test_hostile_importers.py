@@ -195,7 +195,7 @@ def test_templates_refused(engine, tmp_path: Path, label: str, text: str, needle
 @pytest.mark.parametrize("encoding", ["utf-16", "latin-1"])
 def test_template_in_a_wrong_encoding(engine, tmp_path: Path, encoding: str) -> None:
     path = tmp_path / f"{encoding}.yaml"
-    path.write_bytes((TEMPLATE.read_text(encoding="utf-8").replace("version: 1", "version: 9", 1)
+    path.write_bytes((TEMPLATE.read_text(encoding="utf-8").replace("version: 2", "version: 9", 1)
                       + "# ñandú\n").encode(encoding, errors="replace"))
     refused(engine, lambda: checklists.import_template(engine, path), path.name, "not UTF-8")
 
@@ -206,7 +206,7 @@ def test_template_in_a_wrong_encoding(engine, tmp_path: Path, encoding: str) -> 
     ('en: "AI data vendor neutrality"', 'en: "AI data\\x1b[31mvendor"'),
 ])
 def test_template_with_nul_or_control_escape_is_refused(engine, tmp_path: Path, old: str, new: str) -> None:
-    text = TEMPLATE.read_text(encoding="utf-8").replace("version: 1", "version: 8", 1)
+    text = TEMPLATE.read_text(encoding="utf-8").replace("version: 2", "version: 8", 1)
     path = tmp_path / "nul.yaml"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     refused(engine, lambda: checklists.import_template(engine, path), "nul.yaml")

@@ -57,7 +57,7 @@ def _finish(cli, assessment_id: str, tmp_path: Path) -> None:
 
 def test_checklist_commands(cli, tmp_path: Path):
     r = cli("checklist", "list")
-    assert "ai-data-vendor-neutrality@1" in r.stdout and "51 questions" in r.stdout
+    assert "ai-data-vendor-neutrality@2" in r.stdout and "51 questions" in r.stdout
     good = Path(__file__).resolve().parents[2] / "resources" / "checklists" / "ai-data-vendor-neutrality.yaml"
     assert "is valid (8 sections, 51 questions)" in cli("checklist", "validate", str(good)).stdout
     bad = tmp_path / "bad.yaml"
@@ -66,9 +66,9 @@ def test_checklist_commands(cli, tmp_path: Path):
     r = cli("checklist", "validate", str(bad), ok=False)
     assert r.returncode == 2 and r.stderr.startswith("vetta: error: bad.yaml, line ")
     assert "sections[0].questions[0].severity" in r.stderr and "Traceback" not in r.stderr
-    v2 = tmp_path / "v2.yaml"
-    v2.write_text(good.read_text(encoding="utf-8").replace("version: 1", "version: 2", 1), encoding="utf-8")
-    assert "version 2 is stored" in cli("checklist", "import", str(v2)).stdout
+    v3 = tmp_path / "v3.yaml"
+    v3.write_text(good.read_text(encoding="utf-8").replace("version: 2", "version: 3", 1), encoding="utf-8")
+    assert "version 3 is stored" in cli("checklist", "import", str(v3)).stdout
 
 
 def test_seed_case_vendor_is_not_neutral(cli, tmp_path: Path):
@@ -128,7 +128,7 @@ def test_cli_errors_are_one_sentence(cli, tmp_path: Path):
     assert r.returncode == 2 and "No vendor is called 'Nobody at all'" in r.stderr
     r = cli("assessment", "show", "999", ok=False)
     assert r.returncode == 2 and "There is no assessment #999." in r.stderr
-    aid = cli("assessment", "new", "Kestrel Red-Teaming Ltd", "--template", "ai-data-vendor-neutrality@1").stdout.strip()
+    aid = cli("assessment", "new", "Kestrel Red-Teaming Ltd", "--template", "ai-data-vendor-neutrality@2").stdout.strip()
     r = cli("assessment", "attach", aid, "SEC-01", str(tmp_path / "nope.pdf"), ok=False)
     assert r.returncode == 2 and "does not exist" in r.stderr
     r = cli("assessment", "import-answers", aid, str(tmp_path / "nope.xlsx"), ok=False)
@@ -150,7 +150,7 @@ def test_checklist_export_edit_and_duplicate(vetta, sqlite_url, tmp_path):
                       encoding="utf-8")
     r = vetta("--db", sqlite_url, "checklist", "edit", "ai-data-vendor-neutrality", str(edited))
     assert r.returncode == 0, r.stderr
-    assert "version 2" in r.stdout
+    assert "version 3" in r.stdout
     r = vetta("--db", sqlite_url, "checklist", "duplicate", "ai-data-vendor-neutrality", "team-copy",
               "--title-en", "Our copy", "--title-es", "Nuestra copia")
     assert r.returncode == 0, r.stderr

@@ -54,6 +54,14 @@ def test_render_only_substitutes_facts():
     assert render("{x.unset} / {x.false} / {x.empty} / {x.both}", values, "es") == "desconocido / no / ninguno / sí; desconocido"
     assert render("{x.unset} / {x.false} / {x.empty} / {x.both}", values, "en") == "unknown / no / none / yes; unknown"
     assert render("{1+1} {open('x')}", FACTS) == "{1+1} {open('x')}"
+    # counts take the form for one or for any other number, "#" being the number (no "seat(s)")
+    counts = {"c": {"one": 1, "two": 2, "none": 0, "text": "many", "unset": None}}
+    phrase = "{c.%s|# board seat|# board seats}, {c.%s|sigue|siguen}"
+    assert render(phrase % ("one", "one"), counts) == "1 board seat, sigue"
+    assert render(phrase % ("two", "two"), counts) == "2 board seats, siguen"
+    assert render(phrase % ("none", "none"), counts) == "0 board seats, siguen"
+    assert render("{c.text|# seat|# seats} / {c.unset|# seat|# seats}", counts) == "many seats / unknown seats"
+    assert render("{c.one|a|b|c} {c.one|a}", counts) == "{c.one|a|b|c} {c.one|a}"  # nothing else is read
     assert condition_facts({"any": [{"finding_present": "X"}, {"not": {"fact": "a.b", "eq": 1}}]}) == {
         "ownership.findings", "a.b"}
 

@@ -30,7 +30,7 @@ sections:
 
 def test_default_template_is_complete_and_bilingual():
     t, _text = load_template_file(DEFAULT)
-    assert t.id == "ai-data-vendor-neutrality" and t.version == 1
+    assert t.id == "ai-data-vendor-neutrality" and t.version == 2
     questions = t.questions()
     assert len(questions) >= 40
     assert [s.id for s in t.sections] == ["ownership", "governance", "commercial", "data", "security",

@@ -201,7 +201,7 @@ def test_fuzz_template_text(text: str) -> None:
 def test_fuzz_template_import(engine, tmp_path_factory, text: str) -> None:
     path = tmp_path_factory.mktemp("yaml") / "fuzz.yaml"
     try:
-        path.write_text(text.replace("version: 1", "version: 77", 1), encoding="utf-8", errors="surrogatepass")
+        path.write_text(text.replace("version: 2", "version: 77", 1), encoding="utf-8", errors="surrogatepass")
     except UnicodeEncodeError:
         return
     outcome(engine, path, lambda: checklists.import_template(engine, path))

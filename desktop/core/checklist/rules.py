@@ -24,7 +24,9 @@ from desktop.core.errors import UserError
 from desktop.core.i18n import tr
 
 _COMPARISONS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "contains", "known")
-_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*)\}")
+# {path}, or {path|one|other}: the words for a count of one and for any other count, "#" standing for the
+# number ("{contracts.active_count|# contract|# contracts}" -> "1 contract", "3 contracts")
+_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*)(?:\|([^|{}]*)\|([^|{}]*))?\}")
 
 
 class RuleError(Exception):
@@ -165,8 +167,20 @@ def _localized_lookup(facts: dict[str, Any], path: str, lang: str) -> Any:
 
 
 def render(template: str, facts: dict[str, Any], lang: str = "en") -> str:
-    """Replace ``{path}`` with the fact's value (nothing else is interpreted)."""
-    return _PLACEHOLDER.sub(lambda m: _format(_localized_lookup(facts, m.group(1), lang), lang), template)
+    """Replace ``{path}`` with the fact's value, and ``{path|one|other}`` with the form for its count.
+
+    Nothing else is interpreted. A count form is chosen as English and Spanish do (one for exactly 1,
+    the other for every other number); a fact that is not a number gets the other form.
+    """
+    def replace(m: re.Match[str]) -> str:
+        value = _localized_lookup(facts, m.group(1), lang)
+        if m.group(2) is None:
+            return _format(value, lang)
+        count = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+        form = m.group(2) if count == 1 else m.group(3)
+        return form.replace("#", _format(value, lang))
+
+    return _PLACEHOLDER.sub(replace, template)
 
 
 @dataclass(frozen=True)
