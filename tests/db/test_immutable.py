@@ -91,11 +91,22 @@ def test_signoff_cannot_change_except_filling_the_report_once(decided):
     engine, aid = decided
     _raw_refused(engine, "UPDATE signoff SET approver = 'mallory' WHERE assessment_id = :id", id=aid)
     _raw_refused(engine, "UPDATE signoff SET decision = 'rejected' WHERE assessment_id = :id", id=aid)
+    _raw_refused(engine, "UPDATE signoff SET rationale = 'never mind' WHERE assessment_id = :id", id=aid)
     with unit_of_work(engine, "approver") as s:  # the signing step fills the report in once
         so = s.exec(select(SignOff).where(SignOff.assessment_id == aid)).one()
         so.report_sha256 = "a" * 64
         so.report_pdf = b"%PDF-1.7 signed"
     _raw_refused(engine, "UPDATE signoff SET report_sha256 = :h WHERE assessment_id = :id", h="b" * 64, id=aid)
+
+
+def test_every_signoff_column_is_frozen_but_the_report_slots(engine):
+    """A column added to ``signoff`` by a later migration (the rationale of 0004) must be guarded too: the
+    SQLite guard names its columns, so a new one would otherwise be editable after the decision."""
+    frozen = set(triggers._SIGNOFF_FROZEN_V2)
+    columns = set(SignOff.__table__.columns.keys())
+    assert columns - frozen == {"report_sha256", "report_pdf", "updated_at"}, columns - frozen
+    assessment_frozen = set(triggers._ASSESSMENT_FROZEN)
+    assert set(Assessment.__table__.columns.keys()) - assessment_frozen == {"stale_since", "updated_at", "version"}
 
 
 def test_staleness_can_still_be_marked(decided):
