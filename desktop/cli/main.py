@@ -201,9 +201,11 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
 
 
 def _run_gui(args: argparse.Namespace, ctx: Context) -> int:
-    from desktop.ui.app import run  # the only import of the Qt UI from the CLI
+    # the only import of the Qt UI from the CLI: a light module that paints the start-up window before
+    # the database layer loads, then runs the application (desktop/ui/startup.py)
+    from desktop.ui.startup import launch
 
-    return run(db_url=ctx.db_url, actor=ctx.user_option, early_check=ctx.early_check)
+    return launch(ctx.db_url, ctx.user_option, ctx.early_check)
 
 
 def _set_language() -> None:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication, Qt, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from sqlalchemy.engine import Engine
@@ -18,6 +18,7 @@ from db.errors import DatabaseError
 from db.filecheck import QuickCheck
 from desktop import __version__
 from desktop.core.errors import UserError
+from desktop.ui.startup import StartupWindow, install_qt_logging, probe, watch_main_window
 
 log = logging.getLogger("vetta.ui")
 ICONS = Path(__file__).resolve().parents[2] / "resources" / "icons"
@@ -175,60 +176,13 @@ def build_window(engine: Engine, db_url: str | None) -> QWidget:
     return window
 
 
-_QT_LEVELS = {
-    QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
-    QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
-    QtMsgType.QtFatalMsg: logging.CRITICAL,
-}
-
-
-def install_qt_logging() -> None:
-    """Qt's own messages go to the log file too, from before the application object exists.
-
-    A platform plugin that cannot load (a missing X11 library, no display) makes Qt abort the process
-    right after its last message: that message, and a Python traceback of where it happened
-    (faulthandler), are what the log keeps. The handler that was installed before (pytest-qt's, in
-    tests) still gets every message.
-    """
-    import faulthandler
-
-    from desktop.logs import log_file, setup_logging
-
-    setup_logging()
-    qt_log = logging.getLogger("vetta.qt")
-    previous: list[object] = []
-    first_warning: list[str] = []
-
-    def handler(kind: QtMsgType, context: object, message: str) -> None:
-        level = _QT_LEVELS.get(kind, logging.WARNING)
-        if level >= logging.INFO:
-            qt_log.log(level, "%s", message)
-        if kind == QtMsgType.QtWarningMsg and not first_warning and message.strip():
-            first_warning.append(message.strip().splitlines()[0])
-        if kind == QtMsgType.QtFatalMsg:
-            cause = first_warning[0] if first_warning else message.strip().splitlines()[0]
-            print(f"vetta: the window cannot open: {cause} (details in {log_file()})", file=sys.stderr)
-        if previous and callable(previous[0]):
-            previous[0](kind, context, message)
-        elif kind != QtMsgType.QtDebugMsg and kind != QtMsgType.QtFatalMsg:
-            print(message, file=sys.stderr)
-
-    previous.append(qInstallMessageHandler(handler))
-    try:
-        path = log_file()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        global _fault_log
-        _fault_log = open(path, "a", encoding="utf-8")  # noqa: SIM115 - kept open for faulthandler
-        faulthandler.enable(file=_fault_log)
-    except OSError:
-        pass
-
-
-_fault_log: object = None
 
 
 def run(db_url: str | None = None, actor: str | None = None, argv: list[str] | None = None, *,
-        offer: OfferRestore | None = None, early_check: QuickCheck | None = None) -> int:
+        offer: OfferRestore | None = None, early_check: QuickCheck | None = None,
+        startup: StartupWindow | None = None) -> int:
+    """The application, from the database to the main window; ``startup`` (desktop.ui.startup) is the
+    window already painted while the heavy modules loaded, which the main window replaces."""
     from desktop.logs import setup_logging
 
     existing = QApplication.instance()
@@ -249,8 +203,11 @@ def run(db_url: str | None = None, actor: str | None = None, argv: list[str] | N
 
     engine = open_with_recovery(db_url, offer, checked=_after_check(check, db_url))
     if engine is None:
+        if startup is not None:
+            startup.close()
         print("vetta: the database could not be opened; see the message shown.", file=sys.stderr)
         return 3
+    probe("database-open")
     install_language(app, engine)
     from desktop.services.first_run import is_first_run
 
@@ -262,16 +219,24 @@ def run(db_url: str | None = None, actor: str | None = None, argv: list[str] | N
         welcome.setWindowIcon(app_icon())
         if welcome.exec() != QDialog.DialogCode.Accepted:
             engine.dispose()
+            if startup is not None:
+                startup.close()
             return 0  # nothing set up yet: the welcome flow comes back next time
         outcome = welcome.outcome
         install_language(app, engine)
     if not ensure_user(engine, actor):
         engine.dispose()
+        if startup is not None:
+            startup.close()
         return 0  # nobody said who they are: nothing may be recorded
     window = build_window(engine, db_url)
     if outcome == "demo":
         window.workspace.setCurrentIndex(0)  # type: ignore[attr-defined]  # land on the dashboard
-    window.show()
+    watch_main_window(window)
+    if startup is not None:
+        startup.hand_over(window)
+    else:
+        window.show()
     code = app.exec()
     engine.dispose()
     return int(code)
