@@ -485,7 +485,7 @@ class OwnershipGraphView(QGraphicsView):
                 raise OSError(self.tr("cannot write to this folder"))
             target.replace(path)
         else:
-            if not self.render_image().save(str(path), b"PNG"):
+            if not self.render_image().save(str(path)):  # the format follows the .png suffix
                 raise OSError(self.tr("cannot write to this folder"))
         return path
 
