@@ -166,7 +166,7 @@ FIELD_LABELS: dict[str, str] = {
 TABLE_FIELD_LABELS: dict[tuple[str, str], str] = {
     ("party_identifier", "value"): N_("the identifier"), ("contract", "value"): N_("the contract value"),
     ("interest", "source"): N_("the source of the information"), ("answer", "source"): N_("who gave the answer"),
-    ("signing_identity", "source"): N_("where the key comes from"), ("signing_identity", "subject"):
+    ("signing_identity", "source"): N_("the origin of the key"), ("signing_identity", "subject"):
         N_("the certificate's subject"), ("trust_root", "subject"): N_("the certificate's subject"),
     ("party", "kind"): N_("the kind of party"), ("contract", "kind"): N_("the kind of contract"),
     ("commitment", "kind"): N_("the guarantee"), ("party_alias", "kind"): N_("the kind of name"),
@@ -485,6 +485,8 @@ class Describer:
                       value=s.get("value", ""), party=n.party(s.get("party_id")))
         if table == "contract":
             kind = self.value("contract", "kind", s.get("kind"), s)
+            if kind[1:2].islower():  # "Contrato marco de servicios (MSA)" inside a sentence
+                kind = kind[:1].lower() + kind[1:]
             if s.get("title"):
                 return tr("the {kind} “{title}” of {vendor}", lang, kind=kind, title=s["title"],
                           vendor=n.vendor(s.get("vendor_id")))
@@ -553,7 +555,11 @@ class Describer:
 
     def describe(self, e: AuditEntry) -> str:
         text = self._describe(e)
-        return text[:-1] if text.endswith("..") else text  # "... S.Coop.." after a name ending in a full stop
+        if text.endswith(".."):  # "... S.Coop.." after a name ending in a full stop
+            text = text[:-1]
+        if self.lang == "es":  # the sentence puts "de" / "a" before a phrase that starts with "el"
+            text = text.replace(" de el ", " del ").replace(" a el ", " al ")
+        return text
 
     def _describe(self, e: AuditEntry) -> str:
         s = self.states.get(e.id, {})
