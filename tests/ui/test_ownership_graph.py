@@ -91,6 +91,8 @@ def test_competitors_and_linked_people_are_said_in_words_and_shapes(qtbot, demo_
     }
     marlow = view.node_items[p["Alex Marlow"]]
     assert marlow.pen().style() == Qt.PenStyle.DashLine
+    assert "linked to Contoso Platforms Inc.: Chief AI Officer at Contoso Platforms Inc. since 13 Jun 2025" \
+        in marlow.toolTip()
     assert view.node_items[p["Jordan Reyes"]].pen().style() == Qt.PenStyle.SolidLine
     # the shapes differ: a competitor has cut corners (8 corners), a person rounded ends, a company 4 corners
     assert view.node_items[p["Contoso Platforms Inc."]].path().elementCount() == 9

@@ -16,6 +16,7 @@ words too (desktop.core.ownership.edges); this module only draws. What a reader 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core import i18n
 from desktop.core.ownership.edges import OWNERSHIP, GraphEdge
 from desktop.core.ownership.layout import web_layout
 from desktop.core.ownership.text import fmt_range
@@ -159,14 +161,17 @@ class OwnershipGraphView(QGraphicsView):
     def _tooltip(self, pid: int, row: dict[str, Any] | None, words: str) -> str:
         tip = f"{self.names[pid]}\n{words}"
         if row:
+            lang = i18n.current_language()
             tip += "\n" + self.tr("economic {0}, votes {1}").format(
-                fmt_range((row["economic"][0], row["economic"][1])), fmt_range((row["voting"][0], row["voting"][1])))
+                fmt_range((row["economic"][0], row["economic"][1]), lang),
+                fmt_range((row["voting"][0], row["voting"][1]), lang))
             if row["competitor_group"]:
                 tip += "\n" + self.tr("competitor group: {0}").format(row["competitor_group"])
             for link in row.get("competitor_links") or []:
                 if link.get("start"):
+                    since = i18n.format_date(date.fromisoformat(link["start"]), i18n.current_language())
                     tip += "\n" + self.tr("linked to {0}: {1} at {2} since {3}").format(
-                        link["competitor"], link["role"], link["entity"], link["start"])
+                        link["competitor"], link["role"], link["entity"], since)
         return tip + "\n" + self.tr("Double-click to open.")
 
     def show_result(self, result: dict[str, Any], edges: list[GraphEdge]) -> None:
