@@ -135,7 +135,7 @@ def test_edits_in_words_with_names_as_they_are_now(demo_engine):
         "de 12% a 49% (con efecto desde el 13 jun 2025).",
     ]
     clear_es = sentences(demo_engine, "Clearlabel Cooperativa S.Coop.", "es")
-    assert ("María cambió el proveedor Clearlabel Cooperativa S.Coop.: las notas fijado en «Checked the registry.»; "
+    assert ("María cambió el proveedor Clearlabel Cooperativa S.Coop.: las notas: «Checked the registry.» (sin valor antes); "
             "el nivel de criticidad de alto a crítico.") in clear_es
     assert "María eliminó la participación accionarial de Nadia Holdings SL en Clearlabel Cooperativa S.Coop." \
         in clear_es
