@@ -60,6 +60,7 @@ PARTY_ROLE = 1  # QGraphicsItem data key holding the party id
 ZOOM_STEP = 1.25
 MIN_ZOOM, MAX_ZOOM = 0.1, 8.0
 READABLE_ZOOM = 0.6  # smaller, the names cannot be read
+MAX_IMAGE_SIDE = 12000.0  # pixels: an exported PNG stays a few tens of megabytes in memory at most
 
 # Colours (each also said by a word and a shape)
 INK = QColor("#1b2a41")
@@ -455,6 +456,7 @@ class OwnershipGraphView(QGraphicsView):
     def render_image(self, scale: float = 2.0) -> QImage:
         """The whole drawing as an image, ``scale`` pixels per unit, on white."""
         rect = self.scene().sceneRect()
+        scale = min(scale, MAX_IMAGE_SIDE / max(rect.width(), rect.height(), 1.0))  # a huge web: still an image
         size = QSize(max(1, int(rect.width() * scale)), max(1, int(rect.height() * scale)))
         image = QImage(size, QImage.Format.Format_ARGB32)
         image.fill(QColor("white"))
