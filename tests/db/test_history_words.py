@@ -242,3 +242,24 @@ def test_events_by_id_and_sentences_agree_on_every_demo_event(demo_engine):
     entries = list(events_by_id(demo_engine, ids).values())
     told = describe_entries(demo_engine, entries, "es")
     assert len(told) == len(entries) and all(t.endswith(".") for t in told.values())
+
+
+def test_values_are_formatted_and_long_records_summarised(demo_engine):
+    director = interest_id(demo_engine, "Alex Marlow", "Scalewise Data Inc.", "board_member")
+    with unit_of_work(demo_engine, "María") as s:
+        s.get(Interest, director).end_date = date(2026, 1, 31)
+    number = create_assessment(demo_engine, "Clearlabel Cooperativa S.Coop.", actor="Paula Preparer").id
+    with unit_of_work(demo_engine, "Paula Preparer") as s:
+        a = s.get(Assessment, number)
+        before = len(json.loads(a.findings_json))
+        a.findings_json = json.dumps([{"code": f"X{i}"} for i in range(4)])
+    said = sentences(demo_engine)
+    assert said[0] == (f"Paula Preparer changed the findings of assessment #{number} from "
+                       f"{before} findings to 4 findings.")
+    assert ("María set the end date of Alex Marlow's role as Director at Scalewise Data Inc. to 31 Jan 2026."
+            in said)
+    spanish = sentences(demo_engine, lang="es")
+    assert spanish[0] == (f"Paula Preparer cambió los hallazgos de la evaluación n.º {number} de "
+                          f"{before} hallazgos a 4 hallazgos.")
+    assert ("María fijó la fecha de fin del cargo de Director de Alex Marlow en Scalewise Data Inc. en 31 ene 2026."
+            in spanish)
