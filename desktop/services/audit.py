@@ -307,11 +307,16 @@ def resolve_vendor(engine: Engine, name_or_id: str) -> int:
         return int(vendor.id)
 
 
-def event_ids(engine: Engine, vendor_id: int | None = None, limit: int | None = None) -> list[int]:
-    """Ids of the audit events (of one vendor, or all), newest first."""
+def event_ids(engine: Engine, vendor_id: int | None = None, limit: int | None = None,
+              kind: str | None = None) -> list[int]:
+    """Ids of the audit events (of one vendor, or all; of one kind of change, or all), newest first."""
     stmt = select(col(AuditEvent.id)).order_by(col(AuditEvent.seq).desc())
     if vendor_id is not None:
         stmt = stmt.where(col(AuditEvent.vendor_id) == vendor_id)
+    if kind:
+        from desktop.services.history import kind_clause
+
+        stmt = stmt.where(kind_clause(kind))
     if limit is not None:
         stmt = stmt.limit(limit)
     with read_session(engine) as session:
@@ -327,12 +332,19 @@ def events_by_id(engine: Engine, ids: list[int]) -> dict[int, AuditEntry]:
         return {entry.id: entry for entry in map(_entry, rows)}
 
 
-def audit_log(engine: Engine, vendor: str | None = None, limit: int | None = 50) -> list[AuditEntry]:
-    """The trail, newest first, optionally of one vendor (name or id)."""
+def audit_log(engine: Engine, vendor: str | None = None, limit: int | None = 50,
+              kind: str | None = None) -> list[AuditEntry]:
+    """The trail, newest first, optionally of one vendor (name or id) and one kind of change
+    (desktop.services.history.KINDS)."""
+    from desktop.services.history import KINDS
+
     if limit is not None and limit < 1:
         raise UserError(tr("The limit must be a positive number, not {limit}.", limit=limit))
+    if kind and kind not in KINDS:
+        raise UserError(tr("There is no kind of change {kind}; choose one of {kinds}.", kind=repr(kind),
+                           kinds=", ".join(KINDS)))
     vendor_id = resolve_vendor(engine, vendor) if vendor else None
-    ids = event_ids(engine, vendor_id, limit)
+    ids = event_ids(engine, vendor_id, limit, kind)
     found = events_by_id(engine, ids)
     return [found[i] for i in ids if i in found]
 

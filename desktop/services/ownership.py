@@ -29,6 +29,7 @@ from db.models import (
 )
 from db.repo import get_for_update
 from db.types import utcnow
+from desktop.core.dates import add_months
 from desktop.core.errors import NotFound, UserError, ValidationError
 from desktop.core.i18n import tr
 from desktop.core.ownership import (
@@ -42,10 +43,11 @@ from desktop.core.ownership import (
     Thresholds,
     analyze_graph,
 )
+from desktop.core.ownership.edges import GraphEdge, role_line, web_edges
 from desktop.core.ownership.holdings import build_web
 from desktop.core.ownership.model import OWNERSHIP_TYPES, ROLE_TYPES, validate_interest_fields
 from desktop.core.ownership.stakes import control_closure, upstream
-from desktop.core.ownership.text import fmt_range
+from desktop.core.ownership.text import fmt_range, type_label
 from desktop.services.resolve import resolve_party, resolve_party_id
 
 __all__ = ["analysis", "analyze", "change_feed", "load_graph", "load_thresholds", "resolve_party",
@@ -268,6 +270,68 @@ def web_interest_ids(engine: Engine, party_id: int) -> list[int]:
                 seen.add(holder)
                 stack.append(holder)
     return sorted(ids)
+
+
+def graph_edges(engine: Engine, party_id: int, nodes: set[int], as_of: date, lookback_months: int = 24,
+                lang: str = "en") -> list[GraphEdge]:
+    """The edges of the ownership graph of ``party_id`` between ``nodes`` (the analysis' parties) on
+    ``as_of``: stakes, and people's roles with their dates (ended ones back to the look-back window)."""
+    ids = web_interest_ids(engine, party_id)
+    if not ids:
+        return []
+    with read_session(engine) as session:
+        interests = [interest_info(i) for i in session.exec(select(Interest).where(col(Interest.id).in_(ids)))]
+    return web_edges(interests, nodes, as_of, add_months(as_of, -lookback_months), lang)
+
+
+@dataclass(frozen=True)
+class PartyCard:
+    """A party as the graph opens it: a vendor's id (the editor opens), or what is known of the party."""
+
+    id: int
+    name: str
+    kind: str  # entity | person
+    vendor_id: int | None
+    jurisdiction: str
+    identifiers: list[str]
+    aliases: list[str]
+    holds: list[str]  # its interests in other parties, in words
+    held_by: list[str]  # other parties' interests in it
+
+
+def party_card(engine: Engine, party_id: int, lang: str = "en") -> PartyCard:
+    """What the ownership graph shows when a party is opened (double-click)."""
+    with read_session(engine) as session:
+        party = session.get(Party, party_id)
+        if party is None:
+            raise NotFound(tr("No party has the id {pid}.", pid=party_id))
+        vendor_id = session.exec(select(col(Vendor.id)).where(col(Vendor.party_id) == party_id)).first()
+        identifiers = [f"{scheme} {value}" for scheme, value in session.exec(
+            select(col(PartyIdentifier.scheme), col(PartyIdentifier.value))
+            .where(col(PartyIdentifier.party_id) == party_id).order_by(col(PartyIdentifier.scheme)))]
+        aliases = list(session.exec(select(col(PartyAlias.name)).where(col(PartyAlias.party_id) == party_id)
+                                    .order_by(col(PartyAlias.name))))
+        interests = list(session.exec(select(Interest).where(
+            col(Interest.archived_at).is_(None),
+            (col(Interest.subject_id) == party_id) | (col(Interest.interested_party_id) == party_id))))
+        other_ids = {i.subject_id for i in interests} | {i.interested_party_id for i in interests}
+        names = {int(pid or 0): name for pid, name in session.exec(select(col(Party.id), col(Party.name))
+                                                                   .where(col(Party.id).in_(other_ids)))}
+        today = date.today()
+        holds: list[str] = []
+        held_by: list[str] = []
+        for i in sorted(interests, key=lambda x: (x.start_date or date.min, x.id or 0)):
+            info = interest_info(i)
+            what = fmt_range(info.share_range, lang) if i.interest_type in OWNERSHIP_TYPES and info.share_known \
+                else ""
+            line = role_line(info, today, lang) if i.interest_type not in OWNERSHIP_TYPES else tr(
+                "{kind} {share}", lang, kind=type_label(i.interest_type, lang), share=what).strip()
+            if i.interested_party_id == party_id:
+                holds.append(tr("{what} in {party}", lang, what=line, party=names.get(i.subject_id, "?")))
+            else:
+                held_by.append(tr("{party}: {what}", lang, party=names.get(i.interested_party_id, "?"), what=line))
+        return PartyCard(party_id, party.name, party.kind, int(vendor_id) if vendor_id is not None else None,
+                         party.jurisdiction or party.country or "", identifiers, aliases, holds, held_by)
 
 
 def interest_rows(engine: Engine, ids: list[int]) -> dict[int, InterestRow]:

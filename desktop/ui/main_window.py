@@ -334,7 +334,32 @@ class MainWindow(QMainWindow):
         self._vendor_tabs.append((factory, title))
 
     def _install_plugins(self) -> None:
-        self.add_vendor_tab(_ownership_tab, self.tr("Ownership && people"))
+        self.add_vendor_tab(self._ownership_tab, self.tr("Ownership && people"))
+
+    def _ownership_tab(self, engine: Engine, vendor_id: int) -> QWidget:
+        tab = _ownership_tab(engine, vendor_id)
+        tab.partyActivated.connect(self.open_party)  # type: ignore[attr-defined]
+        return tab
+
+    @Slot(int)
+    def open_party(self, party_id: int) -> None:
+        """A party of an ownership graph: its vendor in the editor, else its card (name, identifiers, interests)."""
+        from desktop.core import i18n
+        from desktop.services.ownership import party_card
+        from desktop.ui.ownership.party_card import PartyCardDialog
+
+        try:
+            card = party_card(self._engine, party_id, i18n.current_language())
+        except (UserError, DatabaseError) as exc:
+            show_error(self, exc)
+            return
+        if card.vendor_id is not None:
+            self.open_vendor(card.vendor_id)
+            return
+        dialog = PartyCardDialog(card, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.last_dialog = dialog
 
     def current_vendor_id(self) -> int | None:
         """The vendor of the editor in front, else the one selected in the register."""

@@ -61,9 +61,32 @@ def test_log_of_one_vendor(vetta, demo_db):
     assert events and all(e["vendor_id"] == events[0]["vendor_id"] for e in events)
     assert [e["seq"] for e in events] == sorted((e["seq"] for e in events), reverse=True)
     assert any(e["action"] == "create" and e["record_type"] == "vendor" for e in events)
-    text = vetta("--db", str(demo_db), "audit", "log", "--limit", "2")
+    assert events[0]["summary"] == "tester added Jordan Reyes's role as Interim Chief Executive Officer at " \
+        "Scalewise Data Inc. (from 13 Jun 2025)."
+    assert set(events[0]) == {"seq", "occurred_at", "actor", "action", "record_type", "record_id", "vendor_id",
+                              "changes", "summary"}
+    text = vetta("--db", str(demo_db), "audit", "log", "--limit", "2", "--vendor", "Scalewise Data Inc.")
     assert text.returncode == 0 and text.stdout.count("\n#") + text.stdout.startswith("#") == 2
-    assert " -> " in text.stdout
+    first, second = text.stdout.splitlines()
+    assert first.endswith(" UTC  tester added Jordan Reyes's role as Interim Chief Executive Officer at "
+                          "Scalewise Data Inc. (from 13 Jun 2025).")
+    assert second.endswith(" UTC  tester added Alex Marlow's role as Director at Scalewise Data Inc. (from 1 Aug 2016).")
+
+
+def test_log_of_one_kind_of_change(vetta, demo_db):
+    result = vetta("--db", str(demo_db), "audit", "log", "--kind", "contracts", "--vendor", "Scalewise",
+                   "--limit", "500")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 8 and all("of Scalewise Data Inc." in line for line in lines)
+    assert lines[-1].endswith(" UTC  tester added the certificate “SOC 2 Type II” of Scalewise Data Inc. "
+                              "(valid until " + lines[-1].rsplit("valid until ", 1)[1])
+    settings = json.loads(vetta("--db", str(demo_db), "audit", "log", "--kind", "settings", "--json").stdout)
+    assert [e["summary"] for e in settings] == ["tester created the settings of Nimbus Analytics S.L."]
+    spanish = vetta("--db", str(demo_db), "audit", "log", "--kind", "settings", env={"VETTA_LANGUAGE": "es"})
+    assert spanish.stdout.rstrip().endswith(" UTC  tester creó la configuración de Nimbus Analytics S.L.")
+    bad = vetta("--db", str(demo_db), "audit", "log", "--kind", "gossip")
+    assert bad.returncode == 2 and "invalid choice: 'gossip'" in bad.stderr and "Traceback" not in bad.stderr
 
 
 def test_log_bad_arguments_are_one_sentence(vetta, demo_db):

@@ -31,8 +31,12 @@ def test_history_view_shows_a_change_with_before_and_after(qtbot, demo_engine):
     qtbot.mouseClick(view.refresh_button, Qt.MouseButton.LeftButton)
     assert view.model.rowCount() == before + 1
     row = [view.model.index(0, c).data() for c in range(view.model.columnCount())]
-    assert row[1] == "maria" and row[2] == "changed" and row[3] == f"vendor #{vendor_id}"
-    assert "tier: " in row[4] and "→ critical" in row[4]
+    assert row[1:] == ["Vendor details",
+                       "maria changed the criticality tier of the vendor Clearlabel Cooperativa S.Coop. "
+                       "from high to critical."]
+    tip = view.model.index(0, 2).data(Qt.ItemDataRole.ToolTipRole)  # what the trail records, for auditors
+    assert tip.startswith(f"#{view.model.index(0, 0).data(Qt.ItemDataRole.UserRole)} · maria · changed · "
+                          f"vendor #{vendor_id}") and "tier: high → critical" in tip
     assert view.model.index(0, 0).data(Qt.ItemDataRole.UserRole) > view.model.index(1, 0).data(
         Qt.ItemDataRole.UserRole)
     assert view.summary.text() == (f"{before + 1} changes recorded; every change is kept with who made it "
@@ -62,5 +66,42 @@ def test_the_summary_counts_changes_in_the_interface_language(qtbot, qapp, engin
         translator.install(qapp, "es")
         view.set_vendor(vendor.id)
         assert view.summary.text() == "2 cambios registrados; cada cambio se conserva con quién lo hizo y cuándo."
+    finally:
+        translator.install(qapp, "en")
+
+
+def test_filter_by_kind_of_change_and_sentences_in_spanish(qtbot, qapp, demo_engine):
+    from desktop.ui import translator
+
+    vendor_id = resolve_vendor(demo_engine, "Scalewise Data Inc.")
+    view = HistoryView(demo_engine, vendor_id)
+    qtbot.addWidget(view)
+    everything = view.model.rowCount()
+    assert [view.kind.itemText(i) for i in range(view.kind.count())] == [
+        "All changes", "Ownership", "People", "Contracts and guarantees", "Assessments and decisions",
+        "Vendor details", "Settings"]
+    view.kind.setCurrentIndex(view.kind.findData("people"))
+    texts = [view.model.index(r, 2).data() for r in range(view.model.rowCount())]
+    assert texts == [
+        "tester added Jordan Reyes's role as Interim Chief Executive Officer at Scalewise Data Inc. (from 13 Jun 2025).",
+        "tester added Alex Marlow's role as Director at Scalewise Data Inc. (from 1 Aug 2016).",
+        "tester added Alex Marlow's role as Chief Executive Officer at Scalewise Data Inc. "
+        "(from 1 Aug 2016, until 12 Jun 2025).",
+    ]
+    assert {view.model.index(r, 1).data() for r in range(view.model.rowCount())} == {"People"}
+    assert view.summary.text().startswith("3 changes recorded;")
+    view.set_kind("ownership")
+    assert view.model.rowCount() == 6 and view.model.index(0, 1).data() == "Ownership"
+    view.set_kind(None)
+    assert view.model.rowCount() == everything
+    try:
+        translator.install(qapp, "es")
+        spanish = HistoryView(demo_engine, vendor_id)
+        qtbot.addWidget(spanish)
+        spanish.set_kind("people")
+        assert spanish.kind.currentText() == "Personas"
+        assert spanish.model.index(0, 2).data() == ("tester añadió el cargo de Interim Chief Executive Officer de "
+                                                    "Jordan Reyes en Scalewise Data Inc. (desde el 13 jun 2025).")
+        assert spanish.model.headerData(2, Qt.Orientation.Horizontal) == "Qué ocurrió"
     finally:
         translator.install(qapp, "en")

@@ -30,16 +30,16 @@ from db.models import InterestType
 from desktop.core import i18n
 from desktop.core.errors import UserError, ValidationError
 from desktop.core.ownership.model import validate_interest_fields
-from desktop.core.ownership.text import fmt_range
 from desktop.services.ownership import (
     InterestInput,
     analyze,
     archive_interest,
+    graph_edges,
     party_choices,
     save_interest,
     vendor_party_id,
 )
-from desktop.ui.ownership.graph import OwnershipGraphView
+from desktop.ui.ownership.graph import OwnershipGraphPanel
 from desktop.ui.ownership.interests_model import InterestTableModel
 from desktop.ui.ownership.matches import PossibleMatchesPanel
 
@@ -73,7 +73,8 @@ class OwnershipTab(QWidget):
         top.addWidget(today)
         top.addStretch(1)
 
-        self.graph = OwnershipGraphView(self)
+        self.graph_panel = OwnershipGraphPanel(self)
+        self.graph = self.graph_panel.view
         self.graph.partyActivated.connect(self.partyActivated)
         self.findings = QListWidget(self)
         self.findings.setWordWrap(True)
@@ -88,7 +89,7 @@ class OwnershipTab(QWidget):
         right.addWidget(self.matches)
         right.setCollapsible(1, False)
         upper = QSplitter(Qt.Orientation.Horizontal, self)
-        upper.addWidget(self.graph)
+        upper.addWidget(self.graph_panel)
         upper.addWidget(right)
         upper.setSizes([600, 400])
 
@@ -108,6 +109,8 @@ class OwnershipTab(QWidget):
         outer = QSplitter(Qt.Orientation.Vertical, self)
         outer.addWidget(upper)
         outer.addWidget(lower)
+        outer.setStretchFactor(0, 3)  # the graph gets the room: its names must stay readable
+        outer.setStretchFactor(1, 2)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -304,24 +307,9 @@ class OwnershipTab(QWidget):
         """Re-run the analysis for the chosen date and redraw the graph and findings."""
         day = self.as_of_date()
         self.result = analyze(self._engine, self.party_id, day, lang=i18n.current_language())
-        pairs: dict[tuple[int, int], dict[str, tuple[float, float]]] = {}
-        for r in range(self.model.rowCount()):
-            row = self.model.row_at(r)
-            if row is None or row.type not in ("shareholding", "voting_rights"):
-                continue
-            if (row.start and row.start > day) or (row.end and row.end < day):
-                continue
-            lo = row.share_exact if row.share_exact is not None else (row.share_min or 0.0)
-            hi = row.share_exact if row.share_exact is not None else (100.0 if row.share_max is None else row.share_max)
-            entry = pairs.setdefault((row.holder_id, row.subject_id), {})
-            old = entry.get(row.type, (0.0, 0.0))
-            entry[row.type] = (old[0] + lo, old[1] + hi)
-        edges = []
-        for (h, s), kinds in pairs.items():
-            label = fmt_range(kinds["shareholding"]) if "shareholding" in kinds else ""
-            if "voting_rights" in kinds and kinds.get("voting_rights") != kinds.get("shareholding"):
-                label += (" / " if label else "") + self.tr("votes {0}").format(fmt_range(kinds["voting_rights"]))
-            edges.append((h, s, label))
+        nodes = {int(self.result["subject"]["id"])} | {int(p["id"]) for p in self.result["parties"]}
+        lookback = int(self.result["thresholds"].get("people_lookback_months", 24))
+        edges = graph_edges(self._engine, self.party_id, nodes, day, lookback, lang=i18n.current_language())
         self.graph.show_result(self.result, edges)
         self.findings.clear()
         if not self.result["findings"]:
