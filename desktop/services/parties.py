@@ -453,10 +453,8 @@ def update_party(engine: Engine, party_id: int, form: PartyForm, expected_versio
                 if clash is not None:
                     raise ValidationError(tr("Another vendor is already named {name}.", name=repr(clash.name)),
                                           field="name")
+            party.updated_at = utcnow()  # the version moves (once) even when only identifiers or other names change
             _apply(session, party, form)
-            party.updated_at = utcnow()  # the version moves even when only identifiers or other names changed
-            session.add(party)
-            session.flush()
             return _detail(session, party)
     except IntegrityError as exc:
         raise _integrity(exc) from exc
