@@ -219,12 +219,15 @@ def _print_detail(ctx: Context, detail: Any) -> None:
 
 
 def _add(args: argparse.Namespace, ctx: Context) -> int:
-    from desktop.services.parties import PartyForm, create_party
+    from desktop.services.parties import PartyForm, PossibleDuplicate, create_party
 
     form = PartyForm(name=args.name, kind=args.kind, jurisdiction=args.jurisdiction, country=args.country,
                      nationality=args.nationality, birth_date=_day("--birth-date", args.birth_date),
                      website=args.website, notes=args.notes, identifiers=_identifiers(args), aliases=args.alias)
-    detail = create_party(ctx.engine, form, distinct=args.distinct, actor=ctx.actor)
+    try:
+        detail = create_party(ctx.engine, form, distinct=args.distinct, actor=ctx.actor)
+    except PossibleDuplicate as exc:
+        raise UserError(tr("{message} (option --distinct).", message=str(exc).rstrip("."))) from exc
     if args.json:
         ctx.print_json(detail.to_dict())
     else:

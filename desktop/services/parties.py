@@ -59,6 +59,10 @@ FORM_LABELS: dict[str, str] = {
 }
 
 
+class PossibleDuplicate(ValidationError):
+    """The register may already have this party (same or similar name); the user may say it is another one."""
+
+
 @dataclass(frozen=True)
 class IdentifierValue:
     scheme: str  # LEI | VAT | REGISTRY | DUNS | OTHER
@@ -333,12 +337,11 @@ def _refuse_duplicate(session: Session, form: PartyForm, distinct: bool) -> None
     if distinct or found.how == "new":
         return
     if found.party is not None:
-        raise ValidationError(tr("{name} is already in the register as party #{id}, {kind}; edit that party, or "
-                                 "if this is another one with the same name, say so (--distinct in the command "
-                                 "line).", name=repr(found.party.name), id=found.party.id,
+        raise PossibleDuplicate(tr("{name} is already in the register as party #{id}, {kind}; edit that party, or, "
+                                 "if this is another one with the same name, record it as a distinct party.", name=repr(found.party.name), id=found.party.id,
                                  kind=_kind_word(found.party.kind)), field="name")
-    raise ValidationError(tr("{name} may already be in the register: {reason}; check, and if it is another one, "
-                             "say so (--distinct in the command line).", name=repr(form.name.strip()),
+    raise PossibleDuplicate(tr("{name} may already be in the register: {reason}; check, and if it is another one, "
+                             "record it as a distinct party.", name=repr(form.name.strip()),
                              reason=found.reason), field="name")
 
 
