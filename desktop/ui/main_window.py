@@ -560,7 +560,7 @@ class MainWindow(QMainWindow):
     def open_parties(self) -> Any:
         from desktop.ui.parties import PartiesDialog
 
-        dialog = PartiesDialog(self._engine, self)
+        dialog = PartiesDialog(self._engine, self, can_edit=not self.property("vetta_read_only_tabs"))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog

@@ -294,9 +294,10 @@ class PartyDialog(QDialog):
 class PartiesDialog(QDialog):
     """People and companies: search the register's parties, create and edit them."""
 
-    def __init__(self, engine: Engine, parent: QWidget | None = None) -> None:
+    def __init__(self, engine: Engine, parent: QWidget | None = None, *, can_edit: bool = True) -> None:
         super().__init__(parent)
         self._engine = engine
+        self.can_edit = can_edit  # a reader (team mode) looks, and the database refuses writes anyway
         self.rows: list[PartyRow] = []
         self.editor: PartyDialog | None = None
         self.load_operation: Operation | None = None
@@ -334,6 +335,10 @@ class PartiesDialog(QDialog):
         self.new_button.clicked.connect(self._new_clicked)
         self.edit_button = QPushButton(self.tr("Edit…"), self)
         self.edit_button.clicked.connect(self._edit_clicked)
+        if not can_edit:
+            self.new_button.setEnabled(False)
+            self.new_button.setToolTip(self.tr("Your role does not allow changes to the register."))
+            self.edit_button.setText(self.tr("Open…"))
         close = QPushButton(self.tr("Close"), self)
         close.clicked.connect(self.accept)
         buttons = QHBoxLayout()
@@ -402,6 +407,8 @@ class PartiesDialog(QDialog):
 
     def open_editor(self, party_id: int | None) -> PartyDialog:
         self.editor = PartyDialog(self._engine, party_id, self)
+        if not self.can_edit:
+            self.editor.save_button.setEnabled(False)
         self.editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.editor.open()
         return self.editor

@@ -131,3 +131,24 @@ def test_editing_a_party_keeps_its_identifiers(qtbot, demo_engine) -> None:
     after = get_party(demo_engine, contoso)
     assert after.form.aliases == ["Contoso", "Contoso Corp"] and after.form.identifiers == before.form.identifiers
     assert after.version == before.version + 1
+
+
+def test_the_file_menu_opens_people_and_companies(qtbot, sqlite_engine) -> None:
+    from desktop.services.parties import PartyForm, create_party
+    from tests.ui.test_main_window import _window
+
+    create_party(sqlite_engine, PartyForm(name="Ingrid Holm", kind="person"))
+    window = _window(qtbot, sqlite_engine)
+    assert window.parties_action in window.file_menu.actions()
+    assert window.parties_action.shortcut().toString() == "Ctrl+Shift+P"
+    dialog = window.open_parties()
+    qtbot.waitUntil(lambda: dialog.names() == ["Ingrid Holm"])
+    assert dialog.isVisible() and dialog.new_button.isEnabled()
+    dialog.close()
+    window.setProperty("vetta_read_only_tabs", True)  # a reader in team mode
+    reader = window.open_parties()
+    qtbot.waitUntil(lambda: bool(reader.rows))
+    assert not reader.new_button.isEnabled() and reader.edit_button.text() == "Open…"
+    reader.table.selectRow(0)
+    editor = reader.open_editor(reader.rows[0].id)
+    assert editor.name.text() == "Ingrid Holm" and not editor.save_button.isEnabled()
