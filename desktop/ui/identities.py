@@ -85,6 +85,8 @@ class KeyFilePassphraseDialog(QDialog):
     def _check(self) -> None:
         first, second = self.first.text(), self.second.text()
         problem = svc.passphrase_problem(first) if first else ""
+        if problem == tr(svc.PASSPHRASE_RULE):  # the rule is shown above: say which way it is broken
+            problem = self.tr("This passphrase is too short or too simple.")
         if not problem and second and second != first:
             problem = self.tr("The two passphrases differ.")
         self.problem.setText(problem or "")

@@ -12,6 +12,7 @@ import keyring
 import pytest
 from keyring.backends import fail
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from sqlalchemy.engine import Engine
 
 from db.location import data_dir
@@ -54,7 +55,10 @@ def test_identity_in_a_key_file_then_sign_with_its_passphrase(qtbot, sqlite_engi
     assert dialog is not None and dialog.isVisible()
     assert not dialog.ok_button.isEnabled()
     qtbot.keyClicks(dialog.first, "short")
-    assert "at least 12 characters" in dialog.problem.text() and not dialog.ok_button.isEnabled()
+    assert dialog.problem.text() == "This passphrase is too short or too simple."
+    assert not dialog.ok_button.isEnabled()
+    assert "at least 12 characters, not all the same" in " ".join(
+        label.text() for label in dialog.findChildren(QLabel))  # the minimum strength is stated
     dialog.first.clear()
     qtbot.keyClicks(dialog.first, PASSPHRASE)
     qtbot.keyClicks(dialog.second, PASSPHRASE[:-1])
