@@ -145,6 +145,25 @@ def register(subparsers: Any) -> None:
 
 # ------------------------------------------------------------------------------------------ parsing
 
+# The service names the field a refusal is about; the command names the option the user typed.
+_OPTIONS = {"end_date": "--end", "start_date": "--start", "valid_until": "--valid-until",
+            "valid_from": "--valid-from", "renewal_months": "--renewal-months", "end": "--end", "start": "--start",
+            "share_exact": "--share", "share_min": "--share-min", "share_max": "--share-max", "type": "--type",
+            "holder": "HOLDER", "subject": "ENTITY", "of_party_name": "--of", "party_name": "PARTY"}
+
+
+def _naming_the_option(call: Any) -> Any:
+    """Run ``call()``; a refusal about one field says which option (or argument) it is about."""
+    from desktop.core.errors import ValidationError
+
+    try:
+        return call()
+    except ValidationError as exc:
+        option = _OPTIONS.get(exc.field or "")
+        if option is None or option in str(exc):
+            raise
+        raise ValidationError(f"{option}: {exc}", field=exc.field) from exc
+
 
 def _day(option: str, text: str | None) -> date | None:
     if text is None or not text.strip():
@@ -299,7 +318,8 @@ def _interest_add(args: argparse.Namespace, ctx: Context) -> int:
                          share_max=_percent("--share-max", args.share_max), role_title=args.role.strip(),
                          start=_day("--start", args.start), end=_day("--end", args.end), details=args.details,
                          source=args.source)
-    added = add_interest(ctx.engine, _subject(args.holder), _subject(args.subject), data, actor=ctx.actor)
+    added = _naming_the_option(lambda: add_interest(ctx.engine, _subject(args.holder), _subject(args.subject), data,
+                                                    actor=ctx.actor))
     if args.json:
         ctx.print_json(asdict(added))
     else:
@@ -343,8 +363,8 @@ def _contract_add(args: argparse.Namespace, ctx: Context) -> int:
         "breach_notice_hours": _whole("--breach-notice-hours", args.breach_notice_hours), "notes": args.notes,
         **{clause: clause in args.clause for clause in CONTRACT_CLAUSES},
     }
-    return _print_record(ctx, args, add_contract(ctx.engine, _subject(args.vendor), values, actor=ctx.actor),
-                         "contract")
+    return _print_record(ctx, args, _naming_the_option(
+        lambda: add_contract(ctx.engine, _subject(args.vendor), values, actor=ctx.actor)), "contract")
 
 
 def _certificate_add(args: argparse.Namespace, ctx: Context) -> int:
@@ -352,15 +372,16 @@ def _certificate_add(args: argparse.Namespace, ctx: Context) -> int:
 
     values = {"standard": args.standard, "issuer": args.issuer, "scope": args.scope, "reference": args.reference,
               "valid_from": _day("--valid-from", args.valid_from), "valid_until": _day("--valid-until", args.valid_until)}
-    return _print_record(ctx, args, add_certificate(ctx.engine, _subject(args.vendor), values, actor=ctx.actor),
-                         "certification")
+    return _print_record(ctx, args, _naming_the_option(
+        lambda: add_certificate(ctx.engine, _subject(args.vendor), values, actor=ctx.actor)), "certification")
 
 
 def _subprocessor_add(args: argparse.Namespace, ctx: Context) -> int:
     from desktop.services.records import add_subprocessor
 
-    added = add_subprocessor(ctx.engine, _subject(args.vendor), _subject(args.party),
-                             engaged_by=_subject(args.engaged_by) if args.engaged_by else None,
-                             service=args.service, accesses_customer_data=not args.no_customer_data,
-                             start=_day("--start", args.start), end=_day("--end", args.end), actor=ctx.actor)
+    start, end = _day("--start", args.start), _day("--end", args.end)
+    added = _naming_the_option(lambda: add_subprocessor(
+        ctx.engine, _subject(args.vendor), _subject(args.party),
+        engaged_by=_subject(args.engaged_by) if args.engaged_by else None, service=args.service,
+        accesses_customer_data=not args.no_customer_data, start=start, end=end, actor=ctx.actor))
     return _print_record(ctx, args, added, "subprocessor")

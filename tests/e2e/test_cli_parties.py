@@ -87,7 +87,11 @@ def test_a_register_scripted_from_the_command_line(vetta: Vetta, _isolated_data_
     (("contracts", "add", "Scalewise", "--kind", "MSA", "--notice-days", "soon"), "--notice-days 'soon' is not a whole"),
     (("contracts", "add", "Nobody", "--kind", "MSA"), "No vendor is called 'Nobody'"),
     (("certificates", "add", "Scalewise", "--standard", "SOC 2", "--valid-from", "2026-01-01", "--valid-until",
-      "2025-01-01"), "The end date 2025-01-01 is before the start date 2026-01-01."),
+      "2025-01-01"), "--valid-until: The end date 2025-01-01 is before the start date 2026-01-01."),
+    (("interests", "add", "Contoso Platforms Inc.", "Scalewise", "--type", "shareholding", "--share", "10",
+      "--share-min", "5"), "--share: Give either an exact share or a range, not both."),
+    (("interests", "add", "Contoso Platforms Inc.", "Scalewise", "--type", "board_member", "--start", "2025-02-01",
+      "--end", "2025-01-01"), "--end: The end date must not be before the start date."),
     (("subprocessors", "add", "Scalewise", "Unknown Hosting"), "No party or vendor is called 'Unknown Hosting'"),
     (("subprocessors", "add", "Scalewise", "Contoso Platforms Inc.", "--of", "Twin"), "matches several parties"),
 ])
