@@ -131,8 +131,8 @@ def _key_file_wanted(args: argparse.Namespace, ctx: Context) -> bool:
         return True
     if keyring_available():
         return False
-    ctx.err.write("No usable OS keyring here: the private key goes into a key file in Vetta's data folder, "
-                  "encrypted with a passphrase you choose, asked for each time you sign.\n")
+    ctx.err.write("No usable OS keyring here: the private key goes into a passphrase-protected key file (PKCS#12) "
+                  "in Vetta's data folder; you choose the passphrase, and signing asks for it.\n")
     return True
 
 

@@ -30,7 +30,7 @@ def test_identity_and_signature_without_a_keyring(vetta: Vetta, tmp_path: Path, 
     # no passphrase to be had (not a terminal, no variable): one sentence, exit 2, nothing created
     r = cli("identity", "new", "Alba Aprobadora", user="Alba Aprobadora", ok=False)
     assert r.returncode == 2
-    assert "No usable OS keyring here: the private key goes into a key file" in r.stderr
+    assert "No usable OS keyring here: the private key goes into a passphrase-protected key file" in r.stderr
     assert "vetta: error: A passphrase is needed for the key file: run in a terminal to be asked, or set " \
            "VETTA_P12_PASSPHRASE." in r.stderr
     r = cli("identity", "new", "Alba Aprobadora", user="Alba Aprobadora", env={"VETTA_P12_PASSPHRASE": "short"},
