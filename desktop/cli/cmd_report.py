@@ -160,12 +160,21 @@ def _signing_passphrase(ctx: Context, identity: str, p12: Path | None) -> str | 
 
 
 def _identity_new(args: argparse.Namespace, ctx: Context) -> int:
-    from desktop.services.identities import new_identity
+    from desktop.services.identities import KeyringUnavailable, new_identity
 
     actor = ctx.actor  # who owns it is known before anything is asked
     key_passphrase = _new_passphrase(ctx) if _key_file_wanted(args, ctx) else None
-    info = new_identity(ctx.engine, args.name, email=args.email, organisation=args.organisation, actor=actor,
-                        key_passphrase=key_passphrase)
+    try:
+        info = new_identity(ctx.engine, args.name, email=args.email, organisation=args.organisation, actor=actor,
+                            key_passphrase=key_passphrase)
+    except KeyringUnavailable:  # a keyring that is there but refuses to store the key: the key file then
+        if key_passphrase is not None:
+            raise
+        ctx.err.write("The OS keyring refused to store the key: it goes into a passphrase-protected key file "
+                      "(PKCS#12) in Vetta's data folder instead; you choose the passphrase, and signing asks for "
+                      "it.\n")
+        info = new_identity(ctx.engine, args.name, email=args.email, organisation=args.organisation, actor=actor,
+                            key_passphrase=_new_passphrase(ctx))
     ctx.print(f"Created signing identity {info.name!r}: {info.subject}")
     ctx.print(f"Certificate fingerprint (SHA-256): {info.fingerprint_sha256}")
     _say_where_the_key_is(ctx, info)

@@ -199,12 +199,17 @@ class IdentitiesPage(QWidget):
     def _create_clicked(self) -> None:
         if svc.keyring_available():
             self.create_identity()
-            return
-        # no keyring: offer the key file (the dialog opens; creating follows its OK)
+        else:
+            self.offer_key_file()
+
+    def offer_key_file(self) -> KeyFilePassphraseDialog:
+        """No (working) keyring: offer the key file; creating follows the dialog's OK."""
+        self.keyring_note.setText(tr(svc.KEY_FILE_OFFER))
         self.key_dialog = KeyFilePassphraseDialog(self)
         self.key_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.key_dialog.accepted.connect(self._key_file_chosen)
         self.key_dialog.open()
+        return self.key_dialog
 
     @Slot()
     def _key_file_chosen(self) -> None:
@@ -217,6 +222,10 @@ class IdentitiesPage(QWidget):
         try:
             info = svc.new_identity(self.engine, self.name.text(), email=self.email.text().strip(),
                                     organisation=self.organisation.text().strip(), key_passphrase=key_passphrase)
+        except svc.KeyringUnavailable:  # a keyring that is there but refuses (locked, broken): no dead end either
+            self.reason.clear()
+            self.offer_key_file()
+            return False
         except (UserError, DatabaseError) as exc:
             self.reason.setText(str(exc))
             return False

@@ -66,3 +66,13 @@ def test_identity_and_signature_without_a_keyring(vetta: Vetta, tmp_path: Path, 
     for path in [Path(db), *[p for p in _isolated_data_dir.rglob("*") if p.is_file()]]:
         data = path.read_bytes()
         assert not any(s in data for s in secrets), path
+
+
+def test_a_keyring_that_refuses_falls_back_to_the_key_file(vetta: Vetta) -> None:
+    env = {"PYTHON_KEYRING_BACKEND": "tests.support.refusing_keyring.RefusingKeyring",
+           "VETTA_P12_PASSPHRASE": PASSPHRASE}
+    r = vetta("identity", "new", "Alba Aprobadora", env=env)
+    assert r.returncode == 0, r.stderr
+    assert "The OS keyring refused to store the key: it goes into a passphrase-protected key file" in r.stderr
+    listed = json.loads(vetta("identity", "list", "--json", env=env).stdout)
+    assert [(i["name"], i["key_store"], i["key_file_present"]) for i in listed] == [("Alba Aprobadora", "file", True)]

@@ -111,3 +111,26 @@ def test_import_without_keyring_offers_the_key_file(qtbot, sqlite_engine: Engine
     assert page.result.text() == "Identity Olga Officer imported. Sign with the PKCS#12 file and its passphrase."
     assert page.import_file(source, "Olga Two", "issued pass", key_passphrase=PASSPHRASE) is False  # same cert
     assert "already registered" in page.reason.text()
+
+
+def test_a_keyring_that_refuses_also_leads_to_the_key_file(qtbot, sqlite_engine: Engine) -> None:
+    """A keyring that is there but raises NoKeyringError when asked to store (locked, broken)."""
+    from tests.support.refusing_keyring import RefusingKeyring
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(RefusingKeyring())
+    try:
+        page = IdentitiesPage(sqlite_engine)
+        qtbot.addWidget(page)
+        page.show()
+        page.name.setText("Alba Aprobadora")
+        qtbot.mouseClick(page.create_button, Qt.MouseButton.LeftButton)
+        dialog = page.key_dialog  # the keyring refused: the key file is offered
+        assert dialog is not None and dialog.isVisible() and page.reason.text() == ""
+        assert identities.list_identities(sqlite_engine) == []
+        dialog.first.setText(PASSPHRASE)
+        dialog.second.setText(PASSPHRASE)
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        assert [i.key_store for i in identities.list_identities(sqlite_engine)] == ["file"]
+    finally:
+        keyring.set_keyring(previous)
