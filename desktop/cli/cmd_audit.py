@@ -102,10 +102,10 @@ def _verify(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _anchor(args: argparse.Namespace, ctx: Context) -> int:
-    from desktop.cli.cmd_report import _passphrase
+    from desktop.cli.cmd_report import _signing_passphrase
     from desktop.services import anchors
 
-    passphrase = _passphrase(f"Passphrase for {args.p12}: ") if args.p12 else None
+    passphrase = _signing_passphrase(ctx, args.identity, args.p12)
     try:
         info = anchors.write_anchor(ctx.engine, args.identity, args.output, actor=ctx.actor, p12=args.p12,
                                     p12_passphrase=passphrase or None)

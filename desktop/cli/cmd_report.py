@@ -41,10 +41,16 @@ def register(subparsers: Any) -> None:
     p.add_argument("--email", default="", metavar="E")
     p.add_argument("--organisation", default=None, metavar="ORG",
                    help="organisation on the certificate (default: the organisation in settings)")
+    p.add_argument("--key-file", action="store_true",
+                   help="keep the private key in a passphrase-protected key file in the data folder instead of the "
+                        f"OS keyring (automatic when there is no keyring; passphrase: asked twice, or ${P12_ENV})")
     p.set_defaults(handler=_identity_new)
     p = sub.add_parser("import", help="import an organisation-issued PKCS#12 (.p12/.pfx) file")
     p.add_argument("file", type=Path, metavar="FILE.p12")
     p.add_argument("--name", required=True, metavar="NAME", help="the name to sign as")
+    p.add_argument("--key-file", action="store_true",
+                   help="keep a copy of the private key in a passphrase-protected key file in the data folder "
+                        "instead of the OS keyring")
     p.set_defaults(handler=_identity_import)
     p = sub.add_parser("list", help="list signing identities")
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -97,28 +103,95 @@ def _passphrase(prompt: str) -> str:
     return getpass.getpass(prompt)
 
 
-def _identity_new(args: argparse.Namespace, ctx: Context) -> int:
-    from desktop.services.identities import new_identity
+def _new_passphrase(ctx: Context) -> str:
+    """A passphrase for a new key file: ``$VETTA_P12_PASSPHRASE``, or typed twice in a terminal."""
+    from desktop.services.identities import PASSPHRASE_RULE, passphrase_problem
 
-    info = new_identity(ctx.engine, args.name, email=args.email, organisation=args.organisation, actor=ctx.actor)
+    env = os.environ.get(P12_ENV)
+    if env is not None:
+        chosen = env
+    elif not sys.stdin.isatty():
+        raise UserError(tr("A passphrase is needed for the key file: run in a terminal to be asked, or set "
+                           "{p12_env}.", p12_env=P12_ENV))
+    else:
+        ctx.err.write(tr(PASSPHRASE_RULE) + "\n")
+        chosen = getpass.getpass("Passphrase for the key file: ")
+        if getpass.getpass("The same passphrase again: ") != chosen:
+            raise UserError(tr("The two passphrases differ; nothing was created."))
+    problem = passphrase_problem(chosen)
+    if problem:
+        raise UserError(problem)
+    return chosen
+
+
+def _key_file_wanted(args: argparse.Namespace, ctx: Context) -> bool:
+    from desktop.services.identities import keyring_available
+
+    if args.key_file:
+        return True
+    if keyring_available():
+        return False
+    ctx.err.write("No usable OS keyring here: the private key goes into a passphrase-protected key file (PKCS#12) "
+                  "in Vetta's data folder; you choose the passphrase, and signing asks for it.\n")
+    return True
+
+
+def _say_where_the_key_is(ctx: Context, info: Any, p12: Path | None = None) -> None:
+    if info.key_store == "file":
+        ctx.print(f"The private key is in the key file {info.key_file}, encrypted with your passphrase; signing "
+                  f"asks for it (or reads ${P12_ENV}).")
+    elif info.key_in_keyring:
+        ctx.print("The private key is in this computer's keyring; it is not stored anywhere else.")
+    else:
+        ctx.print("No usable OS keyring here: only the certificate was registered; sign with "
+                  f"`vetta assessment approve ID --identity {info.name!r} --p12 {p12}`, or import it again "
+                  "with --key-file to keep the key in a passphrase-protected key file.")
+
+
+def _signing_passphrase(ctx: Context, identity: str, p12: Path | None) -> str | None:
+    """The passphrase signing needs: of ``p12`` when given, else of the identity's key file, else none."""
+    from desktop.services.identities import needs_passphrase
+
+    if p12 is not None:
+        return _passphrase(f"Passphrase for {p12}: ")
+    if needs_passphrase(ctx.engine, identity):
+        return _passphrase(f"Passphrase of the key file of {identity}: ")
+    return None
+
+
+def _identity_new(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.services.identities import KeyringUnavailable, new_identity
+
+    actor = ctx.actor  # who owns it is known before anything is asked
+    key_passphrase = _new_passphrase(ctx) if _key_file_wanted(args, ctx) else None
+    try:
+        info = new_identity(ctx.engine, args.name, email=args.email, organisation=args.organisation, actor=actor,
+                            key_passphrase=key_passphrase)
+    except KeyringUnavailable:  # a keyring that is there but refuses to store the key: the key file then
+        if key_passphrase is not None:
+            raise
+        ctx.err.write("The OS keyring refused to store the key: it goes into a passphrase-protected key file "
+                      "(PKCS#12) in Vetta's data folder instead; you choose the passphrase, and signing asks for "
+                      "it.\n")
+        info = new_identity(ctx.engine, args.name, email=args.email, organisation=args.organisation, actor=actor,
+                            key_passphrase=_new_passphrase(ctx))
     ctx.print(f"Created signing identity {info.name!r}: {info.subject}")
     ctx.print(f"Certificate fingerprint (SHA-256): {info.fingerprint_sha256}")
-    ctx.print("The private key is in this computer's keyring; it is not stored anywhere else.")
+    _say_where_the_key_is(ctx, info)
     return EXIT_OK
 
 
 def _identity_import(args: argparse.Namespace, ctx: Context) -> int:
     from desktop.services.identities import import_p12
 
+    actor = ctx.actor
     passphrase = _passphrase(f"Passphrase for {args.file}: ")
-    info = import_p12(ctx.engine, args.file, args.name, passphrase or None, actor=ctx.actor)
+    key_passphrase = _new_passphrase(ctx) if args.key_file else None
+    info = import_p12(ctx.engine, args.file, args.name, passphrase or None, actor=actor,
+                      key_passphrase=key_passphrase)
     ctx.print(f"Imported signing identity {info.name!r}: {info.subject}")
     ctx.print(f"Certificate fingerprint (SHA-256): {info.fingerprint_sha256}")
-    if info.key_in_keyring:
-        ctx.print("The private key is now in this computer's keyring.")
-    else:
-        ctx.print("No usable OS keyring here: only the certificate was registered; sign with "
-                  f"`vetta assessment approve ID --identity {info.name!r} --p12 {args.file}`.")
+    _say_where_the_key_is(ctx, info, args.file)
     return EXIT_OK
 
 
@@ -130,7 +203,12 @@ def _identity_list(args: argparse.Namespace, ctx: Context) -> int:
         ctx.print_json([r.to_dict() for r in rows])
         return EXIT_OK
     for r in rows:
-        key = {True: "key in keyring", False: "key NOT in this keyring", None: "keyring unavailable"}[r.key_in_keyring]
+        if r.key_store == "file":
+            key = (f"key in the passphrase-protected file {r.key_file}" if r.key_file_present
+                   else f"key file not on this computer (expected at {r.key_file})")
+        else:
+            key = {True: "key in keyring", False: "key NOT in this keyring",
+                   None: "keyring unavailable"}[r.key_in_keyring]
         issuer = "self-signed" if r.issuer == r.subject else f"issued by {r.issuer}"
         ctx.print(f"{r.name}  (owner {r.owner or '—'}; {r.source}, {issuer}; valid until {r.not_after[:10]}; {key})")
         ctx.print(f"  SHA-256 {_colons(r.fingerprint_sha256)}")
@@ -146,7 +224,7 @@ def _colons(fingerprint: str) -> str:
 def _approve(args: argparse.Namespace, ctx: Context) -> int:
     from desktop.services.signoff import approve
 
-    passphrase = _passphrase(f"Passphrase for {args.p12}: ") if args.p12 else None
+    passphrase = _signing_passphrase(ctx, args.identity, args.p12)
     result = approve(ctx.engine, args.id, identity=args.identity, approver=ctx.actor,
                      decision=args.decision, conditions=getattr(args, "conditions", None) or [],
                      rationale=args.rationale, lang=args.lang, p12=args.p12, p12_passphrase=passphrase)

@@ -58,6 +58,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "desktop.cli.cmd_register",  # import/export vendors (issue 6)
     "desktop.cli.cmd_ownership",  # import/export bods, analyze (issue 3)
     "desktop.cli.cmd_competitors",  # competitors add/list/matches/confirm/reject (issue 14)
+    "desktop.cli.cmd_parties",  # parties add/list/show/edit; interests, contracts, certificates, subprocessors add (issue 15)
     "desktop.cli.cmd_checklist",  # checklist, assessment new/show/answer/... (issue 4)
     "desktop.cli.cmd_report",  # identity, report, verify, assessment approve (issue 5)
     "desktop.cli.cmd_team",  # settings, identity export, team (issue 13)

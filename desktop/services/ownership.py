@@ -352,8 +352,8 @@ def interest_rows(engine: Engine, ids: list[int]) -> dict[int, InterestRow]:
         return out
 
 
-def save_interest(engine: Engine, data: InterestInput, actor: str | None = None) -> int:
-    """Create or update an interest after validation; a stale form is refused (ConflictError)."""
+def check_interest(data: InterestInput) -> None:
+    """Refuse (``ValidationError``, the field named) an interest that cannot be saved."""
     problems = validate_interest_fields(data.share_exact, data.share_min, data.share_max, data.start, data.end,
                                         data.holder_id, data.subject_id)
     if data.type not in {t.value for t in InterestType}:
@@ -361,24 +361,35 @@ def save_interest(engine: Engine, data: InterestInput, actor: str | None = None)
     if problems:
         field, reason = next(iter(problems.items()))
         raise ValidationError(reason, field=field)
-    assert data.holder_id is not None and data.subject_id is not None
+
+
+def save_interest(engine: Engine, data: InterestInput, actor: str | None = None) -> int:
+    """Create or update an interest after validation; a stale form is refused (ConflictError)."""
+    check_interest(data)
     with unit_of_work(engine, actor) as session:
-        for pid in (data.holder_id, data.subject_id):
-            if session.get(Party, pid) is None:
-                raise NotFound(tr("No party has the id {pid}.", pid=pid))
-        if data.id is None:
-            row = Interest(subject_id=data.subject_id, interested_party_id=data.holder_id, interest_type=data.type)
-        else:
-            row = get_for_update(session, Interest, data.id, data.version)
-        row.subject_id, row.interested_party_id, row.interest_type = data.subject_id, data.holder_id, data.type
-        row.share_exact, row.share_min, row.share_max = data.share_exact, data.share_min, data.share_max
-        row.role_title, row.start_date, row.end_date = data.role_title, data.start, data.end
-        row.details, row.source = data.details, data.source
-        row.beneficial_ownership_or_control = data.type in OWNERSHIP_TYPES
-        session.add(row)
-        session.flush()
-        assert row.id is not None
-        return int(row.id)
+        return save_interest_in(session, data)
+
+
+def save_interest_in(session: Session, data: InterestInput) -> int:
+    """``save_interest`` inside the caller's unit of work."""
+    check_interest(data)
+    assert data.holder_id is not None and data.subject_id is not None
+    for pid in (data.holder_id, data.subject_id):
+        if session.get(Party, pid) is None:
+            raise NotFound(tr("No party has the id {pid}.", pid=pid))
+    if data.id is None:
+        row = Interest(subject_id=data.subject_id, interested_party_id=data.holder_id, interest_type=data.type)
+    else:
+        row = get_for_update(session, Interest, data.id, data.version)
+    row.subject_id, row.interested_party_id, row.interest_type = data.subject_id, data.holder_id, data.type
+    row.share_exact, row.share_min, row.share_max = data.share_exact, data.share_min, data.share_max
+    row.role_title, row.start_date, row.end_date = data.role_title, data.start, data.end
+    row.details, row.source = data.details, data.source
+    row.beneficial_ownership_or_control = data.type in OWNERSHIP_TYPES
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    return int(row.id)
 
 
 def archive_interest(engine: Engine, interest_id: int, expected_version: int | None = None,

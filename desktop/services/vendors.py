@@ -438,7 +438,16 @@ def _check_child(kind: str, values: dict[str, Any]) -> None:
 
 
 def _party_for(session: Session, name: str) -> int:
-    party = session.exec(select(Party).where(Party.name_normalised == search_key(name))).first()
+    """The party ``name`` names (name, other name or identifier, through the shared resolver), created as a
+    new entity when none does; several is refused with their ids, so no second party is made for one."""
+    from desktop.services.resolve import candidates
+
+    found = candidates(session, name)
+    if len(found) > 1:
+        ids = ", ".join(str(p.id) for p in sorted(found, key=lambda p: int(p.id or 0)))
+        raise ValidationError(tr("The name {text} matches several parties (ids {ids}); give the id instead.",
+                                 text=repr(name.strip()), ids=ids), field="party_name")
+    party = found[0] if found else None
     if party is None:
         party = Party(name=name.strip())
         session.add(party)
@@ -505,7 +514,11 @@ def save_child(engine: Engine, kind: str, vendor_id: int, values: dict[str, Any]
             if session.get(Vendor, vendor_id) is None:
                 raise NotFound(tr("There is no vendor #{vendor_id}.", vendor_id=vendor_id))
             if "party_name" in clean:
-                clean["party_id"] = _party_for(session, clean.pop("party_name"))
+                given = values.get("party_id")  # a party the caller resolved already (by id)
+                name = clean.pop("party_name")
+                clean["party_id"] = int(given) if given is not None else _party_for(session, name)
+                if session.get(Party, clean["party_id"]) is None:
+                    raise NotFound(tr("No party has the id {pid}.", pid=clean["party_id"]))
             if "of_party_name" in clean:
                 clean["of_party_id"] = _engaging_party(session, vendor_id, clean.pop("of_party_name"),
                                                        clean.get("party_id"))

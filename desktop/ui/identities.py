@@ -1,8 +1,10 @@
 """Settings page "Signing identities": the identities approvers sign with; create one or import a PKCS#12 file,
 export a certificate for outsiders. Each identity belongs to the user who registers it (the table says whose).
 
-Private keys go to the OS keyring only (desktop.services.identities); passphrases are passed
-straight to the service and never logged or kept.
+Private keys go to the OS keyring (desktop.services.identities); where there is none, the page offers to
+keep the key in a passphrase-protected key file in the data folder (``KeyFilePassphraseDialog``: the
+offer in one sentence, the passphrase twice, its minimum strength). Passphrases are passed straight to
+the service and never logged or kept.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -28,11 +32,74 @@ from sqlalchemy.engine import Engine
 
 from db.errors import DatabaseError
 from desktop.core.errors import UserError
+from desktop.core.i18n import tr
 from desktop.services import identities as svc
 from desktop.services.settings import get_settings
 from desktop.services.whoami import Who
 
 ERROR_STYLE = "color: #b00020;"
+
+
+class KeyFilePassphraseDialog(QDialog):
+    """Offer to keep a private key in a key file: one sentence of why, the passphrase twice, the rule."""
+
+    def __init__(self, parent: QWidget | None = None, *, importing: bool = False) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Keep the key in a protected file"))
+        offer = QLabel(tr(svc.KEY_FILE_OFFER), self)
+        offer.setWordWrap(True)
+        rule = QLabel(tr(svc.PASSPHRASE_RULE), self)
+        rule.setWordWrap(True)
+        self.first = QLineEdit(self)
+        self.first.setEchoMode(QLineEdit.EchoMode.Password)
+        self.first.setAccessibleName(self.tr("Key file passphrase"))
+        self.second = QLineEdit(self)
+        self.second.setEchoMode(QLineEdit.EchoMode.Password)
+        self.second.setAccessibleName(self.tr("Key file passphrase, again"))
+        form = QFormLayout()
+        form.addRow(self.tr("Passphrase"), self.first)
+        form.addRow(self.tr("Again"), self.second)
+        self.problem = QLabel(self)
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet(ERROR_STYLE)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
+                                        self)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(self.tr("Keep the key in the file"))
+        if importing:
+            self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Register the certificate only"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(offer)
+        layout.addLayout(form)
+        layout.addWidget(rule)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(480)
+        self.first.textChanged.connect(self._check)
+        self.second.textChanged.connect(self._check)
+        self._check()
+
+    @Slot()
+    def _check(self) -> None:
+        first, second = self.first.text(), self.second.text()
+        problem = svc.passphrase_problem(first) if first else ""
+        if problem == tr(svc.PASSPHRASE_RULE):  # the rule is shown above: say which way it is broken
+            problem = self.tr("This passphrase is too short or too simple.")
+        if not problem and second and second != first:
+            problem = self.tr("The two passphrases differ.")
+        self.problem.setText(problem or "")
+        self.ok_button.setEnabled(bool(first) and first == second and not problem)
+
+    def passphrase(self) -> str:
+        return self.first.text()
+
+    def done(self, result: int) -> None:  # the passphrase leaves the widgets with the dialog
+        if result != QDialog.DialogCode.Accepted:
+            self.first.clear()
+        self.second.clear()
+        super().done(result)
 
 
 class IdentitiesPage(QWidget):
@@ -55,11 +122,7 @@ class IdentitiesPage(QWidget):
         self.keyring_note = QLabel(self)
         self.keyring_note.setWordWrap(True)
         if not self.keyring_ok:
-            self.keyring_note.setStyleSheet(ERROR_STYLE)
-            self.keyring_note.setText(self.tr(
-                "No usable OS keyring is available on this computer, so Vetta cannot keep a private key here "
-                "(it never stores one in a file or the database). Import your organisation's PKCS#12 file: its "
-                "certificate is registered, and you sign with the file and its passphrase."))
+            self.keyring_note.setText(tr(svc.KEY_FILE_OFFER))
         else:
             self.keyring_note.setText(self.tr("Private keys are kept in this computer's keyring; the database only "
                                               "holds the certificates."))
@@ -77,7 +140,7 @@ class IdentitiesPage(QWidget):
         form.addRow(self.tr("Email"), self.email)
         form.addRow(self.tr("Organisation"), self.organisation)
         self.create_button = QPushButton(self.tr("Create identity"), box)
-        self.create_button.setEnabled(self.keyring_ok)
+        self.key_dialog: KeyFilePassphraseDialog | None = None
         self.create_button.clicked.connect(self._create_clicked)
         self.import_button = QPushButton(self.tr("Import PKCS#12…"), box)
         self.import_button.clicked.connect(self._import_clicked)
@@ -114,12 +177,19 @@ class IdentitiesPage(QWidget):
         rows = svc.list_identities(self.engine)
         self.table.setRowCount(len(rows))
         for r, info in enumerate(rows):
-            key = (self.tr("in this computer's keyring") if info.key_in_keyring or info.source == "generated"
-                   else self.tr("PKCS#12 file needed to sign"))
+            if info.key_store == "file":
+                key = (self.tr("in a passphrase-protected file on this computer") if info.key_file_present
+                       else self.tr("in a key file on another computer"))
+            else:
+                key = (self.tr("in this computer's keyring") if info.key_in_keyring or info.source == "generated"
+                       else self.tr("PKCS#12 file needed to sign"))
             fingerprint = ":".join(info.fingerprint_sha256[i:i + 2] for i in range(0, 64, 2)).upper()
             for c, text in enumerate((info.name, info.owner, info.email, info.organisation, info.not_after[:10], key,
                                       fingerprint)):
-                self.table.setItem(r, c, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                if c == 5 and info.key_file:
+                    item.setToolTip(info.key_file)
+                self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
 
     def identity_names(self) -> list[str]:
@@ -127,18 +197,43 @@ class IdentitiesPage(QWidget):
 
     @Slot()
     def _create_clicked(self) -> None:
-        self.create_identity()
+        if svc.keyring_available():
+            self.create_identity()
+        else:
+            self.offer_key_file()
 
-    def create_identity(self) -> bool:
+    def offer_key_file(self) -> KeyFilePassphraseDialog:
+        """No (working) keyring: offer the key file; creating follows the dialog's OK."""
+        self.keyring_note.setText(tr(svc.KEY_FILE_OFFER))
+        self.key_dialog = KeyFilePassphraseDialog(self)
+        self.key_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.key_dialog.accepted.connect(self._key_file_chosen)
+        self.key_dialog.open()
+        return self.key_dialog
+
+    @Slot()
+    def _key_file_chosen(self) -> None:
+        dialog = self.key_dialog
+        if dialog is not None:
+            self.create_identity(key_passphrase=dialog.passphrase())
+            dialog.first.clear()
+
+    def create_identity(self, key_passphrase: str | None = None) -> bool:
         try:
             info = svc.new_identity(self.engine, self.name.text(), email=self.email.text().strip(),
-                                    organisation=self.organisation.text().strip())
+                                    organisation=self.organisation.text().strip(), key_passphrase=key_passphrase)
+        except svc.KeyringUnavailable:  # a keyring that is there but refuses (locked, broken): no dead end either
+            self.reason.clear()
+            self.offer_key_file()
+            return False
         except (UserError, DatabaseError) as exc:
             self.reason.setText(str(exc))
             return False
         self.reason.clear()
         self.result.setText(self.tr("Identity {name} created; certificate fingerprint {fp}.").format(
-            name=info.name, fp=info.fingerprint_sha256[:23]))
+            name=info.name, fp=info.fingerprint_sha256[:23]) + (" " + self.tr(
+                "Its key is in the file {path}, protected by your passphrase; signing asks for it.").format(
+                path=info.key_file) if info.key_store == "file" else ""))
         self.name.clear()
         self.email.clear()
         self.reload()
@@ -182,18 +277,41 @@ class IdentitiesPage(QWidget):
         passphrase, ok = QInputDialog.getText(self, self.tr("Passphrase"),
                                               self.tr("Passphrase of {file}:").format(file=Path(path).name),
                                               QLineEdit.EchoMode.Password)
-        if ok:
+        if not ok:
+            return
+        if svc.keyring_available():
             self.import_file(Path(path), name, passphrase)
+            return
+        # no keyring: offer a key file; refusing it registers the certificate only (sign with the own file)
+        self.key_dialog = KeyFilePassphraseDialog(self, importing=True)
+        self.key_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.key_dialog.finished.connect(
+            lambda result: self._import_with(Path(path), name, passphrase, result))
+        self.key_dialog.open()
 
-    def import_file(self, path: Path, name: str, passphrase: str | None) -> bool:
+    def _import_with(self, path: Path, name: str, passphrase: str, result: int) -> None:
+        dialog = self.key_dialog
+        key_passphrase = dialog.passphrase() if dialog is not None and result == QDialog.DialogCode.Accepted else None
+        self.import_file(path, name, passphrase, key_passphrase=key_passphrase or None)
+        if dialog is not None:
+            dialog.first.clear()
+
+    def import_file(self, path: Path, name: str, passphrase: str | None, key_passphrase: str | None = None) -> bool:
         try:
-            info = svc.import_p12(self.engine, path, name, passphrase or None)
+            info = svc.import_p12(self.engine, path, name, passphrase or None, key_passphrase=key_passphrase)
         except (UserError, DatabaseError) as exc:
             self.reason.setText(str(exc))
             return False
         self.reason.clear()
-        self.result.setText(self.tr("Identity {name} imported.").format(name=info.name) + (
-            "" if info.key_in_keyring else " " + self.tr("Sign with the PKCS#12 file and its passphrase.")))
+        if info.key_store == "file":
+            where = self.tr("Its key is in the file {path}, protected by your passphrase; signing asks for it.").format(
+                path=info.key_file)
+        elif info.key_in_keyring:
+            where = ""
+        else:
+            where = self.tr("Sign with the PKCS#12 file and its passphrase.")
+        self.result.setText(" ".join(t for t in (self.tr("Identity {name} imported.").format(name=info.name), where)
+                                     if t))
         self.reload()
         self.changed.emit()
         return True

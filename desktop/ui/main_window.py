@@ -243,6 +243,8 @@ class MainWindow(QMainWindow):
         self.open_vendor_action = self._action(self.tr("&Open vendor"), self.open_selected, "Ctrl+Return",
                                                self.tr("Open the selected vendor"))
         self.open_db_action = self._action(self.tr("Open &database…"), self.choose_database, K.Open, fallback="Ctrl+O")
+        self.parties_action = self._action(self.tr("&People and companies…"), self.open_parties, "Ctrl+Shift+P",
+                                           self.tr("Record and edit the people and companies around your vendors"))
         self.import_action = self._action(self.tr("&Import vendors…"), self.import_vendors, "Ctrl+I",
                                           self.tr("Import vendors from a CSV or XLSX file"))
         self.export_action = self._action(self.tr("&Export register…"), self.export_register, "Ctrl+E",
@@ -287,7 +289,7 @@ class MainWindow(QMainWindow):
 
         bar = self.menuBar()
         self.file_menu = bar.addMenu(self.tr("&File"))
-        self.file_menu.addActions([self.new_vendor_action, self.open_vendor_action])
+        self.file_menu.addActions([self.new_vendor_action, self.open_vendor_action, self.parties_action])
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.open_db_action)
         self.recent_menu = self.file_menu.addMenu(self.tr("Open &recent"))
@@ -579,6 +581,14 @@ class MainWindow(QMainWindow):
                 self.tr("Exported {n} vendor to {file}", "Exported {n} vendors to {file}", n).format(
                     n=format_number(n), file=str(path)), 8000))
         return self.last_operation
+
+    def open_parties(self) -> Any:
+        from desktop.ui.parties import PartiesDialog
+
+        dialog = PartiesDialog(self._engine, self, can_edit=not self.property("vetta_read_only_tabs"))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def open_settings(self) -> Any:
         from desktop.ui.settings_dialog import SettingsDialog

@@ -202,8 +202,9 @@ class WelcomeDialog(QDialog):
         self.keyring_note.setText(
             self.tr("A key pair and certificate are created for you; the private key is kept in this computer's "
                     "keyring, never in the database.") if keyring_available() else
-            self.tr("No usable keyring is available on this computer, so no key can be stored here. Skip this "
-                    "step and import your organisation's PKCS#12 file later in Settings."))
+            self.tr("No usable keyring is available on this computer. Skip this step and create your signing "
+                    "identity later in Settings, Signing identities: Vetta keeps its key in a file protected by a "
+                    "passphrase you choose."))
         self.back_button.setText(self.tr("< &Back"))
         self.next_button.setText(self.tr("&Next >"))
         self.skip_button.setText(self.tr("&Skip and finish"))

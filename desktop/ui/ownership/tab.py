@@ -125,13 +125,14 @@ class OwnershipTab(QWidget):
         box = QWidget(self)
         form = QFormLayout(box)
         self.errors: dict[str, QLabel] = {}
-        parties = party_choices(self._engine)
         self.holder = QComboBox(box)
         self.subject = QComboBox(box)
-        for pid, name, kind in parties:
-            self.holder.addItem(name, pid)
-            if kind == "entity":
-                self.subject.addItem(name, pid)
+        self.fill_parties()
+        # a holder the register does not have yet: record it here (desktop/ui/parties.py), then pick it
+        self.new_party_button = QPushButton(self.tr("New person or company…"), box)
+        self.new_party_button.setToolTip(self.tr("Record a person or company that is not in the register yet"))
+        self.new_party_button.clicked.connect(self._new_party_clicked)
+        self.party_dialog: Any = None
         self.type = QComboBox(box)
         for t in InterestType:
             self.type.addItem(self.tr(t.value.replace("_", " ")), t.value)
@@ -153,6 +154,8 @@ class OwnershipTab(QWidget):
         for key, label, widget in fields:
             row = QHBoxLayout()
             row.addWidget(widget, 1)
+            if widget is self.holder:
+                row.addWidget(self.new_party_button)
             err = QLabel(box)
             err.setStyleSheet("color: #b02a37")
             err.setWordWrap(True)
@@ -172,6 +175,36 @@ class OwnershipTab(QWidget):
         self.save_button.clicked.connect(self.save)
         self.archive_button.clicked.connect(self.archive)
         return box
+
+    def fill_parties(self) -> None:
+        """(Re)fill the holder and entity pickers with the register's parties, keeping the choices made."""
+        chosen = self.holder.currentData(), self.subject.currentData()
+        self.holder.clear()
+        self.subject.clear()
+        for pid, name, kind in party_choices(self._engine):
+            self.holder.addItem(name, pid)
+            if kind == "entity":
+                self.subject.addItem(name, pid)
+        self._set_combo(self.holder, chosen[0])
+        self._set_combo(self.subject, chosen[1])
+
+    @Slot()
+    def _new_party_clicked(self) -> None:
+        self.new_party()
+
+    def new_party(self) -> Any:
+        """Open the party form; once saved, the new party is the holder of the interest being edited."""
+        from desktop.ui.parties import PartyDialog
+
+        self.party_dialog = PartyDialog(self._engine, None, self)
+        self.party_dialog.saved.connect(self._party_saved)
+        self.party_dialog.open()
+        return self.party_dialog
+
+    @Slot(object)
+    def _party_saved(self, detail: Any) -> None:
+        self.fill_parties()
+        self._set_combo(self.holder, detail.id)
 
     def _set_combo(self, combo: QComboBox, value: Any) -> None:
         idx = combo.findData(value)

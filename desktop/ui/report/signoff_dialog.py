@@ -166,7 +166,8 @@ class SignOffDialog(QDialog):
         self.approver.setAccessibleName(self.tr("Approver"))
         self.identity = QComboBox(self)
         self.identity.setAccessibleName(self.tr("Signing identity"))
-        for info in list_identities(engine, owner=self.approver.text()):
+        self.identities = {info.name: info for info in list_identities(engine, owner=self.approver.text())}
+        for info in self.identities.values():
             self.identity.addItem(f"{info.name} ({info.fingerprint_sha256[:12]}…)", info.name)
         self.lang = QComboBox(self)
         self.lang.addItem("English", "en")  # i18n: ignore - language names are shown in their own language
@@ -185,9 +186,10 @@ class SignOffDialog(QDialog):
 
         self.keyring_note = QLabel(self)
         self.keyring_note.setWordWrap(True)
-        if not keyring_available():
-            self.keyring_note.setText(self.tr(
-                "No usable OS keyring is available on this computer: sign with your PKCS#12 file and its passphrase."))
+        self._keyring = keyring_available()
+        self.identity.currentIndexChanged.connect(self._identity_changed)
+        self.passphrase.textChanged.connect(self._update_state)
+        self.p12_path.textChanged.connect(self._update_state)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -239,7 +241,7 @@ class SignOffDialog(QDialog):
         layout.addWidget(splitter)
         self.progress: QProgressDialog | None = None
         self._shown_once = False
-        self._update_state()
+        self._identity_changed()
 
     # ---------------------------------------------------------------- helpers
 
@@ -279,6 +281,27 @@ class SignOffDialog(QDialog):
         for c in suggested:
             self.conditions.add(c.get(lang) or c.get("en", ""), question=c.get("question", ""))
 
+    def key_in_file(self) -> bool:
+        """The chosen identity's key is in a passphrase-protected key file (signing asks its passphrase)."""
+        info = self.identities.get(str(self.identity.currentData()))
+        return info is not None and info.key_store == "file"
+
+    @Slot()
+    def _identity_changed(self) -> None:
+        info = self.identities.get(str(self.identity.currentData()))
+        if info is not None and info.key_store == "file":
+            self.passphrase.setPlaceholderText(self.tr("The passphrase of your key file"))
+            self.keyring_note.setText(
+                self.tr("The key of {name} is in a passphrase-protected file on this computer: type its passphrase "
+                        "to sign.").format(name=info.name) if info.key_file_present else
+                self.tr("The key file of {name} is not on this computer: sign on the computer where it was created, "
+                        "or choose its PKCS#12 file.").format(name=info.name))
+        else:
+            self.passphrase.setPlaceholderText(self.tr("Only with a PKCS#12 file"))
+            self.keyring_note.setText("" if self._keyring else self.tr(
+                "No usable OS keyring is available on this computer: sign with your PKCS#12 file and its passphrase."))
+        self._update_state()
+
     def busy(self) -> bool:
         return self.progress is not None
 
@@ -311,8 +334,9 @@ class SignOffDialog(QDialog):
                 "%1", self.tr(self.rating.replace("_", " "))))
         else:
             self.rationale_hint.setText("")
+        needs_passphrase = self.key_in_file() and not self.passphrase.text()
         ok = (self.identity.count() > 0 and (not needs_conditions or self.conditions.complete())
-              and (not needs_rationale or has_rationale))
+              and (not needs_rationale or has_rationale) and not needs_passphrase)
         self.sign_button.setEnabled(ok and self.result_data is None and not self.busy())
         if self.identity.count() == 0:
             self.message.setText(self.tr("You have no signing identity yet: create yours in Settings, Signing "
