@@ -206,6 +206,7 @@ def _show(args: argparse.Namespace, ctx: Context) -> int:
             "template": {"key": s.template_key, "version": s.template_version},
             "series_version": s.series_version, "previous_id": s.previous_id, "status": s.status,
             "preparer": s.preparer, "approver": s.approver, "as_of": s.as_of, "stale_since": s.stale_since,
+            "decided_at": s.decided_at, "next_review_due": s.next_review_due,
             "stored_rating": s.rating, "stored_score": s.score,
             "findings": [f.to_dict(lang) for f in recorded],
             "live": {**v.result.to_dict(), "findings": [f.to_dict(lang) for f in v.findings]}, "missing": v.missing,

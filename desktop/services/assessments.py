@@ -31,7 +31,6 @@ from db.models import (
     ChecklistTemplate,
     EvidenceFile,
     EvidenceLink,
-    Organisation,
     Party,
     Vendor,
 )
@@ -48,12 +47,12 @@ from desktop.core.i18n import current_language, ntr, tr
 from desktop.services import checklists
 from desktop.services.evidence import EvidenceInfo, link, read_file, store_bytes
 from desktop.services.facts import AnalyzeFn, build_facts
+from desktop.services.reviews import assessment_next_review
 
 DECIDED = frozenset(s.value for s in DECIDED_STATUSES)
 OPEN = frozenset({AssessmentStatus.DRAFT.value, AssessmentStatus.IN_REVIEW.value})
 MATERIAL_RECORDS = ("interest", "contract", "certification", "commitment", "subprocessor", "party",
                     "data_location")
-DEFAULT_REVIEW_MONTHS = {"critical": 6, "high": 12, "medium": 24, "low": 36}
 
 
 class IncompleteAssessment(UserError):
@@ -84,6 +83,7 @@ class AssessmentSummary:
     decided_at: datetime | None
     stale_since: datetime | None
     version: int
+    next_review_due: date | None = None  # the review this decision scheduled (desktop.services.reviews)
 
 
 @dataclass(frozen=True)
@@ -221,7 +221,8 @@ def _summary(session: Session, a: Assessment) -> AssessmentSummary:
         id=a.id, vendor_id=a.vendor_id, vendor_name=_vendor_name(session, a.vendor_id), template_id=a.template_id,
         template_key=t.key, template_version=t.version, series_version=a.series_version, previous_id=a.previous_id,
         status=a.status, preparer=a.preparer, approver=a.approver, rating=a.rating, score=a.score, as_of=a.as_of,
-        submitted_at=a.submitted_at, decided_at=a.decided_at, stale_since=a.stale_since, version=a.version)
+        submitted_at=a.submitted_at, decided_at=a.decided_at, stale_since=a.stale_since, version=a.version,
+        next_review_due=assessment_next_review(a.status, a.next_review_due))
 
 
 def _answers(session: Session, assessment_id: int) -> dict[str, Answer]:
@@ -624,21 +625,12 @@ def reopen_assessment(engine: Engine, assessment_id: int, *, preparer: str | Non
 
 
 def next_review_due(engine_or_session: Engine | Session, vendor_id: int, decided_on: date) -> date:
-    """The next review date after a decision: the vendor's tier interval from the organisation."""
-    from desktop.core.dates import add_months
+    """The review an approval on ``decided_on`` would schedule (desktop.services.reviews.schedule)."""
+    from desktop.services.reviews import next_review_due as scheduled
 
-    def compute(session: Session) -> date:
-        vendor = session.get(Vendor, vendor_id)
-        if vendor is None:
-            raise NotFound(tr("There is no vendor #{vendor_id}.", vendor_id=vendor_id))
-        org = session.exec(select(Organisation)).first()
-        months = getattr(org, f"review_months_{vendor.tier}", None) if org else None
-        return add_months(decided_on, int(months or DEFAULT_REVIEW_MONTHS.get(vendor.tier, 12)))
-
-    if isinstance(engine_or_session, Session):
-        return compute(engine_or_session)
-    with read_session(engine_or_session) as session:
-        return compute(session)
+    due = scheduled(engine_or_session, vendor_id, decided_on)
+    assert due is not None  # an approval always schedules one
+    return due
 
 
 def staleness(engine: Engine, assessment_id: int, today: date | None = None,
