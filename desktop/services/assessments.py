@@ -38,12 +38,13 @@ from db.repo import get_for_update
 from db.types import utcnow
 from desktop.core.checklist import Question, Template, parse_value, score, suggest
 from desktop.core.checklist.facts import lookup
+from desktop.core.checklist.readiness import Readiness, evidence_needed, readiness
 from desktop.core.checklist.rules import Suggestion, condition_facts
 from desktop.core.checklist.scoring import ScoreResult, outcome
 from desktop.core.checklist.scoring import rating_label as _rating_label
 from desktop.core.errors import NotFound, UserError
 from desktop.core.findings import Finding, assessment_findings, load_findings
-from desktop.core.i18n import current_language, ntr, tr
+from desktop.core.i18n import current_language, tr
 from desktop.services import checklists
 from desktop.services.evidence import EvidenceInfo, link, read_file, store_bytes
 from desktop.services.facts import AnalyzeFn, build_facts
@@ -117,6 +118,7 @@ class QuestionState:
     evidence: list[EvidenceInfo]
     changed_since_previous: bool
     outcome: str
+    evidence_needed: bool = False  # this answer needs a file now (core.checklist.readiness.evidence_needed)
 
     def text(self, lang: str = "en") -> str:
         return self.text_es if lang == "es" else self.text_en
@@ -142,8 +144,9 @@ class AssessmentView:
     sections: list[dict[str, str]]
     questions: list[QuestionState]
     result: ScoreResult
-    missing: list[dict[str, str]] = field(default_factory=list)
+    missing: list[dict[str, str]] = field(default_factory=list)  # readiness' answer and evidence blockers
     findings: list[Finding] = field(default_factory=list)  # live, most severe first
+    readiness: Readiness = field(default_factory=lambda: Readiness(0, 0, 0, 0))  # what is left before submission
 
     def section_questions(self, section: str) -> list[QuestionState]:
         return [q for q in self.questions if q.section == section]
@@ -261,22 +264,19 @@ def _state(section: str, position: int, q: Question, ans: Answer, evidence: list
         severity=q.severity, weight=q.weight, references=list(q.references), value=value, source=ans.source,
         suggested=_loads(ans.suggested_json), explanation_en=en, explanation_es=es, justification=ans.justification,
         answered_by=ans.answered_by, answered_at=ans.answered_at, answer_id=ans.id, answer_version=ans.version,
-        evidence=evidence, changed_since_previous=ans.changed_since_previous, outcome=outcome(q, value))
+        evidence=evidence, changed_since_previous=ans.changed_since_previous, outcome=outcome(q, value),
+        evidence_needed=evidence_needed(q, value))
+
+
+def readiness_of(template: Template, states: list[QuestionState], status: str) -> Readiness:
+    """What is left before submission (desktop.core.checklist.readiness: the one measure the wizard's
+    progress, its panel, ``assessment show`` and ``submit_assessment`` all use)."""
+    return readiness(template, {s.key: s.value for s in states}, {s.key: len(s.evidence) for s in states}, status)
 
 
 def missing_items(template: Template, states: list[QuestionState]) -> list[dict[str, str]]:
-    """What stops submission: required answers and required evidence, in template order."""
-    by_key = {s.key: s for s in states}
-    missing: list[dict[str, str]] = []
-    for _section, q in template.questions():
-        s = by_key.get(q.id)
-        if s is None:
-            continue
-        if q.required and s.outcome == "unanswered":
-            missing.append({"question": q.id, "reason": "answer", "text_en": q.text.en, "text_es": q.text.es})
-        elif q.evidence_required and s.outcome not in ("unanswered", "na") and not s.evidence:
-            missing.append({"question": q.id, "reason": "evidence", "text_en": q.text.en, "text_es": q.text.es})
-    return missing
+    """The answers and evidence that stop submission, in template order (``Blocker.to_dict``)."""
+    return [b.to_dict() for b in readiness_of(template, states, "draft").blockers]
 
 
 def _view(session: Session, a: Assessment, ownership: Sequence[Finding] = ()) -> AssessmentView:
@@ -298,10 +298,12 @@ def _view(session: Session, a: Assessment, ownership: Sequence[Finding] = ()) ->
     result = score(template, values)
     findings = assessment_findings(template, result.shortfalls, {s.key: s for s in states}, result.conditions,
                                    ownership)
+    ready = readiness_of(template, states, a.status)
     return AssessmentView(
         summary=_summary(session, a), title_en=template.title.en, title_es=template.title.es,
         sections=[{"id": s.id, "title_en": s.title.en, "title_es": s.title.es} for s in template.sections],
-        questions=states, result=result, missing=missing_items(template, states), findings=findings)
+        questions=states, result=result, missing=[b.to_dict() for b in ready.blockers if b.reason != "status"],
+        findings=findings, readiness=ready)
 
 
 def _open_for_vendor(session: Session, vendor_id: int) -> Assessment | None:
@@ -499,8 +501,8 @@ def submit_assessment(engine: Engine, assessment_id: int, *, actor: str | None =
         a = _load(session, assessment_id)
         _require_draft(a)
         view = _view(session, a, ownership)
-        if view.missing:
-            raise IncompleteAssessment(_missing_sentence(assessment_id, view.missing), view.missing)
+        if not view.readiness.ready:  # the same measure the wizard shows
+            raise IncompleteAssessment(view.readiness.sentence(assessment_id), view.missing)
         a.rating = view.result.rating
         a.score = view.result.score
         # the findings of record, with their statements in both languages (see desktop.core.findings)
@@ -512,20 +514,6 @@ def submit_assessment(engine: Engine, assessment_id: int, *, actor: str | None =
         session.add(a)
         session.flush()
         return _summary(session, a)
-
-
-def _missing_sentence(assessment_id: int, missing: list[dict[str, str]]) -> str:
-    answers = [m["question"] for m in missing if m["reason"] == "answer"]
-    evidence = [m["question"] for m in missing if m["reason"] == "evidence"]
-    unanswered = ntr("{n} required question is unanswered ({ids})", "{n} required questions are unanswered ({ids})",
-                     len(answers), ids=", ".join(answers))
-    undocumented = ntr("{n} answer needs evidence ({ids})", "{n} answers need evidence ({ids})", len(evidence),
-                       ids=", ".join(evidence))
-    if answers and evidence:
-        return tr("Assessment #{id} cannot be submitted yet: {unanswered} and {undocumented}.", id=assessment_id,
-                  unanswered=unanswered, undocumented=undocumented)
-    return tr("Assessment #{id} cannot be submitted yet: {problem}.", id=assessment_id,
-              problem=unanswered if answers else undocumented)
 
 
 def return_to_draft(engine: Engine, assessment_id: int, reason: str, *, actor: str | None = None) -> AssessmentSummary:

@@ -3,8 +3,9 @@
 Every change goes straight to ``desktop.services.assessments`` (one unit of work per answer), so
 closing the window or a crash loses nothing; opening the wizard again shows what was saved.
 Answers suggested by auto-rules are pre-filled with their explanation; changing one asks for a
-justification. Evidence is attached per question through a file picker. Submission is refused
-until every required question is answered and every required evidence file is attached.
+justification. Evidence is attached per question through a file picker. The progress bar, the
+section list, the "before submitting" list and the Submit button all read one measure,
+``AssessmentView.readiness`` (desktop.core.checklist.readiness), the same the service refuses with.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from db.errors import DatabaseError
 from desktop.core import i18n
 from desktop.core.errors import UserError
 from desktop.core.findings import Finding
+from desktop.core.i18n import ntr
 from desktop.services import assessments
 from desktop.services.assessments import AssessmentView, QuestionState
 from desktop.services.findings import ownership_findings_for
@@ -139,10 +141,13 @@ class QuestionEditor(QFrame):
             parts.append(self.tr("Justification: {0}").format(state.justification))
         if state.changed_since_previous:
             parts.append(self.tr("Changed since the previous assessment"))
-        if state.evidence_required or state.evidence:
-            files = ", ".join(e.filename for e in state.evidence) or self.tr("none yet")
-            need = self.tr(" (required)") if state.evidence_required else ""
-            parts.append(self.tr("Evidence{0}: {1}").format(need, files))
+        files = ", ".join(e.filename for e in state.evidence)
+        if state.evidence_needed:  # the answer says the control exists: show the file that proves it
+            parts.append(self.tr("Evidence (required): {0}").format(files or self.tr("none yet")))
+        elif files:
+            parts.append(self.tr("Evidence: {0}").format(files))
+        elif state.evidence_required and state.outcome == "unanswered":
+            parts.append(self.tr("Evidence will be needed if the answer says the control exists."))
         if state.outcome in ("fail", "partial"):
             parts.append(self.tr("Finding ({0})").format(self.tr(state.severity)))
         self.status.setText(" · ".join(parts))
@@ -232,6 +237,7 @@ class AssessmentWizard(QWidget):
         self.ownership: list[Finding] = ownership_findings_for(engine, assessment_id, analyze_fn)
         self.view: AssessmentView = assessments.get_assessment(engine, assessment_id, ownership=self.ownership)
         self.editors: dict[str, QuestionEditor] = {}
+        self._scrolls: list[QScrollArea] = []
         s = self.view.summary
         self.setWindowTitle(self.tr("Assessment #{0} — {1}").format(s.id, s.vendor_name))
 
@@ -240,7 +246,7 @@ class AssessmentWizard(QWidget):
         self.header.setWordWrap(True)
         outer.addWidget(self.header)
         self.progress = QProgressBar(self)
-        self.progress.setFormat(self.tr("%v of %m required answers"))
+        self.progress.setAccessibleName(self.tr("Progress"))
         outer.addWidget(self.progress)
         self.banner = QLabel(self)
         self.banner.setWordWrap(True)
@@ -251,6 +257,7 @@ class AssessmentWizard(QWidget):
         splitter = QSplitter(self)
         self.sections = QListWidget(splitter)
         self.sections.setAccessibleName(self.tr("Sections"))
+        _wrapping(self.sections)
         self.pages = QStackedWidget(splitter)
         for section in self.view.sections:
             QListWidgetItem(section["title_es" if lang == "es" else "title_en"], self.sections)
@@ -267,6 +274,7 @@ class AssessmentWizard(QWidget):
             scroll.setWidgetResizable(True)
             scroll.setWidget(page)
             self.pages.addWidget(scroll)
+            self._scrolls.append(scroll)
         self.sections.currentRowChanged.connect(self.pages.setCurrentIndex)
 
         panel = QWidget(splitter)
@@ -275,16 +283,25 @@ class AssessmentWizard(QWidget):
         self.rating_label.setWordWrap(True)
         self.rating_label.setTextFormat(Qt.TextFormat.RichText)
         panel_layout.addWidget(self.rating_label)
-        panel_layout.addWidget(QLabel(self.tr("Findings and conditions"), panel))
-        self.findings = QListWidget(panel)
-        self.findings.setAccessibleName(self.tr("Findings"))
-        self.findings.setWordWrap(True)
-        panel_layout.addWidget(self.findings, 1)
+        # what blocks submission: the same list submit refuses with; a click goes to the question
         self.missing_label = QLabel(panel)
         self.missing_label.setWordWrap(True)
         panel_layout.addWidget(self.missing_label)
+        self.blockers = QListWidget(panel)
+        self.blockers.setAccessibleName(self.tr("Before submitting"))
+        _wrapping(self.blockers)
+        self.blockers.setToolTip(self.tr("Click an item to go to its question."))
+        self.blockers.itemClicked.connect(self._go_to_item)
+        self.blockers.itemActivated.connect(self._go_to_item)
+        panel_layout.addWidget(self.blockers, 1)
+        panel_layout.addWidget(QLabel(self.tr("Findings and conditions"), panel))
+        self.findings = QListWidget(panel)
+        self.findings.setAccessibleName(self.tr("Findings"))
+        _wrapping(self.findings)
+        self.findings.itemActivated.connect(self._go_to_item)
+        panel_layout.addWidget(self.findings, 1)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([280, 650, 300])
+        splitter.setSizes([240, 620, 320])
         outer.addWidget(splitter, 1)
 
         buttons = QHBoxLayout()
@@ -319,6 +336,21 @@ class AssessmentWizard(QWidget):
     def show_section(self, section_id: str) -> None:
         ids = [s["id"] for s in self.view.sections]
         self.sections.setCurrentRow(ids.index(section_id))
+
+    def go_to_question(self, key: str) -> None:
+        """Show the question's page, scroll to it and put the cursor in its answer."""
+        editor = self.editors.get(key)
+        if editor is None:
+            return
+        self.show_section(editor.state.section)
+        self._scrolls[self.pages.currentIndex()].ensureWidgetVisible(editor)
+        editor.input.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @Slot(QListWidgetItem)
+    def _go_to_item(self, item: QListWidgetItem) -> None:
+        key = item.data(Qt.ItemDataRole.UserRole)
+        if key:
+            self.go_to_question(str(key))
 
     # -- hooks a test or an embedding window may replace
 
@@ -406,40 +438,49 @@ class AssessmentWizard(QWidget):
         self.header.setText(self.tr("{0} — {1}, version {2} · status: {3}").format(
             s.vendor_name, view.title_es if lang == "es" else view.title_en, s.series_version,
             self.tr(s.status.replace("_", " "))))
-        required = [q for q in view.questions if q.required]
-        self.progress.setMaximum(max(len(required), 1))
-        self.progress.setValue(sum(1 for q in required if q.outcome != "unanswered"))
+        ready = view.readiness  # the one measure: progress, sections, this list and submit agree
+        self.progress.setMaximum(max(ready.total, 1))
+        self.progress.setValue(ready.done)
+        self.progress.setFormat(ready.progress_text(lang))
+        left_by_section: dict[str, int] = {}
+        for b in ready.blockers:
+            left_by_section[b.section] = left_by_section.get(b.section, 0) + 1
         for row, section in enumerate(view.sections):
-            qs = view.section_questions(section["id"])
-            done = sum(1 for q in qs if q.outcome != "unanswered")
-            missing = {m["question"] for m in view.missing}
-            flag = " •" if any(q.key in missing for q in qs) else ""
             title = section["title_es" if lang == "es" else "title_en"]
-            self.sections.item(row).setText(f"{title} ({done}/{len(qs)}){flag}")
+            left = left_by_section.get(section["id"], 0)
+            self.sections.item(row).setText(
+                ntr("{title} — {n} left", "{title} — {n} left", left, lang, title=title) if left
+                else f"{title} ✓")
         colour = _RATING_COLOURS[result.rating]
         provisional = self.tr(" (provisional)") if result.provisional else ""
         score = "—" if result.score is None else i18n.format_number(result.score, lang)
         self.rating_label.setText(
             f"<span style='font-size: large; color: {colour};'><b>{_esc(result.rating_label(lang))}</b></span>"
-            f"{_esc(provisional)}<br>" + _esc(self.tr("Score: {0} · answered {1} of {2}").format(
-                score, result.answered, result.total)))
+            f"{_esc(provisional)}<br>" + _esc(self.tr("Score: {0}").format(score)))
+        self.blockers.clear()
+        for b in ready.blockers:
+            item = QListWidgetItem(b.label(lang), self.blockers)
+            item.setData(Qt.ItemDataRole.UserRole, b.question)
+        if ready.ready:
+            self.missing_label.setText(self.tr("Ready to submit: everything required is answered and documented."))
+        else:
+            self.missing_label.setText(ntr("Before submitting ({n} item):", "Before submitting ({n} items):",
+                                           len(ready.blockers), lang))
+        self.blockers.setVisible(not ready.ready)
         self.findings.clear()
+        # an ownership finding a checklist finding rests on is already said by it (its statement quotes it)
+        said = {code for f in view.findings if f.source == "checklist" for code in f.related}
         for f in view.findings:
-            if f.source != "checklist" or f.question is None:
+            if f.source == "ownership" and f.code in said:
                 continue
             partly = self.tr(" (partly met)") if f.outcome == "partial" else ""
-            item = QListWidgetItem(f"[{self.tr(f.severity)}{partly}] {f.question.id}: {f.message(lang)}", self.findings)
+            item = QListWidgetItem(f"[{self.tr(f.severity)}{partly}] {f.code}: {f.message(lang)}", self.findings)
             item.setToolTip(self._finding_details(f))
+            item.setData(Qt.ItemDataRole.UserRole, f.question.id if f.question is not None else "")
         for c in result.conditions:
             QListWidgetItem(self.tr("Condition {0}: {1}").format(c["question"], c[lang]), self.findings)
-        if view.missing:
-            names = ", ".join(f"{m['question']}" + (self.tr(" (evidence)") if m["reason"] == "evidence" else "")
-                              for m in view.missing)
-            self.missing_label.setText(self.tr("Before submitting: {0}").format(names))
-        else:
-            self.missing_label.setText(self.tr("Everything required is answered."))
         editable = s.status == "draft"
-        self.submit_button.setEnabled(editable and not view.missing)
+        self.submit_button.setEnabled(ready.ready)
         for editor in self.editors.values():
             editor.set_read_only(not editable)
         if not editable:
@@ -460,8 +501,11 @@ class AssessmentWizard(QWidget):
     def submit(self) -> bool:
         """Submit for review; False (and the missing items shown) when something required is missing."""
         self._reload()
-        if self.view.missing:
-            self.show_section(self._section_of(self.view.missing[0]["question"]))
+        first = next((b for b in self.view.readiness.blockers if b.question), None)
+        if first is not None:
+            self.go_to_question(first.question)
+            return False
+        if not self.view.readiness.ready:
             return False
         try:
             assessments.submit_assessment(self.engine, self.assessment_id, actor=self.actor,
@@ -489,6 +533,15 @@ class AssessmentWizard(QWidget):
 
     def _section_of(self, key: str) -> str:
         return next(q.section for q in self.view.questions if q.key == key)
+
+
+def _wrapping(view: QListWidget) -> None:
+    """Long items wrap instead of scrolling sideways; items are told apart by spacing and shading."""
+    view.setWordWrap(True)
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    view.setResizeMode(QListWidget.ResizeMode.Adjust)
+    view.setAlternatingRowColors(True)
+    view.setSpacing(2)
 
 
 def _esc(text: str) -> str:
