@@ -33,8 +33,8 @@ def test_progress_equals_what_submit_refuses(demo_engine) -> None:
     refused = _refusal(demo_engine, s.id)
     assert [m["question"] for m in refused.missing] == [b.question for b in view.readiness.blockers] == [
         "DAT-01", "DAT-03", "SEC-01", "SEC-04", "CON-01", "EXT-02"]
-    assert str(refused) == ("Assessment #%d cannot be submitted yet: 6 answers need evidence (DAT-01, DAT-03, "
-                            "SEC-01, SEC-04, CON-01, EXT-02)." % s.id)
+    assert str(refused) == (f"Assessment #{s.id} cannot be submitted yet: 6 answers need evidence (DAT-01, DAT-03, "
+                            "SEC-01, SEC-04, CON-01, EXT-02).")
     total = view.readiness.total
 
     # "No" says the control is missing: a finding, nothing to prove

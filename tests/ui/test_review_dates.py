@@ -30,7 +30,7 @@ DECISIONS = {
 }
 
 
-def test_every_screen_gives_the_stored_next_review(qtbot, sqlite_engine, sqlite_url, vetta) -> None:
+def test_every_screen_gives_the_stored_next_review(qtbot, sqlite_engine, sqlite_url, vetta) -> None:  # noqa: F811
     engine = sqlite_engine
     new_identity(engine, "Alice Approver", actor="Alice Approver")
     built = {}
