@@ -33,6 +33,7 @@ from db.errors import DatabaseError
 from desktop.core.errors import UserError
 from desktop.services import assessments as svc
 from desktop.services.checklists import TemplateInfo, list_templates
+from desktop.ui.fit import fit_size
 from desktop.ui.operations import ChangeSet, Operation, announce, run_operation, show_error
 
 Index = QModelIndex | QPersistentModelIndex
@@ -372,7 +373,7 @@ def preview_report(parent: QWidget, engine: Engine, assessment_id: int, owner: A
 
         dialog = QDialog(parent)
         dialog.setWindowTitle(parent.tr("Report preview — assessment #{id}").format(id=assessment_id))
-        dialog.resize(900, 760)
+        fit_size(dialog, 900, 760)
         preview = ReportPreview(pdf, dialog)
         layout = QVBoxLayout(dialog)
         layout.addWidget(preview)

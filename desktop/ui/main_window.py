@@ -47,6 +47,7 @@ from desktop.services.database import database_name
 from desktop.services.register import RATINGS, RegisterQuery, count_vendors
 from desktop.services.vendors import set_archived
 from desktop.ui.dashboard import DashboardWidget
+from desktop.ui.fit import fit_size
 from desktop.ui.operations import ChangeSet, Operation, announce, run_operation, show_error, signals
 from desktop.ui.vendor_editor import TabFactory, VendorEditor
 from desktop.ui.vendor_model import VendorTableModel
@@ -167,7 +168,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setObjectName("vetta-main-window")
         self.setWindowTitle(self.tr("Vetta — {db}").format(db=db_label))
-        self.resize(1200, 760)
+        fit_size(self, 1200, 760)
         self._engine = engine
         self._db_label = db_label
         # the full location (never a password) for the status bar's tooltip and the About box

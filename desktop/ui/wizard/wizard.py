@@ -16,14 +16,16 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QFrame,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -219,6 +221,35 @@ class QuestionEditor(QFrame):
         self.attach_requested.emit(self.key)
 
 
+class JustificationDialog(QDialog):
+    """Why the user answers otherwise than the rule: the rule's explanation wraps (it can be long: it
+    quotes the ownership findings) instead of stretching the dialog across the screen."""
+
+    def __init__(self, suggested: str, explanation: str, answer: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Justify the change"))
+        self.question = QLabel(self.tr("The rule suggests “{0}” because: {1}\n\nWhy do you answer “{2}” instead?")
+                               .format(suggested, explanation, answer), self)
+        self.question.setWordWrap(True)
+        self.question.setTextFormat(Qt.TextFormat.PlainText)
+        self.text = QPlainTextEdit(self)
+        self.text.setAccessibleName(self.tr("Justification"))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setEnabled(False)
+        self.text.textChanged.connect(lambda: self.ok_button.setEnabled(bool(self.justification())))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.question)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(buttons)
+        self.resize(560, 320)
+
+    def justification(self) -> str:
+        return self.text.toPlainText().strip()
+
+
 class AssessmentWizard(QWidget):
     """The guided assessment: embed it anywhere (``AssessmentWizard(engine, assessment_id)``)."""
 
@@ -356,12 +387,14 @@ class AssessmentWizard(QWidget):
 
     def ask_justification(self, editor: QuestionEditor, value: Any) -> str | None:
         """Ask why the user overrides the rule's suggestion; None cancels the change."""
-        text, ok = QInputDialog.getMultiLineText(
-            self, self.tr("Justify the change"),
-            self.tr("The rule suggests “{0}” because: {1}\n\nWhy do you answer “{2}” instead?").format(
-                editor.label_for(editor.state.suggested), editor.state.explanation(self.lang),
-                editor.label_for(value)))
-        return text.strip() if ok and text.strip() else None
+        dialog = JustificationDialog(editor.label_for(editor.state.suggested), editor.state.explanation(self.lang),
+                                     editor.label_for(value), self)
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            return dialog.justification() or None
+        finally:
+            dialog.deleteLater()
 
     def choose_evidence_file(self) -> Path | None:
         name, _filter = QFileDialog.getOpenFileName(self, self.tr("Attach evidence"))
