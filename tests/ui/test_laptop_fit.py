@@ -154,10 +154,13 @@ def _show(qtbot, dialog: QDialog) -> QDialog:
     return dialog
 
 
-def test_settings_dialog_every_page_fits(qtbot, window: MainWindow) -> None:
+def test_settings_dialog_every_page_fits(qtbot, language, window: MainWindow) -> None:
     from desktop.ui.settings_dialog import SettingsDialog
 
     dialog = _show(qtbot, SettingsDialog(window._engine, window))
+    QApplication.processEvents()
+    bar = dialog.tabs.tabBar()
+    assert bar.tabRect(bar.count() - 1).right() <= bar.width(), "a page's tab is scrolled out of sight"
     for i in range(dialog.tabs.count()):
         dialog.tabs.setCurrentIndex(i)
         assert_fits(dialog, f"settings, {dialog.tabs.tabText(i)}")
