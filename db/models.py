@@ -214,6 +214,10 @@ class Archivable(SQLModel):
 
 # --------------------------------------------------------------------------- organisation
 
+# Months between reviews by vendor tier, unless the organisation sets its own (one set of defaults:
+# the column defaults below, desktop.services.settings and desktop.services.reviews read it).
+DEFAULT_REVIEW_MONTHS: dict[str, int] = {"critical": 6, "high": 12, "medium": 24, "low": 36}
+
 
 class Organisation(Versioned, table=True):
     """Our own organisation: one row. Thresholds and review intervals live here."""
@@ -243,10 +247,10 @@ class Organisation(Versioned, table=True):
     significant_influence_threshold: float = Field(default=20.0)
     control_threshold: float = Field(default=50.0)
     people_lookback_months: int = Field(default=24)
-    review_months_critical: int = Field(default=6)
-    review_months_high: int = Field(default=12)
-    review_months_medium: int = Field(default=24)
-    review_months_low: int = Field(default=36)
+    review_months_critical: int = Field(default=DEFAULT_REVIEW_MONTHS["critical"])
+    review_months_high: int = Field(default=DEFAULT_REVIEW_MONTHS["high"])
+    review_months_medium: int = Field(default=DEFAULT_REVIEW_MONTHS["medium"])
+    review_months_low: int = Field(default=DEFAULT_REVIEW_MONTHS["low"])
     timestamp_url: str | None = Field(default=None, max_length=500)
     evidence_max_bytes: int = Field(default=50 * 1024 * 1024)
     backup_keep: int = Field(default=10)

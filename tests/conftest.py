@@ -18,7 +18,10 @@ from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The offscreen screen of every UI test is a common laptop's: 1366x768 at 100% (tests/ui/test_laptop_fit.py
+# checks every window fits it). An explicit platform other than plain "offscreen" is kept as given.
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={Path(__file__).parent / 'support' / 'laptop-screen.json'}"
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "tests.support.memory_keyring.MemoryKeyring")
 
 # In CI the fuzzers replay the same examples every run (a failure is then reproducible, not luck);

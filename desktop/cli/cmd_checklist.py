@@ -207,13 +207,18 @@ def _show(args: argparse.Namespace, ctx: Context) -> int:
             "template": {"key": s.template_key, "version": s.template_version},
             "series_version": s.series_version, "previous_id": s.previous_id, "status": s.status,
             "preparer": s.preparer, "approver": s.approver, "as_of": s.as_of, "stale_since": s.stale_since,
+            "decided_at": s.decided_at, "next_review_due": s.next_review_due,
             "stored_rating": s.rating, "stored_score": s.score,
             "findings": [f.to_dict(lang) for f in recorded],
             "live": {**v.result.to_dict(), "findings": [f.to_dict(lang) for f in v.findings]}, "missing": v.missing,
+            "readiness": {"done": v.readiness.done, "total": v.readiness.total, "ready": v.readiness.ready,
+                          "progress": v.readiness.progress_text(lang),
+                          "blockers": [{**b.to_dict(), "label": b.label(lang)} for b in v.readiness.blockers]},
             "questions": [{
                 "id": q.key, "section": q.section, "text": q.text(lang), "answer_type": q.answer_type,
                 "allowed_values": q.allowed_values, "required": q.required,
-                "evidence_required": q.evidence_required, "vendor_facing": q.vendor_facing,
+                "evidence_required": q.evidence_required, "evidence_needed": q.evidence_needed,
+                "vendor_facing": q.vendor_facing,
                 "severity": q.severity, "weight": q.weight, "references": q.references,
                 "answer": q.value, "source": q.source, "suggestion": q.suggested,
                 "explanation": q.explanation(lang), "justification": q.justification, "outcome": q.outcome,
@@ -257,10 +262,10 @@ def _show(args: argparse.Namespace, ctx: Context) -> int:
         ctx.print("\nConditions suggested by the checklist:")
         for c in r.conditions:
             ctx.print(f"  {c['question']}: {c[lang]}")
-    if v.missing:
-        ctx.print(f"\nBefore submitting: {len(v.missing)} item(s) missing: "
-                  + ", ".join(f"{m['question']} ({m['reason']})" for m in v.missing))
-    ctx.print("\n* required   E evidence required")
+    ctx.print(f"\nProgress: {v.readiness.progress_text(lang)}")
+    for b in v.readiness.blockers:
+        ctx.print(f"  - {b.label(lang)}")
+    ctx.print("\n* required   E evidence required when the answer says the control exists")
     return EXIT_OK
 
 

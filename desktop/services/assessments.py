@@ -31,7 +31,6 @@ from db.models import (
     ChecklistTemplate,
     EvidenceFile,
     EvidenceLink,
-    Organisation,
     Party,
     Vendor,
 )
@@ -39,20 +38,21 @@ from db.repo import get_for_update
 from db.types import utcnow
 from desktop.core.checklist import Question, Template, parse_value, score, suggest
 from desktop.core.checklist.facts import lookup
+from desktop.core.checklist.readiness import Readiness, evidence_needed, readiness
 from desktop.core.checklist.rules import Suggestion, condition_facts
 from desktop.core.checklist.scoring import ScoreResult, outcome
 from desktop.core.errors import NotFound, UserError
 from desktop.core.findings import Finding, assessment_findings, load_findings
-from desktop.core.i18n import current_language, ntr, tr
+from desktop.core.i18n import current_language, tr
 from desktop.services import checklists
 from desktop.services.evidence import EvidenceInfo, link, read_file, store_bytes
 from desktop.services.facts import AnalyzeFn, build_facts
+from desktop.services.reviews import assessment_next_review
 
 DECIDED = frozenset(s.value for s in DECIDED_STATUSES)
 OPEN = frozenset({AssessmentStatus.DRAFT.value, AssessmentStatus.IN_REVIEW.value})
 MATERIAL_RECORDS = ("interest", "contract", "certification", "commitment", "subprocessor", "party",
                     "data_location")
-DEFAULT_REVIEW_MONTHS = {"critical": 6, "high": 12, "medium": 24, "low": 36}
 
 
 class IncompleteAssessment(UserError):
@@ -83,6 +83,7 @@ class AssessmentSummary:
     decided_at: datetime | None
     stale_since: datetime | None
     version: int
+    next_review_due: date | None = None  # the review this decision scheduled (desktop.services.reviews)
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,7 @@ class QuestionState:
     evidence: list[EvidenceInfo]
     changed_since_previous: bool
     outcome: str
+    evidence_needed: bool = False  # this answer needs a file now (core.checklist.readiness.evidence_needed)
 
     def text(self, lang: str = "en") -> str:
         return self.text_es if lang == "es" else self.text_en
@@ -141,8 +143,9 @@ class AssessmentView:
     sections: list[dict[str, str]]
     questions: list[QuestionState]
     result: ScoreResult
-    missing: list[dict[str, str]] = field(default_factory=list)
+    missing: list[dict[str, str]] = field(default_factory=list)  # readiness' answer and evidence blockers
     findings: list[Finding] = field(default_factory=list)  # live, most severe first
+    readiness: Readiness = field(default_factory=lambda: Readiness(0, 0, 0, 0))  # what is left before submission
 
     def section_questions(self, section: str) -> list[QuestionState]:
         return [q for q in self.questions if q.section == section]
@@ -220,7 +223,8 @@ def _summary(session: Session, a: Assessment) -> AssessmentSummary:
         id=a.id, vendor_id=a.vendor_id, vendor_name=_vendor_name(session, a.vendor_id), template_id=a.template_id,
         template_key=t.key, template_version=t.version, series_version=a.series_version, previous_id=a.previous_id,
         status=a.status, preparer=a.preparer, approver=a.approver, rating=a.rating, score=a.score, as_of=a.as_of,
-        submitted_at=a.submitted_at, decided_at=a.decided_at, stale_since=a.stale_since, version=a.version)
+        submitted_at=a.submitted_at, decided_at=a.decided_at, stale_since=a.stale_since, version=a.version,
+        next_review_due=assessment_next_review(a.status, a.next_review_due))
 
 
 def _answers(session: Session, assessment_id: int) -> dict[str, Answer]:
@@ -259,22 +263,19 @@ def _state(section: str, position: int, q: Question, ans: Answer, evidence: list
         severity=q.severity, weight=q.weight, references=list(q.references), value=value, source=ans.source,
         suggested=_loads(ans.suggested_json), explanation_en=en, explanation_es=es, justification=ans.justification,
         answered_by=ans.answered_by, answered_at=ans.answered_at, answer_id=ans.id, answer_version=ans.version,
-        evidence=evidence, changed_since_previous=ans.changed_since_previous, outcome=outcome(q, value))
+        evidence=evidence, changed_since_previous=ans.changed_since_previous, outcome=outcome(q, value),
+        evidence_needed=evidence_needed(q, value))
+
+
+def readiness_of(template: Template, states: list[QuestionState], status: str) -> Readiness:
+    """What is left before submission (desktop.core.checklist.readiness: the one measure the wizard's
+    progress, its panel, ``assessment show`` and ``submit_assessment`` all use)."""
+    return readiness(template, {s.key: s.value for s in states}, {s.key: len(s.evidence) for s in states}, status)
 
 
 def missing_items(template: Template, states: list[QuestionState]) -> list[dict[str, str]]:
-    """What stops submission: required answers and required evidence, in template order."""
-    by_key = {s.key: s for s in states}
-    missing: list[dict[str, str]] = []
-    for _section, q in template.questions():
-        s = by_key.get(q.id)
-        if s is None:
-            continue
-        if q.required and s.outcome == "unanswered":
-            missing.append({"question": q.id, "reason": "answer", "text_en": q.text.en, "text_es": q.text.es})
-        elif q.evidence_required and s.outcome not in ("unanswered", "na") and not s.evidence:
-            missing.append({"question": q.id, "reason": "evidence", "text_en": q.text.en, "text_es": q.text.es})
-    return missing
+    """The answers and evidence that stop submission, in template order (``Blocker.to_dict``)."""
+    return [b.to_dict() for b in readiness_of(template, states, "draft").blockers]
 
 
 def _view(session: Session, a: Assessment, ownership: Sequence[Finding] = ()) -> AssessmentView:
@@ -296,10 +297,12 @@ def _view(session: Session, a: Assessment, ownership: Sequence[Finding] = ()) ->
     result = score(template, values)
     findings = assessment_findings(template, result.shortfalls, {s.key: s for s in states}, result.conditions,
                                    ownership)
+    ready = readiness_of(template, states, a.status)
     return AssessmentView(
         summary=_summary(session, a), title_en=template.title.en, title_es=template.title.es,
         sections=[{"id": s.id, "title_en": s.title.en, "title_es": s.title.es} for s in template.sections],
-        questions=states, result=result, missing=missing_items(template, states), findings=findings)
+        questions=states, result=result, missing=[b.to_dict() for b in ready.blockers if b.reason != "status"],
+        findings=findings, readiness=ready)
 
 
 def _open_for_vendor(session: Session, vendor_id: int) -> Assessment | None:
@@ -497,8 +500,8 @@ def submit_assessment(engine: Engine, assessment_id: int, *, actor: str | None =
         a = _load(session, assessment_id)
         _require_draft(a)
         view = _view(session, a, ownership)
-        if view.missing:
-            raise IncompleteAssessment(_missing_sentence(assessment_id, view.missing), view.missing)
+        if not view.readiness.ready:  # the same measure the wizard shows
+            raise IncompleteAssessment(view.readiness.sentence(assessment_id), view.missing)
         a.rating = view.result.rating
         a.score = view.result.score
         # the findings of record, with their statements in both languages (see desktop.core.findings)
@@ -510,20 +513,6 @@ def submit_assessment(engine: Engine, assessment_id: int, *, actor: str | None =
         session.add(a)
         session.flush()
         return _summary(session, a)
-
-
-def _missing_sentence(assessment_id: int, missing: list[dict[str, str]]) -> str:
-    answers = [m["question"] for m in missing if m["reason"] == "answer"]
-    evidence = [m["question"] for m in missing if m["reason"] == "evidence"]
-    unanswered = ntr("{n} required question is unanswered ({ids})", "{n} required questions are unanswered ({ids})",
-                     len(answers), ids=", ".join(answers))
-    undocumented = ntr("{n} answer needs evidence ({ids})", "{n} answers need evidence ({ids})", len(evidence),
-                       ids=", ".join(evidence))
-    if answers and evidence:
-        return tr("Assessment #{id} cannot be submitted yet: {unanswered} and {undocumented}.", id=assessment_id,
-                  unanswered=unanswered, undocumented=undocumented)
-    return tr("Assessment #{id} cannot be submitted yet: {problem}.", id=assessment_id,
-              problem=unanswered if answers else undocumented)
 
 
 def return_to_draft(engine: Engine, assessment_id: int, reason: str, *, actor: str | None = None) -> AssessmentSummary:
@@ -623,21 +612,12 @@ def reopen_assessment(engine: Engine, assessment_id: int, *, preparer: str | Non
 
 
 def next_review_due(engine_or_session: Engine | Session, vendor_id: int, decided_on: date) -> date:
-    """The next review date after a decision: the vendor's tier interval from the organisation."""
-    from desktop.core.dates import add_months
+    """The review an approval on ``decided_on`` would schedule (desktop.services.reviews.schedule)."""
+    from desktop.services.reviews import next_review_due as scheduled
 
-    def compute(session: Session) -> date:
-        vendor = session.get(Vendor, vendor_id)
-        if vendor is None:
-            raise NotFound(tr("There is no vendor #{vendor_id}.", vendor_id=vendor_id))
-        org = session.exec(select(Organisation)).first()
-        months = getattr(org, f"review_months_{vendor.tier}", None) if org else None
-        return add_months(decided_on, int(months or DEFAULT_REVIEW_MONTHS.get(vendor.tier, 12)))
-
-    if isinstance(engine_or_session, Session):
-        return compute(engine_or_session)
-    with read_session(engine_or_session) as session:
-        return compute(session)
+    due = scheduled(engine_or_session, vendor_id, decided_on)
+    assert due is not None  # an approval always schedules one
+    return due
 
 
 def staleness(engine: Engine, assessment_id: int, today: date | None = None,

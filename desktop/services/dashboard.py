@@ -20,7 +20,7 @@ HORIZONS = (30, 60, 90)
 
 @dataclass(frozen=True)
 class DashboardItem:
-    kind: str  # review | assessment_review | certification | contract | stale
+    kind: str  # review | certification | contract | stale
     record_type: str  # vendor | assessment | certification | contract
     record_id: int
     vendor_id: int
@@ -66,16 +66,10 @@ def dashboard(engine: Engine, today: date | None = None, review_horizon: int = 3
                     live, col(Vendor.next_review_due).is_not(None), col(Vendor.next_review_due) <= horizon)
                 .order_by(col(Vendor.next_review_due)).limit(limit)):
             out.reviews.append(DashboardItem("review", "vendor", _i(vid), _i(vid), name, N_("Vendor review"), due, _days(due, day)))
+        # one date per vendor: the one its latest decision scheduled (desktop.services.reviews), never
+        # again the dates of superseded assessments
         decided = [AssessmentStatus.APPROVED.value, AssessmentStatus.APPROVED_WITH_CONDITIONS.value,
                    AssessmentStatus.REJECTED.value]
-        for vid, name, aid, due in conn.execute(
-                base.add_columns(col(Assessment.id), col(Assessment.next_review_due))
-                .join(Assessment, col(Assessment.vendor_id) == col(Vendor.id))
-                .where(live, col(Assessment.status).in_(decided), col(Assessment.next_review_due).is_not(None),
-                       col(Assessment.next_review_due) <= horizon)
-                .order_by(col(Assessment.next_review_due)).limit(limit)):
-            out.reviews.append(DashboardItem("assessment_review", "assessment", _i(aid), _i(vid), name,
-                                             N_("Assessment review"), due, _days(due, day)))
         out.reviews.sort(key=lambda i: (i.due or day, i.vendor_name))
         end = day + timedelta(days=max(HORIZONS))
         for cid, vid, name, standard, due in conn.execute(

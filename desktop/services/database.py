@@ -151,3 +151,36 @@ def restore_database(backup_file: Path, url: str | None = None) -> Path | None:
     path = _require_sqlite_file(url)
     known = set(migrate.known_revisions())
     return backups.restore(backup_file, path, known)
+
+
+@dataclass(frozen=True)
+class DatabaseName:
+    """How the window names a database: a short ``name`` for the title and status bar, the full
+    ``location`` (never a password) for its tooltip and the About box."""
+
+    name: str
+    location: str
+
+
+def database_name(url: Any, lang: str | None = None) -> DatabaseName:
+    """A friendly name for a database URL (``sqlalchemy`` URL or text): "vetta.sqlite3 in
+    ~/.local/share/Vetta" for an SQLite file, "vetta on db.example.com" for PostgreSQL."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url) if isinstance(url, str) else url
+    location = parsed.render_as_string(hide_password=True)
+    path = sqlite_path(parsed)
+    if path is not None:
+        folder = path.parent
+        try:
+            shown = "~/" + folder.relative_to(Path.home()).as_posix()
+        except ValueError:
+            shown = str(folder)
+        shown = shown.rstrip("/") if shown != "~/" else "~"
+        return DatabaseName(tr("{file} in {folder}", lang, file=path.name, folder=shown), str(path))
+    if parsed.get_backend_name() == "sqlite":
+        return DatabaseName(tr("a database in memory", lang), location)
+    host = parsed.host or "localhost"
+    if parsed.port and parsed.port != 5432:
+        host = f"{host}:{parsed.port}"
+    return DatabaseName(tr("{database} on {host}", lang, database=parsed.database or "?", host=host), location)

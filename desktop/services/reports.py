@@ -45,6 +45,7 @@ from desktop.report.render_blocks import fmt_date
 from desktop.report.verify import Verdict
 from desktop.services.register import DEFAULT_EXPIRY_DAYS
 from desktop.services.report_ownership import ownership_model
+from desktop.services.reviews import assessment_next_review
 
 CLAUSES = ("change_of_control_termination", "ownership_change_notice", "audit_rights", "data_use_restriction",
            "deletion_on_termination", "exclusivity")
@@ -278,7 +279,7 @@ def build_from_session(s: Session, assessment_id: int, lang: str, *, ownership: 
         assessment_id=a.id, assessment_version=a.series_version, template_key=row.key,
         template_title=row.title_es if lang == "es" else row.title_en, template_version=row.version,
         status=a.status, decision=decision, rating=a.rating or "", score=a.score, as_of=_iso(a.as_of),
-        submitted_at=_iso(a.submitted_at), decided_at=_iso(a.decided_at), next_review_due=_iso(a.next_review_due),
+        submitted_at=_iso(a.submitted_at), decided_at=_iso(a.decided_at), next_review_due=_iso(assessment_next_review(a.status, a.next_review_due)),
         generated_at=datetime.now(UTC).isoformat(), findings=findings,
         ownership=ownership_model(s, party, ownership, today, lang), contracts=contract_infos,
         certifications=[m.CertificationInfo(c.standard, c.issuer, c.scope, _iso(c.valid_from), _iso(c.valid_until),

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from db.engine import read_session, unit_of_work
-from db.models import Competitor, CompetitorAffiliate, Organisation, TrustRoot
+from db.models import DEFAULT_REVIEW_MONTHS, Competitor, CompetitorAffiliate, Organisation, TrustRoot
 from db.repo import get_for_update
 from db.types import utcnow
 from desktop.core.errors import NotFound, UserError, ValidationError
@@ -32,10 +32,10 @@ class OrgSettings:
     significant_influence_threshold: float = 20.0
     control_threshold: float = 50.0
     people_lookback_months: int = 24
-    review_months_critical: int = 6
-    review_months_high: int = 12
-    review_months_medium: int = 24
-    review_months_low: int = 36
+    review_months_critical: int = DEFAULT_REVIEW_MONTHS["critical"]
+    review_months_high: int = DEFAULT_REVIEW_MONTHS["high"]
+    review_months_medium: int = DEFAULT_REVIEW_MONTHS["medium"]
+    review_months_low: int = DEFAULT_REVIEW_MONTHS["low"]
     has_logo: bool = False
     version: int = 0
     timestamp_url: str = ""  # read here; changed with set_timestamp_url (save_settings leaves it alone)

@@ -6,7 +6,6 @@ The approver's rationale and the conditions (text, owner, due date) are recorded
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import json
 from datetime import UTC, date, datetime
@@ -39,6 +38,7 @@ from desktop.report.i18n import check_lang, decision_label
 from desktop.report.model import SignOffInfo
 from desktop.report.render import render
 from desktop.report.signing import sign_report
+from desktop.services import reviews
 from desktop.services.identities import signing_material
 from desktop.services.reports import build_from_session
 
@@ -53,12 +53,6 @@ def normalise_decision(decision: str) -> str:
         raise ValidationError(core_i18n.tr("The decision {decision} is not one of approved, "
                                            "approved-with-conditions, rejected.", decision=repr(decision)), field="decision")
     return d
-
-
-def add_months(start: date, months: int) -> date:
-    month0 = start.month - 1 + months
-    year, month = start.year + month0 // 12, month0 % 12 + 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 def parse_conditions(conditions: list[Any] | None) -> list[Condition]:
@@ -140,15 +134,17 @@ def approve(engine: Engine, assessment_id: int, *, identity: str, approver: str,
         vendor = s.get(Vendor, a.vendor_id)
         assert vendor is not None
         now = datetime.now(UTC)
-        months = getattr(org, f"review_months_{vendor.tier}", org.review_months_medium)
+        # one rule (desktop.services.reviews): approvals schedule the next review, a rejection none;
+        # the vendor's next review is the one its latest decision scheduled. Computed before the
+        # assessment changes: its query would flush a half-decided row the guards then refuse to touch.
+        next_review = reviews.schedule(s, a.vendor_id, decision, now.date())
         a.status = decision
         a.approver = approver
         a.decided_at = now
-        a.next_review_due = add_months(now.date(), months) if decision != "rejected" else None
+        a.next_review_due = next_review
         s.add(a)
-        if decision != "rejected":
-            vendor.next_review_due = a.next_review_due
-            s.add(vendor)
+        vendor.next_review_due = a.next_review_due
+        s.add(vendor)
         conditions_json = json.dumps([c.to_dict() | {"text": c.text.en} for c in conds], ensure_ascii=False)
         so = SignOff(assessment_id=assessment_id, decision=decision, conditions_json=conditions_json,
                      preparer=a.preparer, approver=approver, identity_id=ident.id, decided_at=now, report_lang=lang,

@@ -169,9 +169,10 @@ def _ask_profile_name() -> str | None:
 
 
 def build_window(engine: Engine, db_url: str | None) -> QWidget:
+    from desktop.services.database import database_name
     from desktop.ui.main_window import MainWindow
 
-    window = MainWindow(engine, engine.url.render_as_string(hide_password=True), db_url)
+    window = MainWindow(engine, database_name(engine.url).name, db_url)
     window.setWindowIcon(app_icon())
     return window
 

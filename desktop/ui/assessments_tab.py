@@ -33,6 +33,7 @@ from db.errors import DatabaseError
 from desktop.core.errors import UserError
 from desktop.services import assessments as svc
 from desktop.services.checklists import TemplateInfo, list_templates
+from desktop.ui.fit import fit_size
 from desktop.ui.operations import ChangeSet, Operation, announce, run_operation, show_error
 
 Index = QModelIndex | QPersistentModelIndex
@@ -53,7 +54,6 @@ class AssessmentsModel(QAbstractTableModel):
         self._engine = engine
         self._vendor_id = vendor_id
         self._rows: list[svc.AssessmentSummary] = []
-        self._next_review: dict[int, str] = {}
         # "Next review" in this narrow table: a shorter Spanish (the second argument is the gettext context)
         self._headers = [self.tr("Version"), self.tr("Status"), self.tr("Rating"), self.tr("Preparer"),
                          self.tr("Approver"), self.tr("Decided"), self.tr("Next review", "AssessmentsModel"),
@@ -69,14 +69,6 @@ class AssessmentsModel(QAbstractTableModel):
         self.beginResetModel()
         rows = svc.list_assessments(self._engine, self._vendor_id)
         self._rows = sorted(rows, key=lambda r: r.series_version, reverse=True)
-        self._next_review = {}
-        for r in self._rows:
-            if r.status in DECIDED and r.decided_at is not None:
-                try:
-                    self._next_review[r.id] = str(svc.next_review_due(self._engine, self._vendor_id,
-                                                                      r.decided_at.date()))
-                except (UserError, DatabaseError):
-                    self._next_review[r.id] = "—"
         self.endResetModel()
 
     def summary(self, row: int) -> svc.AssessmentSummary:
@@ -104,7 +96,7 @@ class AssessmentsModel(QAbstractTableModel):
             stale = self.tr("STALE") if r.stale_since is not None else ""
             values = [f"v{r.series_version} (#{r.id})", self._status.get(r.status, r.status),
                       self._rating.get(r.rating or "", "—"), r.preparer, r.approver or "—",
-                      _when(r.decided_at), self._next_review.get(r.id, "—"), stale]
+                      _when(r.decided_at), _when(r.next_review_due), stale]
             return values[column]
         if role == Qt.ItemDataRole.UserRole:
             return r.id
@@ -381,7 +373,7 @@ def preview_report(parent: QWidget, engine: Engine, assessment_id: int, owner: A
 
         dialog = QDialog(parent)
         dialog.setWindowTitle(parent.tr("Report preview — assessment #{id}").format(id=assessment_id))
-        dialog.resize(900, 760)
+        fit_size(dialog, 900, 760)
         preview = ReportPreview(pdf, dialog)
         layout = QVBoxLayout(dialog)
         layout.addWidget(preview)

@@ -13,6 +13,7 @@ automatically (the one guarded import: the ownership feature is developed separa
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -42,9 +43,11 @@ from db.errors import DatabaseError
 from desktop import __version__
 from desktop.core.errors import UserError
 from desktop.core.i18n import format_number
+from desktop.services.database import database_name
 from desktop.services.register import RATINGS, RegisterQuery, count_vendors
 from desktop.services.vendors import set_archived
 from desktop.ui.dashboard import DashboardWidget
+from desktop.ui.fit import fit_size
 from desktop.ui.operations import ChangeSet, Operation, announce, run_operation, show_error, signals
 from desktop.ui.vendor_editor import TabFactory, VendorEditor
 from desktop.ui.vendor_model import VendorTableModel
@@ -165,9 +168,11 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setObjectName("vetta-main-window")
         self.setWindowTitle(self.tr("Vetta — {db}").format(db=db_label))
-        self.resize(1200, 760)
+        fit_size(self, 1200, 760)
         self._engine = engine
         self._db_label = db_label
+        # the full location (never a password) for the status bar's tooltip and the About box
+        self._db_location = database_name(engine.url).location
         self._db_url = db_url or db_label
         self._settings = settings or QSettings()
         self._vendor_tabs: list[tuple[TabFactory, str]] = []
@@ -328,7 +333,9 @@ class MainWindow(QMainWindow):
         self.view_menu.addAction(toolbar.toggleViewAction())
         self.count_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.count_label)
-        self.statusBar().addPermanentWidget(QLabel(self._db_label, self))
+        self.db_status = QLabel(self._db_label, self)
+        self.db_status.setToolTip(self._db_location)
+        self.statusBar().addPermanentWidget(self.db_status)
 
     # ------------------------------------------------------------------ extension points
     def add_vendor_tab(self, factory: TabFactory, title: str) -> None:
@@ -671,7 +678,7 @@ class MainWindow(QMainWindow):
             "<p>Reports use the DejaVu fonts (Bitstream Vera / DejaVu licence, free to use and embed; "
             "see resources/fonts/LICENSE-DejaVu.txt). Ownership imports follow the Beneficial Ownership Data Standard "
             "0.4; its schema is shipped under its own licence (resources/bods/LICENSE).</p>").format(
-            version=__version__, db=self._db_label, data=str(data_dir()), log=str(log_file()))
+            version=__version__, db=html.escape(self._db_location), data=str(data_dir()), log=str(log_file()))
 
     @Slot()
     def _about(self) -> None:

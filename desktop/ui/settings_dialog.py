@@ -33,6 +33,7 @@ from sqlalchemy.engine import Engine
 from db.errors import DatabaseError
 from desktop.core.errors import UserError
 from desktop.services import settings as svc
+from desktop.ui.fit import fit_size
 from desktop.ui.operations import ChangeSet, announce
 
 ERROR_STYLE = "color: #b00020;"
@@ -178,7 +179,7 @@ class SettingsDialog(QDialog):
         self._current_id: int | None = None
         self._load_logo()
         self._load_competitors()
-        self.resize(720, 480)
+        fit_size(self, 880, 520)  # every page's tab in sight, in Spanish too
 
     def _pct(self, low: float, high: float, value: float) -> QDoubleSpinBox:
         spin = QDoubleSpinBox(self)

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QMimeData, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QMimeData, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -32,6 +33,8 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
+    QSplitter,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -419,17 +422,26 @@ class ChildListTab(QWidget):
         self.view = QTableView(self)
         self.view.setModel(self.model)
         self.view.setAccessibleName(title)
-        self.view.setWordWrap(False)
+        # long cells (the contract's protective clauses, reminders) wrap in their column instead of
+        # pushing the last columns out of sight
+        self.view.setWordWrap(True)
         self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.view.verticalHeader().setVisible(False)
         self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.horizontalHeader().sectionResized.connect(self._fit_rows)
+        self.view.setMinimumHeight(60)
         self.view.doubleClicked.connect(self.edit_selected)
+        self.empty = QLabel(self.tr("Nothing recorded yet: choose Add… to record the first one."), self)
+        self.empty.setWordWrap(True)
+        self.empty.setStyleSheet("color: #555; padding: 6px;")
         self.dialog: ChildDialog | None = None
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
         box = QGroupBox(title, self)
         inner = QVBoxLayout(box)
-        inner.addWidget(self.view)
+        inner.addWidget(self.view, 1)
+        inner.addWidget(self.empty)
         buttons = QHBoxLayout()
         self.add_button = QPushButton(self.tr("Add…"), self)
         self.edit_button = QPushButton(self.tr("Edit…"), self)
@@ -457,9 +469,17 @@ class ChildListTab(QWidget):
             if self.kind == "contract":
                 r["clauses"] = ", ".join(self.tr(s.label) for s in clause_names if r.get(s.name))
         self.model.set_rows(rows)
+        self.view.setVisible(bool(rows))
+        self.empty.setVisible(not rows)
         self.view.resizeColumnsToContents()
-        for column in range(self.model.columnCount()):
-            self.view.setColumnWidth(column, min(max(self.view.columnWidth(column), 90), 320))
+        last = self.model.columnCount() - 1
+        for column in range(last):  # the last column stretches over what is left
+            self.view.setColumnWidth(column, min(max(self.view.columnWidth(column), 80), 220))
+        self._fit_rows()
+
+    @Slot()
+    def _fit_rows(self, *_args: int) -> None:
+        self.view.resizeRowsToContents()
 
     def selected(self) -> dict[str, Any] | None:
         rows = self.view.selectionModel().selectedRows()
@@ -543,16 +563,34 @@ class GuaranteesTab(QWidget):
     def __init__(self, engine: Engine, vendor_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
-        self.certifications = ChildListTab(engine, vendor_id, "certification", self.tr("Certifications"), self)
-        self.commitments = ChildListTab(engine, vendor_id, "commitment", self.tr("Commitments"), self)
-        self.locations = ChildListTab(engine, vendor_id, "data_location", self.tr("Data locations"), self)
-        self.subprocessors = ChildListTab(engine, vendor_id, "subprocessor", self.tr("Subprocessors"), self)
+        # four lists in a splitter: each gets the room its rows need, the user can drag the handles,
+        # and the tab never forces the window taller than a laptop screen
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setChildrenCollapsible(False)
+        self.certifications = ChildListTab(engine, vendor_id, "certification", self.tr("Certifications"))
+        self.commitments = ChildListTab(engine, vendor_id, "commitment", self.tr("Commitments"))
+        self.locations = ChildListTab(engine, vendor_id, "data_location", self.tr("Data locations"))
+        self.subprocessors = ChildListTab(engine, vendor_id, "subprocessor", self.tr("Subprocessors"))
         for w in (self.certifications, self.commitments, self.locations, self.subprocessors):
-            layout.addWidget(w)
+            self.splitter.addWidget(w)
+        scroll = QScrollArea(self)  # below the splitter's minimum (a very small window) it scrolls
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.splitter)
+        layout.addWidget(scroll)
+        self._share_space()
+
+    def _share_space(self) -> None:
+        """Stretch each list by its number of rows (an empty one keeps just its message and buttons)."""
+        lists = (self.certifications, self.commitments, self.locations, self.subprocessors)
+        for index, w in enumerate(lists):
+            self.splitter.setStretchFactor(index, max(w.model.rowCount(), 0) + 1)
+        self.splitter.setSizes([120 + 30 * w.model.rowCount() for w in lists])
 
     def reload(self) -> None:
         for w in (self.certifications, self.commitments, self.locations, self.subprocessors):
             w.reload()
+        self._share_space()
 
 
 # --------------------------------------------------------------------------- evidence

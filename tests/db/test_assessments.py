@@ -36,11 +36,16 @@ def complete(engine, assessment_id: int) -> None:
 
 def _decide(engine, assessment_id: int, status: str = "approved", when=None) -> None:
     """What the sign-off service does (not part of this module): record a decision."""
+    from desktop.services.reviews import schedule
+
     with unit_of_work(engine, "approver") as session:
         a = session.get(Assessment, assessment_id)
+        decided_at = when or utcnow()
+        due = schedule(session, a.vendor_id, status, decided_at.date())  # before the row changes, as sign-off
         a.status = status
         a.approver = "approver"
-        a.decided_at = when or utcnow()
+        a.decided_at = decided_at
+        a.next_review_due = due
         session.add(a)
 
 

@@ -30,7 +30,7 @@ def test_reviews_ratings_and_stale(engine):
                    decided=datetime(2025, 1, 1, tzinfo=UTC))
     d = dashboard(engine, today)
     assert d.ratings == {"neutral": 1, "not_neutral": 1}
-    assert [(i.kind, i.vendor_name, i.days) for i in d.reviews] == [
-        ("review", "Alpha", -3), ("assessment_review", "Alpha", 10)]
+    # one review per vendor: the vendor's own date (its latest decision's), never the assessment's again
+    assert [(i.kind, i.vendor_name, i.days) for i in d.reviews] == [("review", "Alpha", -3)]
     assert [(i.vendor_name, i.record_type) for i in d.stale] == [("Alpha", "assessment")]
     assert vendor_ids(engine, RegisterQuery(stale=True)) == [a]

@@ -19,10 +19,11 @@ from sqlmodel import select
 
 from db.engine import read_session, unit_of_work
 from db.models import Assessment, AuditEvent, SignOff, Vendor
+from desktop.core.dates import add_months
 from desktop.core.errors import UserError
 from desktop.services.identities import KEYRING_SERVICE, import_p12, new_identity
 from desktop.services.reports import report_pdf, verify_report
-from desktop.services.signoff import add_months, approve
+from desktop.services.signoff import approve
 from tests.db.test_identities import make_p12
 from tests.unit.test_report_builder import CANNED_OWNERSHIP, make_assessment
 

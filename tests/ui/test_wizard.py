@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QListWidget
 
@@ -37,6 +38,81 @@ def _choose(editor, value) -> None:
         assert isinstance(widget, QLineEdit)
         widget.setText(str(value))
         widget.editingFinished.emit()
+
+
+def _texts(widget: QListWidget) -> list[str]:
+    return [widget.item(i).text() for i in range(widget.count())]
+
+
+def _click(qtbot, widget: QListWidget, row: int) -> None:
+    widget.scrollToItem(widget.item(row))
+    rect = widget.visualItemRect(widget.item(row))
+    qtbot.mouseClick(widget.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_progress_side_panel_and_submit_tell_the_same_story(qtbot, demo_engine, tmp_path: Path, monkeypatch):
+    """The progress text, the section list and the blocking list read one measure, and evidence counts."""
+    s = A.create_assessment(demo_engine, "Clearlabel Cooperativa S.Coop.", analyze_fn=canned_analyze)
+    w = _wizard(qtbot, demo_engine, s.id)
+    r = w.view.readiness
+    unanswered = [q for q in w.view.questions if q.required and q.value is None]
+    # 47 required answers, 31 given by the rules; 4 of those say a control exists and need its file
+    assert w.progress.text() == "31 of 51 done · left: 16 answers, 4 evidence files"
+    assert (w.progress.value(), w.progress.maximum()) == (r.done, r.total) == (31, 51)
+    answers = [t for t in _texts(w.blockers) if t.startswith("Answer ")]
+    assert answers == [f"Answer {q.key}: {q.text_en}" for q in unanswered]
+    assert [t.split(":")[0] for t in _texts(w.blockers) if not t.startswith("Answer ")] == [
+        f"Attach evidence to {q.key}" for q in w.view.questions if q.evidence_needed and not q.evidence]
+    assert w.missing_label.text() == "Before submitting (20 items):"
+    own_left = sum(1 for b in r.blockers if b.section == "ownership")
+    assert w.sections.item(0).text() == f"Ownership and control — {own_left} left"
+    assert not w.submit_button.isEnabled()
+    assert w.submit() is False and A.get_assessment(demo_engine, s.id).summary.status == "draft"
+    refused = [b.question for b in w.view.readiness.blockers]
+    with pytest.raises(A.IncompleteAssessment) as info:
+        A.submit_assessment(demo_engine, s.id, analyze_fn=canned_analyze)
+    assert [m["question"] for m in info.value.missing] == refused  # the panel lists what submit refuses
+
+    # a click on an item goes to its question, on its page, with the cursor in the answer
+    last = w.view.readiness.blockers[-1]
+    assert w.current_section() != last.section
+    _click(qtbot, w.blockers, w.blockers.count() - 1)
+    target = w.editors[last.question]
+    assert w.current_section() == last.section and w.focusWidget() is target.input
+    assert not target.visibleRegion().isEmpty()
+
+    # answering everything: what is left is the evidence of the answers that claim a control
+    t = default_template()
+    for q in unanswered:
+        _choose(w.editors[q.key], passing_value(t.question(q.key)))
+    r = w.view.readiness
+    assert w.progress.text() == f"{r.done} of {r.total} done · left: 6 evidence files"
+    assert _texts(w.blockers)[0] == ("Attach evidence to DAT-01: Is our data logically segregated from other "
+                                     "customers' data (separate tenants, projects, storage or keys)?")
+    assert "Evidence (required): none yet" in w.editors["SEC-01"].status.text()
+    # "No" to a question that declares evidence: nothing to prove any more, one requirement less
+    monkeypatch.setattr(w, "ask_justification", lambda editor, value: "The SOC 2 report lapsed.")
+    _choose(w.editors["SEC-01"], "no")
+    assert "SEC-01" not in " ".join(_texts(w.blockers)) and w.view.readiness.total == r.total - 1
+    assert "Evidence" not in w.editors["SEC-01"].status.text()
+    assert w.progress.text() == f"{r.done} of {r.total - 1} done · left: 5 evidence files"
+    # ... and the finding it makes is a statement, not the question
+    finding = next(t for t in _texts(w.findings) if " SEC-01: " in t)
+    assert finding.startswith("[blocker] SEC-01: ") and w.view.question("SEC-01").text_en not in finding
+
+    evidence = tmp_path / "evidence.pdf"
+    evidence.write_bytes(b"%PDF-1.4 evidence")
+    monkeypatch.setattr(w, "choose_evidence_file", lambda: evidence)
+    for key in ("DAT-01", "DAT-03", "SEC-04", "CON-01", "EXT-02"):
+        qtbot.mouseClick(w.editors[key].attach_button, Qt.MouseButton.LeftButton)
+    total = w.view.readiness.total
+    assert w.progress.text() == f"{total} of {total} done · ready to submit"
+    assert w.missing_label.text() == "Ready to submit: everything required is answered and documented."
+    assert w.blockers.isHidden() and w.submit_button.isEnabled()
+    assert w.sections.item(0).text() == "Ownership and control ✓"
+    with qtbot.waitSignal(w.submitted):
+        qtbot.mouseClick(w.submit_button, Qt.MouseButton.LeftButton)
+    assert A.get_assessment(demo_engine, s.id).summary.status == "in_review"
 
 
 def test_answers_autosave_and_survive_closing(qtbot, demo_engine):
@@ -112,13 +188,14 @@ def test_submission_blocked_until_required_answers_and_evidence(qtbot, demo_engi
     s = A.create_assessment(demo_engine, "Clearlabel Cooperativa S.Coop.", analyze_fn=canned_analyze)
     w = _wizard(qtbot, demo_engine, s.id)
     assert not w.submit_button.isEnabled()
-    assert w.submit() is False and "OWN-06" in w.missing_label.text()
+    assert w.submit() is False and "Answer OWN-06: " in " ".join(_texts(w.blockers))
     assert A.get_assessment(demo_engine, s.id).summary.status == "draft"
     t = default_template()
     for key, editor in w.editors.items():
         if editor.state.value is None and editor.state.required:
             _choose(editor, passing_value(t.question(key)))
-    assert w.submit() is False and "(evidence)" in w.missing_label.text()
+    assert w.submit() is False
+    assert _texts(w.blockers)[0].startswith("Attach evidence to DAT-01: ")
     assert w.current_section() == w._section_of(w.view.missing[0]["question"])
     assert not w.submit_button.isEnabled()
     evidence = tmp_path / "evidence.pdf"
@@ -146,8 +223,10 @@ def test_wizard_in_spanish(qtbot, demo_engine):
     assert w.editors["OWN-01"].input.currentText() == "Sí"
     score = w.view.result.score
     assert score is not None
-    assert f": {i18n.format_number(score, 'es')} ·" in w.rating_label.text()  # 63,2 (not Python's 63.2)
+    assert w.rating_label.text().endswith(f": {i18n.format_number(score, 'es')}")  # 63,2 (not Python's 63.2)
     assert score == int(score) or f"{score:g}" not in w.rating_label.text()
+    assert w.progress.text().startswith(f"{w.view.readiness.done} de {w.view.readiness.total} hechos · faltan: ")
+    assert _texts(w.blockers)[0].startswith("Responda OWN-06: ")
 
 
 def test_template_chooser_shows_the_title_in_the_interface_language(demo_engine):

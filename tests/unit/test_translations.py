@@ -164,7 +164,8 @@ def test_catalogue_keeps_accelerators():
     single = re.compile(r"&(?!&)")
     for text, target in _pairs():
         assert bool(single.search(text.replace("&&", ""))) == bool(single.search(target.replace("&&", ""))), text
-        assert text.count("&&") == target.count("&&"), text
+        # '&&' is Qt's literal ampersand: Spanish writes "y" instead (tests/ui/test_labels_es.py)
+        assert "&&" not in target, (text, target)
 
 
 def test_menu_accelerators_do_not_clash():

@@ -37,6 +37,7 @@ from desktop.services.assessments import get_assessment
 from desktop.services.identities import keyring_available, list_identities
 from desktop.services.reports import build_report_model, render_draft
 from desktop.services.signoff import NEEDS_RATIONALE, approve, signed_report
+from desktop.ui.fit import fit_size
 from desktop.ui.report import worker
 from desktop.ui.report.preview import ReportPreview
 
@@ -139,7 +140,7 @@ class SignOffDialog(QDialog):
     def __init__(self, engine: Engine, assessment_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Sign off assessment %1").replace("%1", str(assessment_id)))
-        self.resize(1100, 760)
+        fit_size(self, 1100, 760)
         self._engine = engine
         self.assessment_id = assessment_id
         self.result_data: dict[str, Any] | None = None

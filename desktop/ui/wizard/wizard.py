@@ -3,8 +3,9 @@
 Every change goes straight to ``desktop.services.assessments`` (one unit of work per answer), so
 closing the window or a crash loses nothing; opening the wizard again shows what was saved.
 Answers suggested by auto-rules are pre-filled with their explanation; changing one asks for a
-justification. Evidence is attached per question through a file picker. Submission is refused
-until every required question is answered and every required evidence file is attached.
+justification. Evidence is attached per question through a file picker. The progress bar, the
+section list, the "before submitting" list and the Submit button all read one measure,
+``AssessmentView.readiness`` (desktop.core.checklist.readiness), the same the service refuses with.
 """
 
 from __future__ import annotations
@@ -14,13 +15,10 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
-    QComboBox,
+    QDialog,
     QFileDialog,
-    QFrame,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QProgressBar,
@@ -37,181 +35,14 @@ from db.errors import DatabaseError
 from desktop.core import i18n
 from desktop.core.errors import UserError
 from desktop.core.findings import Finding
+from desktop.core.i18n import ntr
 from desktop.services import assessments
 from desktop.services.assessments import AssessmentView, QuestionState
 from desktop.services.findings import ownership_findings_for
+from desktop.ui.wizard.question import JustificationDialog, QuestionEditor, escape_html
 
 _RATING_COLOURS = {"neutral": "#1b7f3b", "conditionally_neutral": "#a86400", "not_neutral": "#b3261e"}
-
-
-class QuestionEditor(QFrame):
-    """The widgets of one question; tells the wizard when the user changes the answer."""
-
-    changed = Signal(str, object)  # question key, new raw value (None clears)
-    attach_requested = Signal(str)
-
-    def __init__(self, state: QuestionState, lang: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.key = state.key
-        self.state = state
-        self.lang = lang
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setObjectName(f"question-{state.key}")
-        layout = QVBoxLayout(self)
-        marks = (" *" if state.required else "")
-        self.title = QLabel(f"<b>{state.key}</b>{marks} — {_esc(state.text(lang))}", self)
-        self.title.setWordWrap(True)
-        self.title.setTextFormat(Qt.TextFormat.RichText)
-        layout.addWidget(self.title)
-        guidance = QLabel(_esc(state.guidance(lang)), self)
-        guidance.setWordWrap(True)
-        guidance.setStyleSheet("color: #555;")
-        layout.addWidget(guidance)
-        if state.references:
-            refs = QLabel(self.tr("References: {0}").format(", ".join(state.references)), self)
-            refs.setWordWrap(True)
-            refs.setStyleSheet("color: #777; font-size: small;")
-            layout.addWidget(refs)
-
-        self.input: QWidget
-        row = QHBoxLayout()
-        if state.answer_type in ("yes_no_partial_na", "single_choice"):
-            combo = QComboBox(self)
-            combo.addItem(self.tr("— not answered —"), None)
-            for option in state.options:
-                combo.addItem(option["label_es" if lang == "es" else "label_en"], option["value"])
-            combo.activated.connect(self._combo_changed)
-            self.input = combo
-        elif state.answer_type == "multiple_choice":
-            box = QListWidget(self)
-            for option in state.options:
-                item = QListWidgetItem(option["label_es" if lang == "es" else "label_en"], box)
-                item.setData(Qt.ItemDataRole.UserRole, option["value"])
-                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setCheckState(Qt.CheckState.Unchecked)
-            box.setMaximumHeight(24 * max(2, len(state.options)) + 6)
-            box.itemChanged.connect(self._list_changed)
-            self.input = box
-        else:
-            edit = QLineEdit(self)
-            edit.setPlaceholderText({"number": self.tr("a number"), "date": self.tr("YYYY-MM-DD")}
-                                    .get(state.answer_type, self.tr("your answer")))
-            edit.editingFinished.connect(self._edit_finished)
-            self.input = edit
-        self.input.setAccessibleName(state.key)
-        row.addWidget(self.input, 1)
-        self.attach_button = QPushButton(self.tr("Attach evidence…"), self)
-        self.attach_button.clicked.connect(self._attach_clicked)
-        row.addWidget(self.attach_button)
-        layout.addLayout(row)
-
-        self.suggestion = QLabel(self)
-        self.suggestion.setWordWrap(True)
-        layout.addWidget(self.suggestion)
-        self.status = QLabel(self)
-        self.status.setWordWrap(True)
-        layout.addWidget(self.status)
-        self.error = QLabel(self)
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b3261e;")
-        self.error.hide()
-        layout.addWidget(self.error)
-        self.show_state(state)
-
-    # -- display
-
-    def show_state(self, state: QuestionState) -> None:
-        self.state = state
-        self._set_value(state.value)
-        lang = self.lang
-        if state.suggested is not None:
-            self.suggestion.setText(self.tr("Suggested by rule: {0} — {1}").format(
-                self.label_for(state.suggested), state.explanation(lang)))
-            self.suggestion.show()
-        else:
-            self.suggestion.hide()
-        parts = []
-        if state.source:
-            parts.append(self.tr("Answer from: {0}").format(
-                {"rule": self.tr("rule"), "preparer": self.tr("preparer"), "vendor": self.tr("vendor")}
-                .get(state.source, state.source)))
-        if state.justification:
-            parts.append(self.tr("Justification: {0}").format(state.justification))
-        if state.changed_since_previous:
-            parts.append(self.tr("Changed since the previous assessment"))
-        if state.evidence_required or state.evidence:
-            files = ", ".join(e.filename for e in state.evidence) or self.tr("none yet")
-            need = self.tr(" (required)") if state.evidence_required else ""
-            parts.append(self.tr("Evidence{0}: {1}").format(need, files))
-        if state.outcome in ("fail", "partial"):
-            parts.append(self.tr("Finding ({0})").format(self.tr(state.severity)))
-        self.status.setText(" · ".join(parts))
-        self.status.setVisible(bool(parts))
-        self.error.hide()
-        colour = {"fail": "#fbe9e7", "partial": "#fff4e0"}.get(state.outcome, "")
-        self.setStyleSheet(f"#question-{state.key} {{ background: {colour}; }}" if colour else "")
-
-    def label_for(self, value: Any) -> str:
-        labels = {o["value"]: o["label_es" if self.lang == "es" else "label_en"] for o in self.state.options}
-        if isinstance(value, list):
-            return ", ".join(str(labels.get(v, v)) for v in value)
-        return str(labels.get(value, value))
-
-    def show_error(self, message: str) -> None:
-        self.error.setText(message)
-        self.error.show()
-
-    def _set_value(self, value: Any) -> None:
-        self.input.blockSignals(True)
-        try:
-            if isinstance(self.input, QComboBox):
-                index = self.input.findData(value) if value is not None else 0
-                self.input.setCurrentIndex(max(index, 0))
-            elif isinstance(self.input, QListWidget):
-                chosen = set(value or [])
-                for i in range(self.input.count()):
-                    item = self.input.item(i)
-                    item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in chosen
-                                       else Qt.CheckState.Unchecked)
-            elif isinstance(self.input, QLineEdit):
-                self.input.setText("" if value is None else str(value))
-        finally:
-            self.input.blockSignals(False)
-
-    def current_value(self) -> Any:
-        if isinstance(self.input, QComboBox):
-            return self.input.currentData()
-        if isinstance(self.input, QListWidget):
-            return [self.input.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.input.count())
-                    if self.input.item(i).checkState() == Qt.CheckState.Checked]
-        if isinstance(self.input, QLineEdit):
-            return self.input.text()
-        return None
-
-    def set_read_only(self, read_only: bool) -> None:
-        self.input.setEnabled(not read_only)
-        self.attach_button.setEnabled(not read_only)
-
-    # -- user input
-
-    @Slot(int)
-    def _combo_changed(self, _index: int) -> None:
-        self.changed.emit(self.key, self.current_value())
-
-    @Slot(QListWidgetItem)
-    def _list_changed(self, _item: QListWidgetItem) -> None:
-        self.changed.emit(self.key, self.current_value())
-
-    @Slot()
-    def _edit_finished(self) -> None:
-        text = self.current_value()
-        stored = "" if self.state.value is None else str(self.state.value)
-        if text != stored:
-            self.changed.emit(self.key, text)
-
-    @Slot()
-    def _attach_clicked(self) -> None:
-        self.attach_requested.emit(self.key)
+__all__ = ["AssessmentWizard", "JustificationDialog", "QuestionEditor"]
 
 
 class AssessmentWizard(QWidget):
@@ -232,6 +63,7 @@ class AssessmentWizard(QWidget):
         self.ownership: list[Finding] = ownership_findings_for(engine, assessment_id, analyze_fn)
         self.view: AssessmentView = assessments.get_assessment(engine, assessment_id, ownership=self.ownership)
         self.editors: dict[str, QuestionEditor] = {}
+        self._scrolls: list[QScrollArea] = []
         s = self.view.summary
         self.setWindowTitle(self.tr("Assessment #{0} — {1}").format(s.id, s.vendor_name))
 
@@ -240,7 +72,7 @@ class AssessmentWizard(QWidget):
         self.header.setWordWrap(True)
         outer.addWidget(self.header)
         self.progress = QProgressBar(self)
-        self.progress.setFormat(self.tr("%v of %m required answers"))
+        self.progress.setAccessibleName(self.tr("Progress"))
         outer.addWidget(self.progress)
         self.banner = QLabel(self)
         self.banner.setWordWrap(True)
@@ -251,6 +83,7 @@ class AssessmentWizard(QWidget):
         splitter = QSplitter(self)
         self.sections = QListWidget(splitter)
         self.sections.setAccessibleName(self.tr("Sections"))
+        _wrapping(self.sections)
         self.pages = QStackedWidget(splitter)
         for section in self.view.sections:
             QListWidgetItem(section["title_es" if lang == "es" else "title_en"], self.sections)
@@ -267,6 +100,7 @@ class AssessmentWizard(QWidget):
             scroll.setWidgetResizable(True)
             scroll.setWidget(page)
             self.pages.addWidget(scroll)
+            self._scrolls.append(scroll)
         self.sections.currentRowChanged.connect(self.pages.setCurrentIndex)
 
         panel = QWidget(splitter)
@@ -275,16 +109,25 @@ class AssessmentWizard(QWidget):
         self.rating_label.setWordWrap(True)
         self.rating_label.setTextFormat(Qt.TextFormat.RichText)
         panel_layout.addWidget(self.rating_label)
-        panel_layout.addWidget(QLabel(self.tr("Findings and conditions"), panel))
-        self.findings = QListWidget(panel)
-        self.findings.setAccessibleName(self.tr("Findings"))
-        self.findings.setWordWrap(True)
-        panel_layout.addWidget(self.findings, 1)
+        # what blocks submission: the same list submit refuses with; a click goes to the question
         self.missing_label = QLabel(panel)
         self.missing_label.setWordWrap(True)
         panel_layout.addWidget(self.missing_label)
+        self.blockers = QListWidget(panel)
+        self.blockers.setAccessibleName(self.tr("Before submitting"))
+        _wrapping(self.blockers)
+        self.blockers.setToolTip(self.tr("Click an item to go to its question."))
+        self.blockers.itemClicked.connect(self._go_to_item)
+        self.blockers.itemActivated.connect(self._go_to_item)
+        panel_layout.addWidget(self.blockers, 1)
+        panel_layout.addWidget(QLabel(self.tr("Findings and conditions"), panel))
+        self.findings = QListWidget(panel)
+        self.findings.setAccessibleName(self.tr("Findings"))
+        _wrapping(self.findings)
+        self.findings.itemActivated.connect(self._go_to_item)
+        panel_layout.addWidget(self.findings, 1)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([280, 650, 300])
+        splitter.setSizes([240, 620, 320])
         outer.addWidget(splitter, 1)
 
         buttons = QHBoxLayout()
@@ -320,16 +163,33 @@ class AssessmentWizard(QWidget):
         ids = [s["id"] for s in self.view.sections]
         self.sections.setCurrentRow(ids.index(section_id))
 
+    def go_to_question(self, key: str) -> None:
+        """Show the question's page, scroll to it and put the cursor in its answer."""
+        editor = self.editors.get(key)
+        if editor is None:
+            return
+        self.show_section(editor.state.section)
+        self._scrolls[self.pages.currentIndex()].ensureWidgetVisible(editor)
+        editor.input.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @Slot(QListWidgetItem)
+    def _go_to_item(self, item: QListWidgetItem) -> None:
+        key = item.data(Qt.ItemDataRole.UserRole)
+        if key:
+            self.go_to_question(str(key))
+
     # -- hooks a test or an embedding window may replace
 
     def ask_justification(self, editor: QuestionEditor, value: Any) -> str | None:
         """Ask why the user overrides the rule's suggestion; None cancels the change."""
-        text, ok = QInputDialog.getMultiLineText(
-            self, self.tr("Justify the change"),
-            self.tr("The rule suggests “{0}” because: {1}\n\nWhy do you answer “{2}” instead?").format(
-                editor.label_for(editor.state.suggested), editor.state.explanation(self.lang),
-                editor.label_for(value)))
-        return text.strip() if ok and text.strip() else None
+        dialog = JustificationDialog(editor.label_for(editor.state.suggested), editor.state.explanation(self.lang),
+                                     editor.label_for(value), self)
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            return dialog.justification() or None
+        finally:
+            dialog.deleteLater()
 
     def choose_evidence_file(self) -> Path | None:
         name, _filter = QFileDialog.getOpenFileName(self, self.tr("Attach evidence"))
@@ -406,40 +266,49 @@ class AssessmentWizard(QWidget):
         self.header.setText(self.tr("{0} — {1}, version {2} · status: {3}").format(
             s.vendor_name, view.title_es if lang == "es" else view.title_en, s.series_version,
             self.tr(s.status.replace("_", " "))))
-        required = [q for q in view.questions if q.required]
-        self.progress.setMaximum(max(len(required), 1))
-        self.progress.setValue(sum(1 for q in required if q.outcome != "unanswered"))
+        ready = view.readiness  # the one measure: progress, sections, this list and submit agree
+        self.progress.setMaximum(max(ready.total, 1))
+        self.progress.setValue(ready.done)
+        self.progress.setFormat(ready.progress_text(lang))
+        left_by_section: dict[str, int] = {}
+        for b in ready.blockers:
+            left_by_section[b.section] = left_by_section.get(b.section, 0) + 1
         for row, section in enumerate(view.sections):
-            qs = view.section_questions(section["id"])
-            done = sum(1 for q in qs if q.outcome != "unanswered")
-            missing = {m["question"] for m in view.missing}
-            flag = " •" if any(q.key in missing for q in qs) else ""
             title = section["title_es" if lang == "es" else "title_en"]
-            self.sections.item(row).setText(f"{title} ({done}/{len(qs)}){flag}")
+            left = left_by_section.get(section["id"], 0)
+            self.sections.item(row).setText(
+                ntr("{title} — {n} left", "{title} — {n} left", left, lang, title=title) if left
+                else f"{title} ✓")
         colour = _RATING_COLOURS[result.rating]
         provisional = self.tr(" (provisional)") if result.provisional else ""
         score = "—" if result.score is None else i18n.format_number(result.score, lang)
         self.rating_label.setText(
-            f"<span style='font-size: large; color: {colour};'><b>{_esc(result.rating_label(lang))}</b></span>"
-            f"{_esc(provisional)}<br>" + _esc(self.tr("Score: {0} · answered {1} of {2}").format(
-                score, result.answered, result.total)))
+            f"<span style='font-size: large; color: {colour};'><b>{escape_html(result.rating_label(lang))}</b></span>"
+            f"{escape_html(provisional)}<br>" + escape_html(self.tr("Score: {0}").format(score)))
+        self.blockers.clear()
+        for b in ready.blockers:
+            item = QListWidgetItem(b.label(lang), self.blockers)
+            item.setData(Qt.ItemDataRole.UserRole, b.question)
+        if ready.ready:
+            self.missing_label.setText(self.tr("Ready to submit: everything required is answered and documented."))
+        else:
+            self.missing_label.setText(ntr("Before submitting ({n} item):", "Before submitting ({n} items):",
+                                           len(ready.blockers), lang))
+        self.blockers.setVisible(not ready.ready)
         self.findings.clear()
+        # an ownership finding a checklist finding rests on is already said by it (its statement quotes it)
+        said = {code for f in view.findings if f.source == "checklist" for code in f.related}
         for f in view.findings:
-            if f.source != "checklist" or f.question is None:
+            if f.source == "ownership" and f.code in said:
                 continue
             partly = self.tr(" (partly met)") if f.outcome == "partial" else ""
-            item = QListWidgetItem(f"[{self.tr(f.severity)}{partly}] {f.question.id}: {f.message(lang)}", self.findings)
+            item = QListWidgetItem(f"[{self.tr(f.severity)}{partly}] {f.code}: {f.message(lang)}", self.findings)
             item.setToolTip(self._finding_details(f))
+            item.setData(Qt.ItemDataRole.UserRole, f.question.id if f.question is not None else "")
         for c in result.conditions:
             QListWidgetItem(self.tr("Condition {0}: {1}").format(c["question"], c[lang]), self.findings)
-        if view.missing:
-            names = ", ".join(f"{m['question']}" + (self.tr(" (evidence)") if m["reason"] == "evidence" else "")
-                              for m in view.missing)
-            self.missing_label.setText(self.tr("Before submitting: {0}").format(names))
-        else:
-            self.missing_label.setText(self.tr("Everything required is answered."))
         editable = s.status == "draft"
-        self.submit_button.setEnabled(editable and not view.missing)
+        self.submit_button.setEnabled(ready.ready)
         for editor in self.editors.values():
             editor.set_read_only(not editable)
         if not editable:
@@ -460,8 +329,11 @@ class AssessmentWizard(QWidget):
     def submit(self) -> bool:
         """Submit for review; False (and the missing items shown) when something required is missing."""
         self._reload()
-        if self.view.missing:
-            self.show_section(self._section_of(self.view.missing[0]["question"]))
+        first = next((b for b in self.view.readiness.blockers if b.question), None)
+        if first is not None:
+            self.go_to_question(first.question)
+            return False
+        if not self.view.readiness.ready:
             return False
         try:
             assessments.submit_assessment(self.engine, self.assessment_id, actor=self.actor,
@@ -491,5 +363,10 @@ class AssessmentWizard(QWidget):
         return next(q.section for q in self.view.questions if q.key == key)
 
 
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def _wrapping(view: QListWidget) -> None:
+    """Long items wrap instead of scrolling sideways; items are told apart by spacing and shading."""
+    view.setWordWrap(True)
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    view.setResizeMode(QListWidget.ResizeMode.Adjust)
+    view.setAlternatingRowColors(True)
+    view.setSpacing(2)
