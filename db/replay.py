@@ -136,7 +136,7 @@ def audited_models() -> list[type[SQLModel]]:
     login (db/roles.py), outside the session that writes audit events; it only ever narrows who may
     approve, and the answers, submissions and preparers it summarises are themselves in the trail.
     """
-    return [m for m in ALL_TABLES if m not in _NOT_AUDITED and m is not AssessmentParticipant]
+    return [m for m in ALL_TABLES if m not in _NOT_AUDITED and getattr(m, "AUDITED", True)]
 
 
 # --------------------------------------------------------------------------- comparing one value
