@@ -200,6 +200,11 @@ def exposure_details(e: Exposure, lang: str | None = None) -> str:
     return "\n".join(lines)
 
 
+def exposure_tooltip(e: Exposure, lang: str | None = None) -> str:
+    """The level in a word, then every figure."""
+    return tr("Competitor exposure: {level}", lang, level=level_label(e.level, lang)) + "\n" + exposure_details(e, lang)
+
+
 # --------------------------------------------------------------------------- the vendor's web
 
 
