@@ -159,3 +159,52 @@ def test_a_new_day_recomputes_vendors_whose_interests_start_or_end(demo_engine: 
     ensure_exposure(demo_engine)
     assert exposures(demo_engine)[SCALEWISE].severity == STAKE
     assert exposures(demo_engine) == analysed(demo_engine)
+
+
+def test_the_register_sorts_and_filters_by_exposure_in_sql(demo_engine: Engine) -> None:
+    from desktop.services.register import RegisterQuery, count_vendors, register_rows
+
+    worst_first = register_rows(demo_engine, RegisterQuery(sort="exposure", descending=True))
+    assert [(r.name, r.exposure.level) for r in worst_first[:3]] == [
+        (SCALEWISE, "control"), ("Meridian Synthetic Data Corp.", "stake"), ("Atlas Speech Collection S.L.", "none")]
+    assert [r.name for r in register_rows(demo_engine, RegisterQuery(exposure="control"))] == [SCALEWISE]
+    assert [r.name for r in register_rows(demo_engine, RegisterQuery(exposure="any"))] == [
+        "Meridian Synthetic Data Corp.", SCALEWISE]
+    assert [r.name for r in register_rows(demo_engine, RegisterQuery(exposure="stake"))] == [
+        "Meridian Synthetic Data Corp.", SCALEWISE]
+    assert register_rows(demo_engine, RegisterQuery(exposure="people")) == []
+    assert count_vendors(demo_engine, RegisterQuery(exposure="none")) == 7
+    # a vendor nobody computed yet (no row) counts as none and sorts first, not lost
+    with demo_engine.begin() as conn:
+        conn.execute(delete(VendorExposure).where(col(VendorExposure.severity) == 0))
+    assert count_vendors(demo_engine, RegisterQuery(exposure="none")) == 7
+    assert len(register_rows(demo_engine, RegisterQuery(sort="exposure"))) == 9
+
+
+@pytest.mark.parametrize("term, reason", [
+    ("contoso", "via Contoso Ventures LLC (shareholder)"),
+    ("CONTOSO ventures", "via Contoso Ventures LLC (shareholder)"),
+    ("marlow", "via Alex Marlow (Director)"),
+])
+def test_search_finds_vendors_through_related_parties_with_the_reason(demo_engine: Engine, term: str,
+                                                                      reason: str) -> None:
+    from desktop.services.register import RegisterQuery, register_rows, vendor_ids, vendor_rows
+
+    rows = register_rows(demo_engine, RegisterQuery(search=term))
+    assert [(r.name, r.match_reason) for r in rows] == [(SCALEWISE, reason)]
+    spanish = vendor_rows(demo_engine, vendor_ids(demo_engine, RegisterQuery(search=term)), search=term, lang="es")
+    assert [r.match_reason for r in spanish.values()] == [
+        reason.replace("via", "a través de").replace("shareholder", "accionista")]
+
+
+def test_search_by_own_name_gives_no_reason_and_the_competitor_group_reaches_below(demo_engine: Engine) -> None:
+    from desktop.services.register import RegisterQuery, register_rows
+
+    [row] = register_rows(demo_engine, RegisterQuery(search="scalewise data"))
+    assert row.name == SCALEWISE and row.match_reason == ""
+    # Contoso Platforms Inc. holds Scalewise only through Contoso Ventures: found through its stored exposure
+    rows = register_rows(demo_engine, RegisterQuery(search="Contoso Platforms"))
+    assert [(r.name, r.match_reason) for r in rows] == [(SCALEWISE, "via Contoso Platforms Inc. (competitor group)")]
+    # the demo's own Contoso parties are not vendors: nothing else is listed
+    assert [r.name for r in register_rows(demo_engine, RegisterQuery(search="northwind"))] == [
+        "Meridian Synthetic Data Corp."]
