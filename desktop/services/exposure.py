@@ -65,7 +65,7 @@ from db.models import (
 )
 from db.types import utcnow
 from desktop.core.competitors import match_parties
-from desktop.core.i18n import N_, ntr, tr
+from desktop.core.i18n import NP_, ntr, ptr, tr
 from desktop.core.ownership import Analysis, Graph, analyze_graph
 from desktop.core.ownership.groups import watch_names
 from desktop.core.ownership.model import InterestInfo, Range, Thresholds
@@ -76,7 +76,8 @@ log = logging.getLogger("vetta.exposure")
 # Severity levels (stored as integers so SQL sorts them).
 NONE, PEOPLE, STAKE, CONTROL = 0, 1, 2, 3
 LEVELS = ("none", "people", "stake", "control")
-LEVEL_LABELS = {"none": N_("none"), "people": N_("linked people"), "stake": N_("stake"), "control": N_("control")}
+LEVEL_LABELS = {"none": NP_("exposure level", "none"), "people": NP_("exposure level", "linked people"),
+                "stake": NP_("exposure level", "stake"), "control": NP_("exposure level", "control")}
 # The register's filter: code -> the severities it keeps.
 FILTERS: dict[str, tuple[int, ...]] = {
     "any": (PEOPLE, STAKE, CONTROL), "control": (CONTROL,), "stake": (STAKE, CONTROL), "people": (PEOPLE,),
@@ -86,7 +87,7 @@ CHUNK = 400  # ids per IN (...) list
 
 
 def level_label(level: str, lang: str | None = None) -> str:
-    return tr(LEVEL_LABELS[level], lang) if level in LEVEL_LABELS else level
+    return ptr("exposure level", LEVEL_LABELS[level], lang) if level in LEVEL_LABELS else level
 
 
 @dataclass(frozen=True)

@@ -179,9 +179,10 @@ def _search_clause(text: str, dialect: str = "sqlite", fts: bool = False, dense:
     if fts and fts_usable(text):
         # LIKE wildcards typed by the user keep the plain LIKE path below, as do short terms (a
         # trigram index needs three characters).
-        if dense:
-            return or_(col(Party.name_normalised).like(key), _other_fts_clause(text.strip()))
         matching = _fts_matching(search_key(text), text.strip())
+        if dense:
+            return or_(col(Party.name_normalised).like(key), _other_fts_clause(text.strip()),
+                       _related_clause(matching, raw, dialect))
         return or_(col(Party.id).in_(matching), _related_clause(matching, raw, dialect))
     if dialect == "sqlite":  # SQLite's LIKE ignores ASCII case already and avoids lower() per row
         alias_match = col(PartyAlias.name).like(raw)

@@ -19,8 +19,7 @@ def test_vendors_list_carries_the_exposure(vetta):
     assert scalewise["exposure_text"] == "Controlled by Contoso Platforms Inc. through Alex Marlow"
     assert rows[0]["exposure"]["level"] == "none" and rows[0]["exposure_text"] == ""
     text = vetta("vendors", "list", "--exposure", "any").stdout.splitlines()
-    assert [line.split("  ")[1].strip() for line in text[:-1]] == ["Meridian Synthetic Data Corp.",
-                                                                    "Scalewise Data Inc."]
+    assert len(text) == 3 and "Meridian Synthetic Data Corp." in text[0] and "Scalewise Data Inc." in text[1]
     assert "control 82%" in text[1] and "stake 12%" in text[0] and text[-1] == "2 vendor(s)"
     r = vetta("vendors", "list", "--search", "contoso", "--json")
     [row] = json.loads(r.stdout)
