@@ -204,22 +204,22 @@ def _review_months(conn: Any, out: Dashboard, live: Any, limit: int) -> None:
 
 def _expiry(conn: Any, out: Dashboard, live: Any, limit: int) -> None:
     day = out.today
-    for target, model, column, kind in ((out.certificates, Certification, col(Certification.valid_until),
-                                         "certification"),
-                                        (out.contracts, Contract, col(Contract.end_date), "contract")):
+    kinds: tuple[tuple[list[Bucket], Any, Any, Any, Any, Any, str], ...] = (
+        (out.certificates, col(Certification.id), col(Certification.vendor_id), col(Certification.archived_at),
+         col(Certification.valid_until), col(Certification.standard), "certification"),
+        (out.contracts, col(Contract.id), col(Contract.vendor_id), col(Contract.archived_at), col(Contract.end_date),
+         col(Contract.kind) + " " + col(Contract.title), "contract"))
+    for target, record_id, vendor_id, archived_at, column, label, kind in kinds:
         buckets = [Bucket(key, day + timedelta(days=a), day + timedelta(days=b)) for key, a, b in EXPIRY_PERIODS]
-        archived = model.archived_at.is_(None)  # type: ignore[attr-defined]
-        base = sa_select(model.id).select_from(model).join(  # type: ignore[attr-defined]
-            Vendor, col(Vendor.id) == model.vendor_id)  # type: ignore[attr-defined]
+        archived = archived_at.is_(None)
+        base = sa_select(record_id).join(Vendor, col(Vendor.id) == vendor_id)
         _buckets_count(conn, column, buckets, [live, archived], base)
         for b in buckets:
             if not b.count:
                 continue
-            label = col(Certification.standard) if model is Certification else (
-                col(Contract.kind) + " " + col(Contract.title))
             for rid, vid, name, what, when in conn.execute(
-                    sa_select(model.id, col(Vendor.id), col(Party.name), label, column)  # type: ignore[attr-defined]
-                    .join(Vendor, col(Vendor.id) == model.vendor_id)  # type: ignore[attr-defined]
+                    sa_select(record_id, col(Vendor.id), col(Party.name), label, column)
+                    .join(Vendor, col(Vendor.id) == vendor_id)
                     .join(Party, col(Party.id) == col(Vendor.party_id))
                     .where(live, archived, column >= b.start, column <= b.end)
                     .order_by(column, col(Party.name_normalised)).limit(limit)):

@@ -289,7 +289,7 @@ def load_webs(session: Session, vendor_parties: Iterable[int]) -> Graph:
         for pid, name, kind, listed in conn.execute(select(
                 col(Party.id), col(Party.name), col(Party.kind), col(Party.is_listed)).where(
                 col(Party.id).in_(chunk), col(Party.archived_at).is_(None))):
-            graph.parties[int(pid)] = PartyInfo(int(pid), name, kind, bool(listed))
+            graph.parties[int(pid or 0)] = PartyInfo(int(pid or 0), name, kind, bool(listed))
         for pid, scheme, value in conn.execute(select(
                 col(PartyIdentifier.party_id), col(PartyIdentifier.scheme), col(PartyIdentifier.value)).where(
                 col(PartyIdentifier.party_id).in_(chunk))):
@@ -356,7 +356,7 @@ def compute(session: Session, vendor_ids: Iterable[int], today: date | None = No
     conn = session.connection()
     party_of: dict[int, int] = {}
     for chunk in _chunks(vendor_ids):
-        party_of.update((int(v), int(p)) for v, p in conn.execute(
+        party_of.update((int(v or 0), int(p)) for v, p in conn.execute(
             select(col(Vendor.id), col(Vendor.party_id)).where(col(Vendor.id).in_(chunk))))
     if not party_of:
         return {}
@@ -424,7 +424,7 @@ def watchlist_parties(session: Session) -> set[int]:
     out.update(a.party_id for c in graph.competitors for a in c.affiliates if a.party_id is not None)
     out.update(pid for (_cid, pid), status in graph.decisions.items() if status == "confirmed")
     conn = session.connection()
-    names = {int(pid): str(name) for pid, name in conn.execute(
+    names = {int(pid or 0): str(name) for pid, name in conn.execute(
         select(col(Party.id), col(Party.name)).where(col(Party.kind) == "entity", col(Party.archived_at).is_(None)))}
     identifiers: dict[int, list[tuple[str, str]]] = {}
     for pid, scheme, value in conn.execute(select(col(PartyIdentifier.party_id), col(PartyIdentifier.scheme),
@@ -448,7 +448,7 @@ def affected_vendors(conn: Connection, parties: Iterable[int]) -> set[int]:
         people.update(int(r[0]) for r in conn.execute(
             select(col(Interest.interested_party_id)).join(Party, col(Party.id) == col(Interest.interested_party_id))
             .where(col(Interest.subject_id).in_(chunk), col(Party.kind) == "person").distinct()))
-    people.update(int(r[0]) for chunk in _chunks(d1) for r in conn.execute(
+    people.update(int(r[0] or 0) for chunk in _chunks(d1) for r in conn.execute(
         select(col(Party.id)).where(col(Party.id).in_(chunk), col(Party.kind) == "person")))
     others: set[int] = set()
     for chunk in _chunks(people):
@@ -457,7 +457,7 @@ def affected_vendors(conn: Connection, parties: Iterable[int]) -> set[int]:
     web = d1 | (_downstream(conn, others - d1) if others - d1 else set())
     vendors: set[int] = set()
     for chunk in _chunks(web):
-        vendors.update(int(r[0]) for r in conn.execute(select(col(Vendor.id)).where(col(Vendor.party_id).in_(chunk))))
+        vendors.update(int(r[0] or 0) for r in conn.execute(select(col(Vendor.id)).where(col(Vendor.party_id).in_(chunk))))
     return vendors
 
 
@@ -547,7 +547,7 @@ def missing_vendors(conn: Connection) -> list[int]:
     """Vendors without a stored exposure."""
     stmt = select(col(Vendor.id)).where(~select(col(VendorExposure.vendor_id))
                                         .where(col(VendorExposure.vendor_id) == col(Vendor.id)).exists())
-    return [int(r[0]) for r in conn.execute(stmt)]
+    return [int(r[0] or 0) for r in conn.execute(stmt)]
 
 
 def ensure_exposure(engine: Engine, today: date | None = None) -> int:
