@@ -795,6 +795,7 @@ class VendorExposure(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("severity IN (0, 1, 2, 3)", name="severity_valid"),
         Index("ix_vendor_exposure_rank", "severity", "stake"),
+        Index("ix_vendor_exposure_as_of", "as_of"),  # the daily check for dated changes reads min(as_of)
     )
     AUDITED: ClassVar[bool] = False
 

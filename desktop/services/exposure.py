@@ -559,7 +559,10 @@ def ensure_exposure(engine: Engine, today: date | None = None) -> int:
     day = today or date.today()
     try:
         with engine.connect() as conn:
-            missing = missing_vendors(conn)
+            # rows exist only for vendors (foreign key): equal counts mean none is missing (two index counts)
+            vendors = conn.execute(select(func.count()).select_from(Vendor)).scalar_one()
+            rows = conn.execute(select(func.count()).select_from(VendorExposure)).scalar_one()
+            missing = missing_vendors(conn) if vendors != rows else []
             oldest = conn.execute(select(func.min(VendorExposure.as_of))).scalar()
         if not missing and (oldest is None or oldest >= day):
             return 0
@@ -569,13 +572,13 @@ def ensure_exposure(engine: Engine, today: date | None = None) -> int:
             todo = set(missing) & reach
             if oldest is not None and oldest < day:
                 todo |= _dated_changes(conn, oldest, day)
-            rows = recompute(session, todo, day) if todo else 0
+            written = recompute(session, todo, day) if todo else 0
             empty = sorted(set(missing) - todo)
             for chunk in _chunks(empty, 5000):
                 conn.execute(insert(VendorExposure), [_row(v, Exposure(as_of=day)) for v in chunk])
             conn.execute(VendorExposure.__table__.update().where(  # type: ignore[attr-defined]
                 col(VendorExposure.as_of) < day).values(as_of=day))
-            return rows + len(empty)
+            return written + len(empty)
     except Exception:  # noqa: BLE001 - the register still opens; the next opening tries again
         log.exception("computing the competitor exposure failed")
         return 0

@@ -52,8 +52,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("vendor_id", name=op.f("pk_vendor_exposure")),
     )
     op.create_index("ix_vendor_exposure_rank", "vendor_exposure", ["severity", "stake"], unique=False)
+    op.create_index("ix_vendor_exposure_as_of", "vendor_exposure", ["as_of"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_vendor_exposure_as_of", table_name="vendor_exposure")
     op.drop_index("ix_vendor_exposure_rank", table_name="vendor_exposure")
     op.drop_table("vendor_exposure")
