@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, delete, event, func, insert, or_, select
+from sqlalchemy import and_, delete, event, func, insert, literal, or_, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import UOWTransaction
@@ -573,12 +573,18 @@ def ensure_exposure(engine: Engine, today: date | None = None) -> int:
             if oldest is not None and oldest < day:
                 todo |= _dated_changes(conn, oldest, day)
             written = recompute(session, todo, day) if todo else 0
-            empty = sorted(set(missing) - todo)
-            for chunk in _chunks(empty, 5000):
-                conn.execute(insert(VendorExposure), [_row(v, Exposure(as_of=day)) for v in chunk])
+            empty = len(set(missing) - todo)
+            if empty:  # every other vendor without a row: an empty one, in one statement
+                none = Exposure(as_of=day)
+                values = {k: v for k, v in _row(0, none).items() if k != "vendor_id"}
+                table = VendorExposure.__table__  # type: ignore[attr-defined]
+                source = select(col(Vendor.id), *(literal(v, type_=table.c[k].type).label(k) for k, v in values.items()))\
+                    .where(~select(col(VendorExposure.vendor_id)).where(
+                        col(VendorExposure.vendor_id) == col(Vendor.id)).exists())
+                conn.execute(insert(VendorExposure).from_select(["vendor_id", *values], source))
             conn.execute(VendorExposure.__table__.update().where(  # type: ignore[attr-defined]
                 col(VendorExposure.as_of) < day).values(as_of=day))
-            return written + len(empty)
+            return written + empty
     except Exception:  # noqa: BLE001 - the register still opens; the next opening tries again
         log.exception("computing the competitor exposure failed")
         return 0
