@@ -59,6 +59,9 @@ CERT_COLOUR, CONTRACT_COLOUR = QColor(70, 110, 170), QColor(196, 120, 0)
 def _category_axis() -> QBarCategoryAxis:
     axis = QBarCategoryAxis()
     axis.setTruncateLabels(False)  # the labels are short; Qt's truncation would cut "Dec 26" to "Dec..."
+    font = QFont(axis.labelsFont())
+    font.setPointSizeF(max(7.5, font.pointSizeF() - 1))  # a label wider than its bar is not drawn at all
+    axis.setLabelsFont(font)
     return axis
 
 

@@ -96,6 +96,10 @@ class RegisterWidget(QWidget):
             ("", self.tr("Any competitor exposure")), ("any", self.tr("Exposed to a competitor")),
             ("control", self.tr("Controlled by a competitor")), ("stake", self.tr("Competitor stake or control")),
             ("people", self.tr("Competitor-linked people only")), ("none", self.tr("No competitor exposure"))])
+        # the longest filter: kept narrow in the bar (its list opens wide enough), so the search box keeps its room
+        self.exposure.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.exposure.setMinimumContentsLength(22)
+        self.exposure.view().setMinimumWidth(self.exposure.view().sizeHintForColumn(0) + 24)
         self.overdue = QCheckBox(self.tr("Review overdue"), self)
         self.stale = QCheckBox(self.tr("Assessment stale"), self)
         for box in (self.overdue, self.stale):
@@ -112,7 +116,7 @@ class RegisterWidget(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((NAME_WIDTH, 55, 130, 70, 110, 390, 130, 100)):
+        for column, width in enumerate((NAME_WIDTH, 55, 100, 70, 110, 400, 150, 100)):
             self.table.setColumnWidth(column, width)
         self.table.setAccessibleName(self.tr("Vendor register"))
 
