@@ -143,17 +143,21 @@ def _fts_clause(key: str, raw: str) -> ColumnElement[bool]:
     return col(Party.id).in_(_fts_matching(key, raw))
 
 
-def _related_clause(matching: Any, raw: str, dialect: str) -> ColumnElement[bool]:
-    """Vendors related to a matching party: it holds a (non-archived) interest in the vendor (shareholder,
-    votes, board, management), or it is the vendor's most exposed competitor group or a competitor-linked
-    person of it (the stored exposure; only exposed vendors are scanned, through the severity index)."""
+def _related_parties(matching: Any, raw: str, dialect: str) -> list[Any]:
+    """Party ids of vendors related to a matching party: it holds a (non-archived) interest in the vendor
+    (shareholder, votes, board, management), or it is the vendor's most exposed competitor group or a
+    competitor-linked person of it (the stored exposure; only exposed vendors are scanned, through the
+    severity index). SELECTs of one party-id column, to be UNIONed with the matching ids, so the register
+    keeps looking parties up by id instead of testing every row."""
     holders = sa_select(col(Interest.subject_id)).where(
         col(Interest.archived_at).is_(None), col(Interest.interested_party_id).in_(matching))
     exposed = col(VendorExposure.competitor).like(raw) | col(VendorExposure.linked_names).like(raw) \
         if dialect == "sqlite" else \
         col(VendorExposure.competitor).ilike(raw) | col(VendorExposure.linked_names).ilike(raw)
-    by_exposure = sa_select(col(VendorExposure.vendor_id)).where(col(VendorExposure.severity) > 0, exposed)
-    return or_(col(Party.id).in_(holders), col(Vendor.id).in_(by_exposure))
+    vendor_t = Vendor.__table__.alias("v_exposed")  # type: ignore[attr-defined]
+    by_exposure = sa_select(vendor_t.c.party_id).join(VendorExposure, col(VendorExposure.vendor_id) == vendor_t.c.id)\
+        .where(col(VendorExposure.severity) > 0, exposed)
+    return [holders, by_exposure]
 
 
 def _other_fts_clause(raw: str) -> ColumnElement[bool]:
@@ -181,9 +185,14 @@ def _search_clause(text: str, dialect: str = "sqlite", fts: bool = False, dense:
         # trigram index needs three characters).
         matching = _fts_matching(search_key(text), text.strip())
         if dense:
+            # A term matching thousands of parties ("spe", "data"): listing every vendor they hold an
+            # interest in would cost the full trigram match on every keystroke; only the stored exposure
+            # (competitor group, competitor-linked people) is searched, which scans exposed vendors only.
+            exposed = _related_parties(matching, raw, dialect)[1]
             return or_(col(Party.name_normalised).like(key), _other_fts_clause(text.strip()),
-                       _related_clause(matching, raw, dialect))
-        return or_(col(Party.id).in_(matching), _related_clause(matching, raw, dialect))
+                       col(Party.id).in_(exposed))
+        found = union(sa_select(matching.subquery().c.rowid), *_related_parties(matching, raw, dialect))
+        return col(Party.id).in_(sa_select(found.subquery().c[0]))
     if dialect == "sqlite":  # SQLite's LIKE ignores ASCII case already and avoids lower() per row
         alias_match = col(PartyAlias.name).like(raw)
         ident_match = col(PartyIdentifier.value).like(raw)
@@ -212,7 +221,8 @@ def _search_clause(text: str, dialect: str = "sqlite", fts: bool = False, dense:
         sa_select(vendor_t.c.party_id).join(VendorTag, col(VendorTag.vendor_id) == vendor_t.c.id).where(tag_match),
     )
     ids = sa_select(matching.subquery().c[0])
-    return or_(col(Party.id).in_(ids), _related_clause(ids, raw, dialect))
+    found = union(ids, *_related_parties(ids, raw, dialect))
+    return col(Party.id).in_(sa_select(found.subquery().c[0]))
 
 
 @cache
