@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, and_, exists, func, or_, text, union
+from sqlalchemy import Date, Integer, and_, bindparam, exists, func, or_, text, union
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql import ColumnElement
@@ -191,7 +191,9 @@ def _search_clause(text: str, dialect: str = "sqlite", fts: bool = False, dense:
             exposed = _related_parties(matching, raw, dialect)[1]
             return or_(col(Party.name_normalised).like(key), _other_fts_clause(text.strip()),
                        col(Party.id).in_(exposed))
-        found = union(sa_select(matching.subquery().c.rowid), *_related_parties(matching, raw, dialect))
+        m = matching.cte("fts_matching")  # one trigram match, read twice (SQLite materialises it)
+        ids = sa_select(m.c.rowid)
+        found = union(ids, *_related_parties(ids, raw, dialect))
         return col(Party.id).in_(sa_select(found.subquery().c[0]))
     if dialect == "sqlite":  # SQLite's LIKE ignores ASCII case already and avoids lower() per row
         alias_match = col(PartyAlias.name).like(raw)
@@ -375,6 +377,35 @@ def first_page(engine: Engine, query: RegisterQuery, size: int) -> tuple[list[in
     return ids[:size], len(ids) > size
 
 
+@cache
+def _rows_statement() -> Any:
+    """The page query of ``vendor_rows``, built once (building it cost more than running it): the ids,
+    today and the end of the expiry window are parameters."""
+    day, end = bindparam("day", type_=Date), bindparam("day_end", type_=Date)
+    cert = exists().where(
+        col(Certification.vendor_id) == col(Vendor.id), col(Certification.archived_at).is_(None),
+        col(Certification.valid_until) >= day, col(Certification.valid_until) <= end)
+    contract = exists().where(
+        col(Contract.vendor_id) == col(Vendor.id), col(Contract.archived_at).is_(None),
+        col(Contract.end_date) >= day, col(Contract.end_date) <= end)
+    return (
+        sa_select(
+            col(Vendor.id), col(Vendor.party_id), col(Party.name), col(Party.country), col(Vendor.services),
+            col(Vendor.tier), col(Vendor.status), col(Vendor.internal_owner), col(Vendor.next_review_due),
+            latest_rating_expr().label("latest_rating"), last_signed_expr().label("last_signed"),
+            and_(col(Vendor.next_review_due).is_not(None), col(Vendor.next_review_due) < day).label("f_overdue"),
+            _stale_clause().label("f_stale"), cert.label("f_cert"), contract.label("f_contract"),
+            col(VendorExposure.severity), col(VendorExposure.competitor), col(VendorExposure.economic_min),
+            col(VendorExposure.economic_max), col(VendorExposure.voting_min), col(VendorExposure.voting_max),
+            col(VendorExposure.controlled), col(VendorExposure.controlled_via), col(VendorExposure.board_seats),
+            col(VendorExposure.linked_names), col(VendorExposure.as_of),
+        )
+        .join(Party, col(Party.id) == col(Vendor.party_id))
+        .outerjoin(VendorExposure, col(VendorExposure.vendor_id) == col(Vendor.id))
+        .where(col(Vendor.id).in_(bindparam("ids", expanding=True)))
+    )
+
+
 def vendor_rows(engine: Engine, ids: Sequence[int], *, today: date | None = None,
                 expiry_days: int = DEFAULT_EXPIRY_DAYS, search: str = "", lang: str | None = None
                 ) -> dict[int, VendorRow]:
@@ -383,26 +414,10 @@ def vendor_rows(engine: Engine, ids: Sequence[int], *, today: date | None = None
     if not ids:
         return {}
     day = today or date.today()
-    stmt = (
-        sa_select(
-            col(Vendor.id), col(Vendor.party_id), col(Party.name), col(Party.country), col(Vendor.services),
-            col(Vendor.tier), col(Vendor.status), col(Vendor.internal_owner), col(Vendor.next_review_due),
-            latest_rating_expr().label("latest_rating"), last_signed_expr().label("last_signed"),
-            _overdue_clause(day).label("f_overdue"), _stale_clause().label("f_stale"),
-            _cert_expiring_clause(day, expiry_days).label("f_cert"),
-            _contract_expiring_clause(day, expiry_days).label("f_contract"),
-            col(VendorExposure.severity), col(VendorExposure.competitor), col(VendorExposure.economic_min),
-            col(VendorExposure.economic_max), col(VendorExposure.voting_min), col(VendorExposure.voting_max),
-            col(VendorExposure.controlled), col(VendorExposure.controlled_via), col(VendorExposure.board_seats),
-            col(VendorExposure.linked_names), col(VendorExposure.as_of),
-        )
-        .join(Party, col(Party.id) == col(Vendor.party_id))
-        .outerjoin(VendorExposure, col(VendorExposure.vendor_id) == col(Vendor.id))
-        .where(col(Vendor.id).in_(list(ids)))
-    )
+    params = {"ids": list(ids), "day": day, "day_end": day + timedelta(days=expiry_days)}
     out: dict[int, VendorRow] = {}
     with engine.connect() as conn:
-        for r in conn.execute(stmt):
+        for r in conn.execute(_rows_statement(), params):
             flags = tuple(f for f, on in zip(FLAGS, (r.f_overdue, r.f_stale, r.f_cert, r.f_contract), strict=True)
                           if on)
             out[r[0]] = VendorRow(r[0], r[1], r[2], r[3] or "", r[4] or "", r[5], r[6], r[7] or "", r[8],
@@ -436,14 +451,6 @@ def search_reasons(conn: Any, rows: dict[int, VendorRow], search: str, dialect: 
     def match(column: Any) -> Any:
         return column.like(like_raw) if dialect == "sqlite" else column.ilike(like_raw)
 
-    own: set[int] = set()
-    own.update(int(p) for (p,) in conn.execute(sa_select(col(PartyAlias.party_id)).where(
-        col(PartyAlias.party_id).in_(pids), match(col(PartyAlias.name)))))
-    own.update(int(p) for (p,) in conn.execute(sa_select(col(PartyIdentifier.party_id)).where(
-        col(PartyIdentifier.party_id).in_(pids), match(col(PartyIdentifier.value)))))
-    own.update(int(p) for (p,) in conn.execute(sa_select(col(Vendor.party_id)).join(
-        VendorTag, col(VendorTag.vendor_id) == col(Vendor.id)).where(col(Vendor.party_id).in_(pids),
-                                                                     match(col(VendorTag.tag)))))
     holder = Party.__table__.alias("p_holder")  # type: ignore[attr-defined]
     found: dict[int, tuple[int, str]] = {}
     for subject, name, kind, title in conn.execute(
@@ -452,16 +459,14 @@ def search_reasons(conn: Any, rows: dict[int, VendorRow], search: str, dialect: 
             .where(col(Interest.subject_id).in_(pids), col(Interest.archived_at).is_(None),
                    holder.c.name_normalised.like(f"%{key}%"))
             .order_by(holder.c.name_normalised)):
-        if subject in own:
-            continue
         rank = _RELATION_ORDER.index(kind) if kind in _RELATION_ORDER else len(_RELATION_ORDER)
         role = title or (tr(RELATION_LABELS[kind], lang) if kind in RELATION_LABELS else kind.replace("_", " "))
         text_ = tr("via {party} ({relation})", lang, party=name, relation=role)
         if subject not in found or rank < found[subject][0]:
             found[subject] = (rank, text_)
     out = {party_ids[p]: t for p, (_rank, t) in found.items()}
-    for pid, vid in party_ids.items():
-        if vid in out or pid in own:
+    for vid in party_ids.values():
+        if vid in out:
             continue
         e = rows[vid].exposure
         person = next((n for n in e.linked_names if key in search_key(n)), None)
@@ -469,7 +474,19 @@ def search_reasons(conn: Any, rows: dict[int, VendorRow], search: str, dialect: 
             out[vid] = tr("via {party} (competitor-linked person)", lang, party=person)
         elif e.competitor and key in search_key(e.competitor):
             out[vid] = tr("via {party} (competitor group)", lang, party=e.competitor)
-    return out
+    if not out:
+        return out
+    # a vendor listed for its own other names, identifiers or tags needs no reason
+    pids = sorted(p for p, v in party_ids.items() if v in out)
+    own: set[int] = set()
+    own.update(int(p) for (p,) in conn.execute(sa_select(col(PartyAlias.party_id)).where(
+        col(PartyAlias.party_id).in_(pids), match(col(PartyAlias.name)))))
+    own.update(int(p) for (p,) in conn.execute(sa_select(col(PartyIdentifier.party_id)).where(
+        col(PartyIdentifier.party_id).in_(pids), match(col(PartyIdentifier.value)))))
+    own.update(int(p) for (p,) in conn.execute(sa_select(col(Vendor.party_id)).join(
+        VendorTag, col(VendorTag.vendor_id) == col(Vendor.id)).where(col(Vendor.party_id).in_(pids),
+                                                                     match(col(VendorTag.tag)))))
+    return {party_ids[p]: out[party_ids[p]] for p in pids if p not in own}
 
 
 def register_rows(engine: Engine, query: RegisterQuery = RegisterQuery()) -> list[VendorRow]:

@@ -156,12 +156,11 @@ class RegisterWidget(QWidget):
     def _fit_name_column(self) -> None:
         """While a search lists vendors through related parties, the name column widens to show why
         ("Scalewise Data Inc. · via Contoso Ventures LLC (shareholder)"), sized on the first page only."""
-        if self.model.query().search.strip() and self.model.rowCount():
-            header = self.table.horizontalHeader()
-            header.setResizeContentsPrecision(PAGE)
-            width = max(NAME_WIDTH, min(self.table.sizeHintForColumn(0), 2 * NAME_WIDTH + 60))
-        else:
-            width = NAME_WIDTH
+        width = NAME_WIDTH
+        reasons = self.model.shown_with_reason(PAGE) if len(self.model.query().search.strip()) > 2 else []
+        if reasons:
+            metrics = self.table.fontMetrics()
+            width = max(NAME_WIDTH, min(max(metrics.horizontalAdvance(t) for t in reasons) + 16, 2 * NAME_WIDTH + 60))
         if self.table.columnWidth(0) != width:
             self.table.setColumnWidth(0, width)
 

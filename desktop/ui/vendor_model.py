@@ -126,6 +126,16 @@ class VendorTableModel(QAbstractTableModel):
         if self._ids:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1))
 
+    def shown_with_reason(self, rows: int) -> list[str]:
+        """The name cells of the first ``rows`` rows that a search lists through a related party (reads
+        the first page, which the view paints next anyway)."""
+        out = []
+        for r in range(min(rows, len(self._ids))):
+            row = self._row(r)
+            if row is not None and row.match_reason:
+                out.append(self._text(row, "name"))
+        return out
+
     def vendor_id(self, row: int) -> int:
         return self._ids[row]
 
