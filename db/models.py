@@ -782,6 +782,46 @@ class AssessmentParticipant(SQLModel, table=True):
     recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
+# --------------------------------------------------------------------------- derived: competitor exposure
+
+
+class VendorExposure(SQLModel, table=True):
+    """The competitor exposure of a vendor, as the ownership analysis finds it (derived data).
+
+    One row per vendor, written by ``desktop.services.exposure`` in the same transaction as any change
+    that may alter it (interests, parties, identifiers, aliases, the watchlist, match decisions), so
+    the register can filter and sort on it in SQL. Not audited: it is recomputed from audited rows.
+    ``severity``: 0 none, 1 competitor-linked people only, 2 a competitor stake or board seat,
+    3 a competitor controls the vendor. Percentages are 0..100 (the analysis' min/max range).
+    """
+
+    __tablename__ = "vendor_exposure"
+    __table_args__ = (
+        CheckConstraint("severity IN (0, 1, 2, 3)", name="severity_valid"),
+        Index("ix_vendor_exposure_rank", "severity", "stake"),
+        Index("ix_vendor_exposure_as_of", "as_of"),  # the daily check for dated changes reads min(as_of)
+    )
+    AUDITED: ClassVar[bool] = False
+
+    vendor_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("vendor.id", ondelete="CASCADE"), primary_key=True)
+    )
+    severity: int = Field(default=0)
+    stake: float = Field(default=0.0)  # the highest of economic_max and voting_max, for sorting
+    competitor: str | None = Field(default=None, max_length=300)  # the group with the highest exposure
+    economic_min: float = Field(default=0.0)
+    economic_max: float = Field(default=0.0)
+    voting_min: float = Field(default=0.0)
+    voting_max: float = Field(default=0.0)
+    controlled: bool = Field(default=False)
+    controlled_via: str | None = Field(default=None, max_length=300)  # who brings control (person or entity)
+    board_seats: int = Field(default=0)
+    linked_people: int = Field(default=0)
+    linked_names: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # one per line
+    as_of: date | None = None  # the date the analysis was run for
+    computed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
 # --------------------------------------------------------------------------- audit trail
 
 
@@ -833,6 +873,7 @@ ALL_TABLES: tuple[type[SQLModel], ...] = (
     SignOff,
     TrustRoot,
     AssessmentParticipant,
+    VendorExposure,
     AuditEvent,
 )
 

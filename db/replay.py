@@ -36,7 +36,6 @@ from sqlmodel import SQLModel, col
 from db.audit import _IGNORED_FIELDS, _NOT_AUDITED, to_jsonable
 from db.models import (
     ALL_TABLES,
-    AssessmentParticipant,
     AuditEvent,
     EvidenceBlob,
     EvidenceFile,
@@ -135,8 +134,9 @@ def audited_models() -> list[type[SQLModel]]:
     ``assessment_participant`` is left out: team mode's database triggers fill it with the writer's
     login (db/roles.py), outside the session that writes audit events; it only ever narrows who may
     approve, and the answers, submissions and preparers it summarises are themselves in the trail.
+    ``vendor_exposure`` is left out too: derived data, recomputed from audited rows (desktop/services/exposure.py).
     """
-    return [m for m in ALL_TABLES if m not in _NOT_AUDITED and m is not AssessmentParticipant]
+    return [m for m in ALL_TABLES if m not in _NOT_AUDITED and getattr(m, "AUDITED", True)]
 
 
 # --------------------------------------------------------------------------- comparing one value

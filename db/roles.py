@@ -59,12 +59,13 @@ PREPARER_WRITES: dict[str, str] = {
     "interest": "iu", "contract": "iu", "certification": "iu", "commitment": "iu", "data_location": "iud",
     "subprocessor": "iu", "evidence_blob": "i", "evidence_file": "iu", "evidence_link": "iud",
     "competitor_match": "iud", "assessment": "iu", "answer": "iu", "audit_event": "i",
+    "vendor_exposure": "iud",  # derived: rewritten with every change of ownership (desktop/services/exposure.py)
 }
 APPROVER_WRITES: dict[str, str] = {"signoff": "iu", "signing_identity": "i"}
 ADMIN_WRITES: dict[str, str] = {
     "organisation": "iu", "competitor": "iu", "competitor_affiliate": "iud", "competitor_match": "iud",
     "party": "iu", "party_identifier": "iud", "party_alias": "iud", "checklist_template": "iu",
-    "checklist_question": "iu", "trust_root": "iu", "audit_event": "i",
+    "checklist_question": "iu", "trust_root": "iu", "audit_event": "i", "vendor_exposure": "iud",
 }
 READ_ONLY = ("assessment_participant", "alembic_version")
 

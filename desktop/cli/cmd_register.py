@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from desktop.cli.choices import IMPORT_FIELD_NAMES, RATINGS
+from desktop.cli.choices import EXPOSURE_FILTERS, IMPORT_FIELD_NAMES, RATINGS
 from desktop.cli.main import EXIT_OK, EXIT_PROBLEM, Context, group
 from desktop.core.errors import UserError
 from desktop.core.i18n import tr
@@ -25,6 +25,9 @@ def add_filter_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--stale", action="store_true", help="only vendors with an assessment made stale by changes")
     p.add_argument("--expiring", type=int, metavar="DAYS",
                    help="only vendors with a certificate or contract ending within DAYS days")
+    p.add_argument("--exposure", choices=EXPOSURE_FILTERS,
+                   help="competitor exposure: any, control (a competitor controls it), stake (a stake or control), "
+                        "people (competitor-linked people only), none")
     p.add_argument("--archived", action="store_true", help="include archived vendors")
 
 
@@ -35,7 +38,7 @@ def query_from(args: argparse.Namespace, sort: str = "name") -> RegisterQuery:
         raise UserError(tr("--expiring takes a number of days, 0 or more."))
     return RegisterQuery(search=args.search, status=args.status, tier=args.tier, rating=args.rating,
                          review_overdue=args.overdue, stale=args.stale, expiring_within_days=args.expiring,
-                         include_archived=args.archived, sort=sort)
+                         include_archived=args.archived, sort=sort, exposure=getattr(args, "exposure", None))
 
 
 def _mapping(pairs: list[str]) -> dict[str, str]:

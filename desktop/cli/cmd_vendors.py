@@ -45,19 +45,33 @@ def register(subparsers: Any) -> None:
 
 
 def _list(args: argparse.Namespace, ctx: Context) -> int:
+    from desktop.services.exposure import exposure_text
     from desktop.services.register import FLAG_LABELS, register_rows
 
     rows = register_rows(ctx.engine, query_from(args, args.sort))
     if args.json:
-        ctx.print_json([asdict(r) for r in rows])
+        ctx.print_json([{**asdict(r), "exposure": r.exposure.to_dict(), "exposure_text": exposure_text(r.exposure, "en")}
+                        for r in rows])
         return EXIT_OK
     labels = FLAG_LABELS  # English: the command's output is read by scripts
     for r in rows:
         flags = ", ".join(labels[f] for f in r.flags)
         ctx.print(f"{r.id:>6}  {r.name:<40.40}  {r.country:<2}  {r.tier:<8}  {r.status:<10}  "
-                  f"{(r.latest_rating or '-'):<21}  {r.services[:40]}" + (f"  [{flags}]" if flags else ""))
+                  f"{(r.latest_rating or '-'):<21}  {_exposure_short(r.exposure):<12}  {r.services[:40]}"
+                  + (f"  [{flags}]" if flags else "") + (f"  ({r.match_reason})" if r.match_reason else ""))
     ctx.print(f"{len(rows)} vendor(s)")
     return EXIT_OK
+
+
+def _exposure_short(e: Any) -> str:
+    """The exposure column of the text listing: 'control 82%', 'stake 12%', 'people 1', '-'."""
+    from desktop.core.ownership.text import fmt_pct
+
+    if e.level in ("control", "stake"):
+        return f"{e.level} {fmt_pct(e.stake)}"
+    if e.level == "people":
+        return f"people {e.linked_people}"
+    return "-"
 
 
 def _show(args: argparse.Namespace, ctx: Context) -> int:

@@ -21,7 +21,7 @@ RECORD_KINDS = (
     N_("competitor match"), N_("contract"), N_("data location"), N_("evidence blob"), N_("evidence file"),
     N_("evidence link"), N_("interest"), N_("organisation"), N_("party"), N_("party alias"),
     N_("party identifier"), N_("signing identity"), N_("signoff"), N_("subprocessor"), N_("vendor"),
-    N_("vendor tag"), N_("trust root"), N_("assessment participant"),
+    N_("vendor tag"), N_("trust root"), N_("assessment participant"), N_("vendor exposure"),
 )
 
 # Field labels of the child records (FieldSpec.label in desktop.services.vendors).

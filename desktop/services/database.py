@@ -51,6 +51,9 @@ def open_database(url: str | None = None, *, upgrade: bool = True, daily_backup:
             from desktop.services.staleness import maybe_refresh_daily
 
             maybe_refresh_daily(engine)  # certificates that expired since a decision (once a day)
+            from desktop.services.exposure import ensure_exposure
+
+            ensure_exposure(engine)  # vendors without a stored competitor exposure (migration 0008), dated changes
     except DatabaseError as exc:
         engine.dispose()
         _reraise_with_hint(exc, url)

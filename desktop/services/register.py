@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, and_, exists, func, or_, text, union
+from sqlalchemy import Date, Integer, and_, bindparam, exists, func, or_, text, union
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql import ColumnElement
@@ -24,18 +24,22 @@ from db.models import (
     Assessment,
     Certification,
     Contract,
+    Interest,
     Party,
     PartyAlias,
     PartyIdentifier,
     SignOff,
     Vendor,
+    VendorExposure,
     VendorTag,
     search_key,
 )
 from desktop.core.i18n import N_, tr
+from desktop.services.exposure import FILTERS as EXPOSURE_FILTERS
+from desktop.services.exposure import NO_EXPOSURE, Exposure, row_exposure
 
 SORT_COLUMNS = (
-    "name", "country", "services", "tier", "status", "latest_rating", "last_signed", "next_review_due",
+    "name", "country", "services", "tier", "status", "latest_rating", "last_signed", "next_review_due", "exposure",
 )
 RATINGS = ("neutral", "conditionally_neutral", "not_neutral", "none")
 DEFAULT_EXPIRY_DAYS = 90
@@ -72,6 +76,8 @@ class VendorRow:
     latest_rating: str | None = None
     last_signed: datetime | None = None
     flags: tuple[str, ...] = ()
+    exposure: Exposure = NO_EXPOSURE  # the stored competitor exposure (desktop/services/exposure.py)
+    match_reason: str = ""  # why a search lists it when its own name does not match: "via Contoso Ventures LLC (shareholder)"
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,7 @@ class RegisterQuery:
     review_overdue: bool = False
     stale: bool = False
     expiring_within_days: int | None = None  # certificate or contract ending within N days
+    exposure: str | None = None  # competitor exposure: a key of exposure.FILTERS (any, control, stake, people, none)
     include_archived: bool = False
     sort: str = "name"
     descending: bool = False
@@ -121,16 +128,36 @@ def _fts_phrase(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
 
-def _fts_clause(key: str, raw: str) -> ColumnElement[bool]:
+def _fts_matching(key: str, raw: str) -> Any:
     """Party ids whose index row contains the term: one FTS5 MATCH over the trigram index.
 
     The normalised name is matched with the normalised term, aliases, identifiers and tags with the
     term as typed (FTS5 folds case, also of non-ASCII letters, as PostgreSQL's ILIKE does).
     """
     query = f"name : {_fts_phrase(key)} OR {{aliases identifiers tags}} : {_fts_phrase(raw)}"
-    matching = text(f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :fts_query") \
+    return text(f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :fts_query") \
         .bindparams(fts_query=query).columns(rowid=Integer)
-    return col(Party.id).in_(matching)
+
+
+def _fts_clause(key: str, raw: str) -> ColumnElement[bool]:
+    return col(Party.id).in_(_fts_matching(key, raw))
+
+
+def _related_parties(matching: Any, raw: str, dialect: str) -> list[Any]:
+    """Party ids of vendors related to a matching party: it holds a (non-archived) interest in the vendor
+    (shareholder, votes, board, management), or it is the vendor's most exposed competitor group or a
+    competitor-linked person of it (the stored exposure; only exposed vendors are scanned, through the
+    severity index). SELECTs of one party-id column, to be UNIONed with the matching ids, so the register
+    keeps looking parties up by id instead of testing every row."""
+    holders = sa_select(col(Interest.subject_id)).where(
+        col(Interest.archived_at).is_(None), col(Interest.interested_party_id).in_(matching))
+    exposed = col(VendorExposure.competitor).like(raw) | col(VendorExposure.linked_names).like(raw) \
+        if dialect == "sqlite" else \
+        col(VendorExposure.competitor).ilike(raw) | col(VendorExposure.linked_names).ilike(raw)
+    vendor_t = Vendor.__table__.alias("v_exposed")  # type: ignore[attr-defined]
+    by_exposure = sa_select(vendor_t.c.party_id).join(VendorExposure, col(VendorExposure.vendor_id) == vendor_t.c.id)\
+        .where(col(VendorExposure.severity) > 0, exposed)
+    return [holders, by_exposure]
 
 
 def _other_fts_clause(raw: str) -> ColumnElement[bool]:
@@ -156,9 +183,18 @@ def _search_clause(text: str, dialect: str = "sqlite", fts: bool = False, dense:
     if fts and fts_usable(text):
         # LIKE wildcards typed by the user keep the plain LIKE path below, as do short terms (a
         # trigram index needs three characters).
+        matching = _fts_matching(search_key(text), text.strip())
         if dense:
-            return or_(col(Party.name_normalised).like(key), _other_fts_clause(text.strip()))
-        return _fts_clause(search_key(text), text.strip())
+            # A term matching thousands of parties ("spe", "data"): listing every vendor they hold an
+            # interest in would cost the full trigram match on every keystroke; only the stored exposure
+            # (competitor group, competitor-linked people) is searched, which scans exposed vendors only.
+            exposed = _related_parties(matching, raw, dialect)[1]
+            return or_(col(Party.name_normalised).like(key), _other_fts_clause(text.strip()),
+                       col(Party.id).in_(exposed))
+        m = matching.cte("fts_matching")  # one trigram match, read twice (SQLite materialises it)
+        ids = sa_select(m.c.rowid)
+        found = union(ids, *_related_parties(ids, raw, dialect))
+        return col(Party.id).in_(sa_select(found.subquery().c[0]))
     if dialect == "sqlite":  # SQLite's LIKE ignores ASCII case already and avoids lower() per row
         alias_match = col(PartyAlias.name).like(raw)
         ident_match = col(PartyIdentifier.value).like(raw)
@@ -186,7 +222,9 @@ def _search_clause(text: str, dialect: str = "sqlite", fts: bool = False, dense:
         sa_select(col(PartyIdentifier.party_id)).where(ident_match),
         sa_select(vendor_t.c.party_id).join(VendorTag, col(VendorTag.vendor_id) == vendor_t.c.id).where(tag_match),
     )
-    return col(Party.id).in_(sa_select(matching.subquery().c[0]))
+    ids = sa_select(matching.subquery().c[0])
+    found = union(ids, *_related_parties(ids, raw, dialect))
+    return col(Party.id).in_(sa_select(found.subquery().c[0]))
 
 
 @cache
@@ -269,6 +307,11 @@ def filtered_statement(query: RegisterQuery, columns: Sequence[Any] | None = Non
     if query.expiring_within_days is not None:
         days = query.expiring_within_days
         stmt = stmt.where(or_(_cert_expiring_clause(today, days), _contract_expiring_clause(today, days)))
+    severity = func.coalesce(col(VendorExposure.severity), 0)
+    if query.exposure in EXPOSURE_FILTERS or query.sort == "exposure":
+        stmt = stmt.outerjoin(VendorExposure, col(VendorExposure.vendor_id) == col(Vendor.id))
+    if query.exposure in EXPOSURE_FILTERS:
+        stmt = stmt.where(severity.in_(EXPOSURE_FILTERS[query.exposure]))
     sort_columns: dict[str, Any] = {
         "name": col(Party.name_normalised),
         "country": col(Party.country),
@@ -278,9 +321,15 @@ def filtered_statement(query: RegisterQuery, columns: Sequence[Any] | None = Non
         "latest_rating": latest_rating_expr(),
         "last_signed": last_signed_expr(),
         "next_review_due": col(Vendor.next_review_due),
+        "exposure": severity,
     }
     column = sort_columns.get(query.sort, sort_columns["name"])
     order = column.desc() if query.descending else column.asc()
+    if query.sort == "exposure":  # by severity, then by the stake, then by name
+        stake = func.coalesce(col(VendorExposure.stake), 0.0)
+        by_stake = stake.desc() if query.descending else stake.asc()
+        by_name = col(Party.name_normalised).asc()
+        return stmt.order_by(order, by_stake, by_name, col(Vendor.id))
     # Name order ties on party.id (1:1 with the vendor), so SQLite walks the name index and stops early.
     tie = col(Party.id) if query.sort in ("name", "") or query.sort not in sort_columns else col(Vendor.id)
     return stmt.order_by(order, tie)
@@ -328,32 +377,116 @@ def first_page(engine: Engine, query: RegisterQuery, size: int) -> tuple[list[in
     return ids[:size], len(ids) > size
 
 
-def vendor_rows(engine: Engine, ids: Sequence[int], *, today: date | None = None,
-                expiry_days: int = DEFAULT_EXPIRY_DAYS) -> dict[int, VendorRow]:
-    """The display rows of the given vendors, keyed by id (one query for the whole page)."""
-    if not ids:
-        return {}
-    day = today or date.today()
-    stmt = (
+@cache
+def _rows_statement() -> Any:
+    """The page query of ``vendor_rows``, built once (building it cost more than running it): the ids,
+    today and the end of the expiry window are parameters."""
+    day, end = bindparam("day", type_=Date), bindparam("day_end", type_=Date)
+    cert = exists().where(
+        col(Certification.vendor_id) == col(Vendor.id), col(Certification.archived_at).is_(None),
+        col(Certification.valid_until) >= day, col(Certification.valid_until) <= end)
+    contract = exists().where(
+        col(Contract.vendor_id) == col(Vendor.id), col(Contract.archived_at).is_(None),
+        col(Contract.end_date) >= day, col(Contract.end_date) <= end)
+    return (
         sa_select(
             col(Vendor.id), col(Vendor.party_id), col(Party.name), col(Party.country), col(Vendor.services),
             col(Vendor.tier), col(Vendor.status), col(Vendor.internal_owner), col(Vendor.next_review_due),
             latest_rating_expr().label("latest_rating"), last_signed_expr().label("last_signed"),
-            _overdue_clause(day).label("f_overdue"), _stale_clause().label("f_stale"),
-            _cert_expiring_clause(day, expiry_days).label("f_cert"),
-            _contract_expiring_clause(day, expiry_days).label("f_contract"),
+            and_(col(Vendor.next_review_due).is_not(None), col(Vendor.next_review_due) < day).label("f_overdue"),
+            _stale_clause().label("f_stale"), cert.label("f_cert"), contract.label("f_contract"),
+            col(VendorExposure.severity), col(VendorExposure.competitor), col(VendorExposure.economic_min),
+            col(VendorExposure.economic_max), col(VendorExposure.voting_min), col(VendorExposure.voting_max),
+            col(VendorExposure.controlled), col(VendorExposure.controlled_via), col(VendorExposure.board_seats),
+            col(VendorExposure.linked_names), col(VendorExposure.as_of),
         )
         .join(Party, col(Party.id) == col(Vendor.party_id))
-        .where(col(Vendor.id).in_(list(ids)))
+        .outerjoin(VendorExposure, col(VendorExposure.vendor_id) == col(Vendor.id))
+        .where(col(Vendor.id).in_(bindparam("ids", expanding=True)))
     )
+
+
+def vendor_rows(engine: Engine, ids: Sequence[int], *, today: date | None = None,
+                expiry_days: int = DEFAULT_EXPIRY_DAYS, search: str = "", lang: str | None = None
+                ) -> dict[int, VendorRow]:
+    """The display rows of the given vendors, keyed by id (one query for the whole page); with ``search``,
+    the reason of each row listed through a related party (``match_reason``)."""
+    if not ids:
+        return {}
+    day = today or date.today()
+    params = {"ids": list(ids), "day": day, "day_end": day + timedelta(days=expiry_days)}
     out: dict[int, VendorRow] = {}
     with engine.connect() as conn:
-        for r in conn.execute(stmt):
+        for r in conn.execute(_rows_statement(), params):
             flags = tuple(f for f, on in zip(FLAGS, (r.f_overdue, r.f_stale, r.f_cert, r.f_contract), strict=True)
                           if on)
             out[r[0]] = VendorRow(r[0], r[1], r[2], r[3] or "", r[4] or "", r[5], r[6], r[7] or "", r[8],
-                                  r.latest_rating, r.last_signed, flags)
+                                  r.latest_rating, r.last_signed, flags, row_exposure(r))
+        if search and min(len(search.strip()), len(search_key(search))) > 2:
+            reasons = search_reasons(conn, out, search, engine.dialect.name, lang)
+            out.update({vid: replace(row, match_reason=reasons[vid]) for vid, row in out.items() if vid in reasons})
     return out
+
+
+# How a related party stands to the vendor, in a search result's reason ("via Contoso Ventures LLC (shareholder)").
+RELATION_LABELS = {
+    "shareholding": N_("shareholder"), "voting_rights": N_("holds votes"), "board_member": N_("board member"),
+    "board_chair": N_("board chair"), "senior_managing_official": N_("senior managing official"),
+    "appointment_of_board": N_("appoints the board"),
+}
+_RELATION_ORDER = ("shareholding", "voting_rights", "board_chair", "board_member", "senior_managing_official")
+
+
+def search_reasons(conn: Any, rows: dict[int, VendorRow], search: str, dialect: str = "sqlite",
+                   lang: str | None = None) -> dict[int, str]:
+    """Why each of ``rows`` matches ``search`` when its own name, aliases, identifiers and tags do not:
+    the related party that matches, in words."""
+    key, raw = search_key(search), search.strip()
+    like_raw = f"%{raw}%"
+    party_ids = {r.party_id: vid for vid, r in rows.items() if key not in search_key(r.name)}
+    if not party_ids:
+        return {}
+    pids = sorted(party_ids)
+
+    def match(column: Any) -> Any:
+        return column.like(like_raw) if dialect == "sqlite" else column.ilike(like_raw)
+
+    holder = Party.__table__.alias("p_holder")  # type: ignore[attr-defined]
+    found: dict[int, tuple[int, str]] = {}
+    for subject, name, kind, title in conn.execute(
+            sa_select(col(Interest.subject_id), holder.c.name, col(Interest.interest_type), col(Interest.role_title))
+            .join(holder, holder.c.id == col(Interest.interested_party_id))
+            .where(col(Interest.subject_id).in_(pids), col(Interest.archived_at).is_(None),
+                   holder.c.name_normalised.like(f"%{key}%"))
+            .order_by(holder.c.name_normalised)):
+        rank = _RELATION_ORDER.index(kind) if kind in _RELATION_ORDER else len(_RELATION_ORDER)
+        role = title or (tr(RELATION_LABELS[kind], lang) if kind in RELATION_LABELS else kind.replace("_", " "))
+        text_ = tr("via {party} ({relation})", lang, party=name, relation=role)
+        if subject not in found or rank < found[subject][0]:
+            found[subject] = (rank, text_)
+    out = {party_ids[p]: t for p, (_rank, t) in found.items()}
+    for vid in party_ids.values():
+        if vid in out:
+            continue
+        e = rows[vid].exposure
+        person = next((n for n in e.linked_names if key in search_key(n)), None)
+        if person:
+            out[vid] = tr("via {party} (competitor-linked person)", lang, party=person)
+        elif e.competitor and key in search_key(e.competitor):
+            out[vid] = tr("via {party} (competitor group)", lang, party=e.competitor)
+    if not out:
+        return out
+    # a vendor listed for its own other names, identifiers or tags needs no reason
+    pids = sorted(p for p, v in party_ids.items() if v in out)
+    own: set[int] = set()
+    own.update(int(p) for (p,) in conn.execute(sa_select(col(PartyAlias.party_id)).where(
+        col(PartyAlias.party_id).in_(pids), match(col(PartyAlias.name)))))
+    own.update(int(p) for (p,) in conn.execute(sa_select(col(PartyIdentifier.party_id)).where(
+        col(PartyIdentifier.party_id).in_(pids), match(col(PartyIdentifier.value)))))
+    own.update(int(p) for (p,) in conn.execute(sa_select(col(Vendor.party_id)).join(
+        VendorTag, col(VendorTag.vendor_id) == col(Vendor.id)).where(col(Vendor.party_id).in_(pids),
+                                                                     match(col(VendorTag.tag)))))
+    return {party_ids[p]: out[party_ids[p]] for p in pids if p not in own}
 
 
 def register_rows(engine: Engine, query: RegisterQuery = RegisterQuery()) -> list[VendorRow]:
@@ -363,6 +496,6 @@ def register_rows(engine: Engine, query: RegisterQuery = RegisterQuery()) -> lis
     for start in range(0, len(ids), 500):
         page = ids[start:start + 500]
         rows = vendor_rows(engine, page, today=query.today,
-                           expiry_days=query.expiring_within_days or DEFAULT_EXPIRY_DAYS)
+                           expiry_days=query.expiring_within_days or DEFAULT_EXPIRY_DAYS, search=query.search)
         out.extend(rows[i] for i in page if i in rows)
     return out

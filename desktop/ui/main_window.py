@@ -50,7 +50,7 @@ from desktop.ui.dashboard import DashboardWidget
 from desktop.ui.fit import fit_size
 from desktop.ui.operations import ChangeSet, Operation, announce, run_operation, show_error, signals
 from desktop.ui.vendor_editor import TabFactory, VendorEditor
-from desktop.ui.vendor_model import VendorTableModel
+from desktop.ui.vendor_model import PAGE, VendorTableModel
 
 log = logging.getLogger("vetta.ui")
 MAX_RECENT = 8
@@ -61,6 +61,9 @@ def _ownership_tab(engine: Engine, vendor_id: int) -> QWidget:
     from desktop.ui.ownership import OwnershipTab
 
     return OwnershipTab(engine, vendor_id)
+
+
+NAME_WIDTH = 220  # the register's name column, when no search shows reasons in it
 
 
 class RegisterWidget(QWidget):
@@ -92,6 +95,14 @@ class RegisterWidget(QWidget):
         self.expiring = self._combo(self.tr("Expiry filter"), [
             ("", self.tr("Any expiry")), ("30", self.tr("Expiring ≤ 30 days")),
             ("60", self.tr("Expiring ≤ 60 days")), ("90", self.tr("Expiring ≤ 90 days"))])
+        self.exposure = self._combo(self.tr("Competitor exposure filter"), [
+            ("", self.tr("Any competitor exposure")), ("any", self.tr("Exposed to a competitor")),
+            ("control", self.tr("Controlled by a competitor")), ("stake", self.tr("Competitor stake or control")),
+            ("people", self.tr("Competitor-linked people only")), ("none", self.tr("No competitor exposure"))])
+        # the longest filter: kept narrow in the bar (its list opens wide enough), so the search box keeps its room
+        self.exposure.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.exposure.setMinimumContentsLength(22)
+        self.exposure.view().setMinimumWidth(self.exposure.view().sizeHintForColumn(0) + 24)
         self.overdue = QCheckBox(self.tr("Review overdue"), self)
         self.stale = QCheckBox(self.tr("Assessment stale"), self)
         for box in (self.overdue, self.stale):
@@ -108,13 +119,13 @@ class RegisterWidget(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((260, 70, 260, 80, 150, 150, 120)):
+        for column, width in enumerate((NAME_WIDTH, 55, 100, 70, 110, 400, 150, 100)):
             self.table.setColumnWidth(column, width)
         self.table.setAccessibleName(self.tr("Vendor register"))
 
         filters = QHBoxLayout()
         filters.addWidget(self.search, 3)
-        for w in (self.status, self.tier, self.rating, self.expiring):
+        for w in (self.status, self.tier, self.rating, self.exposure, self.expiring):
             filters.addWidget(w)
         filters.addWidget(self.overdue)
         filters.addWidget(self.stale)
@@ -136,15 +147,28 @@ class RegisterWidget(QWidget):
         return q.with_(search=self.search.text(), status=self.status.currentData() or None,
                        tier=self.tier.currentData() or None, rating=self.rating.currentData() or None,
                        review_overdue=self.overdue.isChecked(), stale=self.stale.isChecked(),
-                       expiring_within_days=int(expiring) if expiring else None)
+                       expiring_within_days=int(expiring) if expiring else None,
+                       exposure=self.exposure.currentData() or None)
 
     @Slot()
     def apply_filters(self) -> None:
         self._timer.stop()
         self.model.set_query(self.query())
+        self._fit_name_column()
+
+    def _fit_name_column(self) -> None:
+        """While a search lists vendors through related parties, the name column widens to show why
+        ("Scalewise Data Inc. · via Contoso Ventures LLC (shareholder)"), sized on the first page only."""
+        width = NAME_WIDTH
+        reasons = self.model.shown_with_reason(PAGE) if len(self.model.query().search.strip()) > 2 else []
+        if reasons:
+            metrics = self.table.fontMetrics()
+            width = max(NAME_WIDTH, min(max(metrics.horizontalAdvance(t) for t in reasons) + 16, 2 * NAME_WIDTH + 60))
+        if self.table.columnWidth(0) != width:
+            self.table.setColumnWidth(0, width)
 
     def clear_filters(self) -> None:
-        for w in (self.status, self.tier, self.rating, self.expiring):
+        for w in (self.status, self.tier, self.rating, self.exposure, self.expiring):
             w.blockSignals(True)
             w.setCurrentIndex(0)
             w.blockSignals(False)
@@ -212,6 +236,7 @@ class MainWindow(QMainWindow):
         self.model.layoutChanged.connect(self._update_status)
         self.dashboard.open_record.connect(self.open_record)
         self.dashboard.filter_rating.connect(self._filter_rating)
+        self.dashboard.filter_exposure.connect(self._filter_exposure)
         signals().changed.connect(self._on_changed)
 
         self._count_timer = QTimer(self)
@@ -490,6 +515,12 @@ class MainWindow(QMainWindow):
     def _filter_rating(self, rating: str) -> None:
         self.register.clear_filters()
         self.register.rating.setCurrentIndex(max(0, self.register.rating.findData(rating)))
+        self.workspace.setCurrentWidget(self.register)
+
+    @Slot(str)
+    def _filter_exposure(self, level: str) -> None:
+        self.register.clear_filters()
+        self.register.exposure.setCurrentIndex(max(0, self.register.exposure.findData(level)))
         self.workspace.setCurrentWidget(self.register)
 
     @Slot()

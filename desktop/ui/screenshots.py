@@ -121,6 +121,7 @@ def render(outdir: Path) -> list[Path]:
     window.workspace.setCurrentWidget(window.register)
     shot(window, "register")
     window.workspace.setCurrentIndex(0)
+    _wait(app, lambda: window.dashboard.data is not None)  # Home reads its figures off the GUI thread
     shot(window, "dashboard")
     vendor = next(window.model.vendor_id(r) for r in range(window.model.rowCount())
                   if window.model.index(r, 0).data() == "Veridata Annotations Ltd")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QPointF, Qt
+from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPen, QPixmap, QPolygonF
 from sqlalchemy.engine import Engine
 
 from desktop.core.i18n import N_, NP_, format_date
+from desktop.services.exposure import CONTROL, PEOPLE, STAKE, exposure_text, exposure_tooltip, level_label
 from desktop.services.register import (
     DEFAULT_EXPIRY_DAYS,
     FLAG_CERT_EXPIRING,
@@ -29,6 +30,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("services", N_("Services")),
     ("tier", N_("Tier")),
     ("latest_rating", N_("Latest rating")),
+    ("exposure", N_("Competitor exposure")),
     ("last_signed", NP_("VendorTableModel", "Last signed assessment")),  # a shorter header in Spanish
     ("next_review_due", N_("Next review due")),
     ("flags", N_("Flags")),
@@ -38,8 +40,38 @@ CHUNK = 500  # ids fetched at once (about 15 screens; canFetchMore / fetchMore p
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 VendorIdRole = Qt.ItemDataRole.UserRole
+ExposureLevelRole = Qt.ItemDataRole.UserRole + 1  # the exposure level code: none | people | stake | control
 _ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole,
-                    VendorIdRole})
+                    Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.AccessibleTextRole, VendorIdRole,
+                    ExposureLevelRole})
+# Severity colours, each with its own shape, so the level never rests on colour alone.
+SEVERITY_COLOURS = {CONTROL: QColor(176, 0, 32), STAKE: QColor(166, 82, 0), PEOPLE: QColor(40, 80, 160)}
+
+
+def severity_icon(severity: int, size: int = 14) -> QIcon:
+    """Control: a filled diamond; stake: a filled triangle; linked people only: a ring; none: no icon."""
+    if severity not in SEVERITY_COLOURS:
+        return QIcon()
+    colour = SEVERITY_COLOURS[severity]
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    m, c = 1.5, size / 2
+    if severity == CONTROL:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QBrush(colour))
+        painter.drawPolygon(QPolygonF([QPointF(c, m), QPointF(size - m, c), QPointF(c, size - m), QPointF(m, c)]))
+    elif severity == STAKE:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QBrush(colour))
+        painter.drawPolygon(QPolygonF([QPointF(c, m), QPointF(size - m, size - m), QPointF(m, size - m)]))
+    else:
+        painter.setPen(QPen(colour, 2.0))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawEllipse(QPointF(c, c), c - 2.5, c - 2.5)
+    painter.end()
+    return QIcon(pixmap)
 
 
 class VendorTableModel(QAbstractTableModel):
@@ -61,6 +93,7 @@ class VendorTableModel(QAbstractTableModel):
             FLAG_CERT_EXPIRING: self.tr("certificate expiring"), FLAG_CONTRACT_EXPIRING: self.tr("contract expiring"),
         }
         self._headers = [self.tr(h) for _k, h in COLUMNS]
+        self._icons = {level: severity_icon(level) for level in SEVERITY_COLOURS}
         self.reload()
 
     # --- data access
@@ -93,6 +126,16 @@ class VendorTableModel(QAbstractTableModel):
         if self._ids:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1))
 
+    def shown_with_reason(self, rows: int) -> list[str]:
+        """The name cells of the first ``rows`` rows that a search lists through a related party (reads
+        the first page, which the view paints next anyway)."""
+        out = []
+        for r in range(min(rows, len(self._ids))):
+            row = self._row(r)
+            if row is not None and row.match_reason:
+                out.append(self._text(row, "name"))
+        return out
+
     def vendor_id(self, row: int) -> int:
         return self._ids[row]
 
@@ -114,11 +157,16 @@ class VendorTableModel(QAbstractTableModel):
             if len(self._cache) > 50 * PAGE:
                 self._cache.clear()
             self._cache.update(vendor_rows(self._engine, page_ids, today=self._query.today,
-                                          expiry_days=self._query.expiring_within_days or DEFAULT_EXPIRY_DAYS))
+                                          expiry_days=self._query.expiring_within_days or DEFAULT_EXPIRY_DAYS,
+                                          search=self._query.search))
             cached = self._cache.get(vid)
         return cached
 
     def _text(self, row: VendorRow, key: str) -> str:
+        if key == "exposure":
+            return exposure_text(row.exposure)
+        if key == "name" and row.match_reason:
+            return f"{row.name} · {row.match_reason}"
         value = getattr(row, key)
         if key == "flags":
             return ", ".join(self._labels.get(f, f) for f in value)
@@ -171,6 +219,14 @@ class VendorTableModel(QAbstractTableModel):
         if row is None:
             return None
         key = COLUMNS[index.column()][0]
+        if key == "exposure" and role != Qt.ItemDataRole.DisplayRole:
+            return self._exposure_data(row, role)
+        if role == Qt.ItemDataRole.DecorationRole or role == ExposureLevelRole:
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole and key == "name" and row.match_reason:
+            return self.tr("Listed by the search {reason}").format(reason=row.match_reason)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return None
         if role == Qt.ItemDataRole.ForegroundRole:
             if key == "flags" and row.flags:
                 return QColor(176, 0, 32)
@@ -178,6 +234,20 @@ class VendorTableModel(QAbstractTableModel):
                 return QColor(176, 0, 32)
             return None
         return self._text(row, key)
+
+    def _exposure_data(self, row: VendorRow, role: int) -> Any:
+        e = row.exposure
+        if role == ExposureLevelRole:
+            return e.level
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._icons.get(e.severity)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return SEVERITY_COLOURS.get(e.severity)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return exposure_tooltip(e)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{level_label(e.level)}: {exposure_text(e)}" if e.severity else level_label(e.level)
+        return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):

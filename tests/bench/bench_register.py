@@ -73,7 +73,16 @@ def _populate(engine: object, n: int) -> None:
     """Bulk insert ``n`` vendors with parties, tags and identifiers (SQL core, one transaction)."""
     from sqlalchemy import insert
 
-    from db.models import Certification, Organisation, Party, PartyIdentifier, Vendor, VendorTag
+    from db.models import (
+        Certification,
+        Competitor,
+        Interest,
+        Organisation,
+        Party,
+        PartyIdentifier,
+        Vendor,
+        VendorTag,
+    )
 
     words = ["data", "label", "speech", "vision", "corpus", "annot", "synth", "rlhf", "eval", "text"]
     tiers = ["critical", "high", "medium", "low"]
@@ -98,6 +107,23 @@ def _populate(engine: object, n: int) -> None:
                                                    for i in ids if i % 5 == 0])
             conn.execute(insert(Certification), [{"vendor_id": i, "standard": "ISO/IEC 27001", "version": 1}
                                                  for i in ids if i % 50 == 0])
+        # A competitor on the watchlist whose investment arm holds 30% of every 100th vendor (60% of every
+        # 1,000th: control): 1% of the register is exposed, and "contoso" finds those vendors through it.
+        conn.execute(insert(Party), [
+            {"id": n + k, "name": name, "name_normalised": name.lower(), "kind": "entity", "notes": "", "version": 1,
+             "is_listed": False}
+            for k, name in ((1, "Contoso Platforms Inc."), (2, "Contoso Ventures LLC"), (3, "Unrelated Holding Ltd"),
+                            (4, "Unrelated Subsidiary Ltd"))])
+        conn.execute(insert(Competitor), [{"name": "Contoso Platforms Inc.", "party_id": n + 1, "notes": "",
+                                           "version": 1}])
+        interest = {"interest_type": "shareholding", "direct_or_indirect": "direct", "details": "", "source": "",
+                    "role_title": "", "version": 1, "beneficial_ownership_or_control": True,
+                    "share_min_exclusive": False, "share_max_exclusive": False}
+        conn.execute(insert(Interest), [
+            {**interest, "interested_party_id": n + 1, "subject_id": n + 2, "share_exact": 100.0},
+            {**interest, "interested_party_id": n + 3, "subject_id": n + 4, "share_exact": 100.0},
+            *({**interest, "interested_party_id": n + 2, "subject_id": i, "share_exact": 60.0 if i % 1000 == 0 else 30.0}
+              for i in range(100, n + 1, 100))])
 
 
 def _rss_mb() -> float:
@@ -117,6 +143,7 @@ def run(smoke: bool = False) -> list[Result]:
     from PySide6.QtWidgets import QApplication
 
     from desktop.services.database import open_database
+    from desktop.services.register import count_vendors
     from desktop.ui.main_window import MainWindow
 
     n = 300 if smoke else 100_000
@@ -156,8 +183,23 @@ def run(smoke: bool = False) -> list[Result]:
             app.processEvents()
             samples.append(time.perf_counter() - start)
     keystroke = statistics.median(samples)
+    related = []
+    # Searches that list vendors through a related party ("contoso" -> the vendors Contoso Ventures holds).
+    for term in ("contoso", "contoso ventures"):
+        for end in range(1, len(term) + 1):
+            start = time.perf_counter()
+            register.search.blockSignals(True)
+            register.search.setText(term[:end])
+            register.search.blockSignals(False)
+            register.apply_filters()
+            window.table.viewport().repaint()
+            app.processEvents()
+            related.append(time.perf_counter() - start)
+    related_keystroke = statistics.median(related)
+    exposed = count_vendors(engine, register.model.query())
     rss = _rss_mb()
     window.close()
+    save_s, save_base_s, first_open_s, reached = _exposure_costs(engine, n, repeat)
     engine.dispose()
     size = f"{n:,} vendors"
     return [
@@ -167,7 +209,52 @@ def run(smoke: bool = False) -> list[Result]:
         Result(f"search keystroke ({size})", keystroke, target="< 0.030 s",
                note=f"median of {len(samples)} keystrokes, SQL search + view repaint"),
         Result(f"resident memory ({size}, window open)", rss, unit="MB", target="< 300 MB"),
+        Result(f"search keystroke through related parties ({size}, 'contoso' lists {exposed:,})",
+               related_keystroke, target="< 0.030 s",
+               note=f"median of {len(related)} keystrokes, SQL search + view repaint"),
+        Result(f"save an interest up the chain of {reached:,} vendors (their exposure recomputed on save)", save_s,
+               "the same save of an interest no vendor is below", save_base_s,
+               note=f"median of {repeat} saves, one transaction each"),
+        Result(f"first opening of a database without stored exposure ({size})", first_open_s,
+               note=f"ensure_exposure: {reached:,} vendors analysed, the rest stored empty in one statement"),
     ]
+
+
+def _exposure_costs(engine: object, n: int, repeat: int) -> tuple[float, float, float, int]:
+    """What keeping the exposure current costs: a save that reaches many vendors, against one that reaches
+    none; and computing the whole register's exposure from an empty table (a database from before 0008)."""
+    from sqlalchemy import delete, select
+    from sqlalchemy.engine import Engine
+
+    from db.models import Interest, VendorExposure
+    from desktop.services.exposure import affected_vendors, ensure_exposure
+    from desktop.services.ownership import InterestInput, save_interest
+
+    assert isinstance(engine, Engine)
+
+    def ids(holder: int) -> tuple[int, int]:
+        with engine.connect() as conn:
+            iid, version = conn.execute(select(Interest.id, Interest.version).where(  # type: ignore[call-overload]
+                Interest.interested_party_id == holder)).one()
+            return int(iid), int(version)
+
+    def save(holder: int, share: float) -> float:
+        iid, version = ids(holder)
+        start = time.perf_counter()
+        save_interest(engine, InterestInput(holder, holder + 1, "shareholding", share_exact=share, id=iid,
+                                            version=version), "bench")
+        return time.perf_counter() - start
+
+    with engine.connect() as conn:
+        reached = len(affected_vendors(conn, {n + 1, n + 2}))
+    chain = [save(n + 1, 90.0 if k % 2 == 0 else 100.0) for k in range(repeat + 1)][1:]
+    base = [save(n + 3, 90.0 if k % 2 == 0 else 100.0) for k in range(repeat + 1)][1:]
+    with engine.begin() as conn:  # type: ignore[attr-defined]
+        conn.execute(delete(VendorExposure))
+    start = time.perf_counter()
+    ensure_exposure(engine)
+    first_open = time.perf_counter() - start
+    return statistics.median(chain), statistics.median(base), first_open, reached
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -104,25 +104,27 @@ def test_operation_cancel_and_error(qtbot, engine):
 def test_dashboard_items_open_records(qtbot, demo_engine):
     widget = DashboardWidget(demo_engine)
     qtbot.addWidget(widget)
-    widget.show()
-    items = [widget.expiring.item(i) for i in range(widget.expiring.count())]
-    assert any("SOC 2 Type II" in i.text() and "in 20 days" in i.text() for i in items)
-    widget.horizon.setCurrentIndex(0)  # 30 days
-    assert widget.expiring.count() == 1
+    with qtbot.waitSignal(widget.loaded, timeout=10000):
+        widget.show()
+    widget._show_bucket("certificates", 1)  # what a click on the "<= 30 days" certificates bar does
+    items = [widget.details.item(i) for i in range(widget.details.count())]
+    assert [i.text().split("  ·  ")[0] for i in items] == ["Veridata Annotations Ltd — SOC 2 Type II"]
+    assert "in 20 days" in items[0].text()
     with qtbot.waitSignal(widget.open_record) as opened:
-        widget.expiring.itemActivated.emit(widget.expiring.item(0))
+        widget.details.itemActivated.emit(items[0])
     record_type, _record_id, vendor_id = opened.args
     assert record_type == "certification"
     assert vendor_id == vendor_ids(demo_engine, RegisterQuery(search="Veridata"))[0]
-    assert widget.ratings.item(3).text().endswith(": 9")
 
 
 def test_dashboard_item_opens_vendor_in_main_window(qtbot, demo_engine):
     window = MainWindow(demo_engine, "db")
     qtbot.addWidget(window)
-    window.show()
-    window.dashboard.horizon.setCurrentIndex(0)
-    window.dashboard.expiring.itemActivated.emit(window.dashboard.expiring.item(0))
+    window.workspace.setCurrentWidget(window.dashboard)
+    with qtbot.waitSignal(window.dashboard.loaded, timeout=10000):
+        window.show()
+    window.dashboard._show_bucket("certificates", 1)
+    window.dashboard.details.itemActivated.emit(window.dashboard.details.item(0))
     editor = window.workspace.currentWidget()
     assert editor.detail.form.name == "Veridata Annotations Ltd"
     assert editor.tabs.currentWidget() is editor.guarantees

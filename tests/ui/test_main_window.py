@@ -54,7 +54,7 @@ def test_filters_through_the_widgets(qtbot, demo_engine):
     reg.clear_filters()
     reg.expiring.setCurrentIndex(reg.expiring.findData("30"))
     assert _names(window.model) == ["Veridata Annotations Ltd"]
-    flags_column = 7
+    flags_column = 8
     assert window.model.index(0, flags_column).data() == "certificate expiring"
     reg.clear_filters()
     reg.overdue.setChecked(True)

@@ -34,7 +34,8 @@ def test_qt_numerus_forms_are_gettext_plurals_in_both_languages(qapp: QApplicati
         assert QCoreApplication.translate("HistoryView", *CHANGES, 3) == (
             "3 cambios registrados; cada cambio se conserva con quién lo hizo y cuándo.")
         # {n}-style plural messages: the form is chosen here, the widget fills {n}
-        assert QCoreApplication.translate("Dashboard", "within {n} day", "within {n} days", 30) == "en {n} días"
+        assert QCoreApplication.translate("Dashboard", "overdue by {n} day", "overdue by {n} days", 30) == (
+            "vencida hace {n} días")
         # a plural nobody translated yet: the English form for the number
         assert QCoreApplication.translate("X", "%n new thing", "%n new things", 2) == "2 new things"
     finally:
