@@ -34,6 +34,7 @@ from desktop.core.errors import UserError
 from desktop.services import assessments as svc
 from desktop.services.checklists import TemplateInfo, list_templates
 from desktop.ui.fit import fit_size
+from desktop.ui.labels import rating_labels
 from desktop.ui.operations import ChangeSet, Operation, announce, run_operation, show_error
 
 Index = QModelIndex | QPersistentModelIndex
@@ -61,8 +62,7 @@ class AssessmentsModel(QAbstractTableModel):
         self._status = {"draft": self.tr("Draft"), "in_review": self.tr("In review"),
                         "approved": self.tr("Approved"), "approved_with_conditions": self.tr("Approved with conditions"),
                         "rejected": self.tr("Rejected")}
-        self._rating = {"neutral": self.tr("Neutral"), "conditionally_neutral": self.tr("Conditionally neutral"),
-                        "not_neutral": self.tr("Not neutral")}
+        self._rating = rating_labels()
         self.reload()
 
     def reload(self) -> None:

@@ -46,6 +46,7 @@ from sqlalchemy.engine import Engine
 from desktop.core.i18n import format_date
 from desktop.services.dashboard import Bucket, Dashboard, DashboardItem, dashboard
 from desktop.services.exposure import CONTROL, PEOPLE, STAKE, exposure_text, exposure_tooltip
+from desktop.ui.labels import rating_labels
 from desktop.ui.operations import ChangeSet, Operation, run_operation, signals
 from desktop.ui.vendor_model import SEVERITY_COLOURS, severity_icon
 
@@ -108,8 +109,7 @@ class DashboardWidget(QWidget):
         self.today = today
         self.data: Dashboard | None = None
         self._operation: Operation | None = None
-        self._labels = {"neutral": self.tr("Neutral"), "conditionally_neutral": self.tr("Conditionally neutral"),
-                        "not_neutral": self.tr("Not neutral"), "none": self.tr("Not yet assessed")}
+        self._labels = {**rating_labels(), "none": self.tr("Not yet assessed")}
 
         # ratings
         self.rating_series = QPieSeries()

@@ -48,6 +48,7 @@ from desktop.services.register import RATINGS, RegisterQuery, count_vendors
 from desktop.services.vendors import set_archived
 from desktop.ui.dashboard import DashboardWidget
 from desktop.ui.fit import fit_size
+from desktop.ui.labels import rating_labels
 from desktop.ui.operations import ChangeSet, Operation, announce, run_operation, show_error, signals
 from desktop.ui.vendor_editor import TabFactory, VendorEditor
 from desktop.ui.vendor_model import PAGE, VendorTableModel
@@ -88,10 +89,9 @@ class RegisterWidget(QWidget):
         self.tier = self._combo(self.tr("Tier filter"), [
             ("", self.tr("Any tier")), ("critical", self.tr("Critical")), ("high", self.tr("High")),
             ("medium", self.tr("Medium")), ("low", self.tr("Low"))])
-        rating_labels = {"neutral": self.tr("Neutral"), "conditionally_neutral": self.tr("Conditionally neutral"),
-                         "not_neutral": self.tr("Not neutral"), "none": self.tr("Not yet assessed")}
+        labels = {**rating_labels(), "none": self.tr("Not yet assessed")}
         self.rating = self._combo(self.tr("Latest rating filter"),
-                                  [("", self.tr("Any rating"))] + [(r, rating_labels[r]) for r in RATINGS])
+                                  [("", self.tr("Any rating"))] + [(r, labels[r]) for r in RATINGS])
         self.expiring = self._combo(self.tr("Expiry filter"), [
             ("", self.tr("Any expiry")), ("30", self.tr("Expiring ≤ 30 days")),
             ("60", self.tr("Expiring ≤ 60 days")), ("90", self.tr("Expiring ≤ 90 days"))])

@@ -23,6 +23,7 @@ from desktop.services.register import (
     vendor_ids,
     vendor_rows,
 )
+from desktop.ui.labels import rating_labels
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("name", N_("Name")),
@@ -87,8 +88,7 @@ class VendorTableModel(QAbstractTableModel):
         self._cache: dict[int, VendorRow] = {}
         self._labels = {
             "critical": self.tr("critical"), "high": self.tr("high"), "medium": self.tr("medium"),
-            "low": self.tr("low"), "neutral": self.tr("Neutral"),
-            "conditionally_neutral": self.tr("Conditionally neutral"), "not_neutral": self.tr("Not neutral"),
+            "low": self.tr("low"), **rating_labels(),
             FLAG_REVIEW_OVERDUE: self.tr("review overdue"), FLAG_STALE: self.tr("assessment stale"),
             FLAG_CERT_EXPIRING: self.tr("certificate expiring"), FLAG_CONTRACT_EXPIRING: self.tr("contract expiring"),
         }
