@@ -77,7 +77,7 @@ def _populate_with_trail(engine, n: int) -> int:
     from sqlalchemy import select, update
 
     from db.audit import _IGNORED_FIELDS, to_jsonable
-    from db.models import Certification, Organisation, Party, PartyIdentifier, Vendor, VendorTag
+    from db.models import Certification, Competitor, Interest, Organisation, Party, PartyIdentifier, Vendor, VendorTag
     from tests.bench.bench_register import _populate
 
     _populate(engine, n)
@@ -109,8 +109,10 @@ def _populate_with_trail(engine, n: int) -> int:
         certs = {r.vendor_id: r for r in conn.execute(select(Certification.__table__))}
         vendors = {r.party_id: r for r in conn.execute(select(Vendor.__table__))}
         for party in conn.execute(select(Party.__table__).order_by(Party.__table__.c.id)).all():
-            vendor = vendors[party.id]
+            vendor = vendors.get(party.id)
             record(conn, "create", "party", party.id, None, created(party))
+            if vendor is None:  # the watchlist's competitor and the holdings (bench_register._populate)
+                continue
             record(conn, "create", "vendor", vendor.id, vendor.id, created(vendor))
             if vendor.id in tags:
                 record(conn, "create", "vendor_tag", None, vendor.id, created(tags[vendor.id]))
@@ -118,6 +120,11 @@ def _populate_with_trail(engine, n: int) -> int:
                 record(conn, "create", "party_identifier", idents[party.id].id, vendor.id, created(idents[party.id]))
             if vendor.id in certs:
                 record(conn, "create", "certification", certs[vendor.id].id, vendor.id, created(certs[vendor.id]))
+        for competitor in conn.execute(select(Competitor.__table__)).all():
+            record(conn, "create", "competitor", competitor.id, None, created(competitor))
+        for interest in conn.execute(select(Interest.__table__).order_by(Interest.__table__.c.id)).all():
+            held = vendors.get(interest.subject_id)
+            record(conn, "create", "interest", interest.id, held.id if held else None, created(interest))
         for vendor in sorted(vendors.values(), key=lambda v: v.id):
             if vendor.id % 10 == 0:
                 new_tier = "critical" if vendor.tier != "critical" else "low"

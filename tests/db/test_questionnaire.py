@@ -58,7 +58,7 @@ def test_export_has_instructions_dropdowns_protection_and_hidden_metadata(export
     meta = {r[0]: r[1] for r in wb["_vetta"].iter_rows(values_only=True)}
     assert wb["_vetta"].sheet_state == "veryHidden"
     assert meta["assessment_id"] == assessment_id and meta["template_key"] == "ai-data-vendor-neutrality"
-    assert meta["template_version"] == 1 and len(meta["questions"].split(",")) == n
+    assert meta["template_version"] == 2 and len(meta["questions"].split(",")) == n
     ws = wb["Questions"]
     assert ws.protection.sheet is True
     assert ws["A2"].protection.locked and ws["C2"].protection.locked

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import Qt
 
 from desktop.services.identities import list_identities
@@ -42,8 +43,7 @@ def test_saving_a_language_rebuilds_the_main_window_in_it(qtbot, qapp, sqlite_en
 
     translator.install(qapp, "en")
     window = MainWindow(sqlite_engine, "test", None, settings)
-    qtbot.addWidget(window)
-    window.show()
+    window.show()  # not given to qtbot: the window deletes itself once its Spanish replacement shows
     assert window.file_menu.title() == "&File"
     dialog = SettingsDialog(sqlite_engine, window)
     qtbot.addWidget(dialog)
@@ -57,3 +57,6 @@ def test_saving_a_language_rebuilds_the_main_window_in_it(qtbot, qapp, sqlite_en
         assert spanish.isVisible() and spanish.file_menu.title() == "&Archivo"
     finally:
         translator.install(qapp, "en")
+        if shiboken6.isValid(window):
+            window.close()
+            window.deleteLater()
