@@ -100,6 +100,9 @@ def render(outdir: Path) -> list[Path]:
     set_profile_name("Ana García")  # i18n: ignore - who is signed in (the approver shown in the sign-off)
     engine = open_database(str(work / "demo.sqlite3"), daily_backup=False)
     load_demo(engine, "demo")
+    from desktop.ui.app import install_language
+
+    install_language(app, engine)  # as the application does: English plurals come from the translator too
     window = MainWindow(engine, "demo.sqlite3", str(work / "demo.sqlite3"),
                         QSettings(str(work / "shots.ini"), QSettings.Format.IniFormat))
     window.resize(1200, 780)
