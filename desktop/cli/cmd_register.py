@@ -38,7 +38,9 @@ def query_from(args: argparse.Namespace, sort: str = "name") -> RegisterQuery:
         raise UserError(tr("--expiring takes a number of days, 0 or more."))
     return RegisterQuery(search=args.search, status=args.status, tier=args.tier, rating=args.rating,
                          review_overdue=args.overdue, stale=args.stale, expiring_within_days=args.expiring,
-                         include_archived=args.archived, sort=sort, exposure=getattr(args, "exposure", None))
+                         include_archived=args.archived, sort=sort, exposure=getattr(args, "exposure", None),
+                         # the most exposed first: that is what sorting by exposure is for (--desc turns it round)
+                         descending=bool(getattr(args, "desc", False)) != (sort == "exposure"))
 
 
 def _mapping(pairs: list[str]) -> dict[str, str]:

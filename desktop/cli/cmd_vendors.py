@@ -16,7 +16,9 @@ def register(subparsers: Any) -> None:
     sub = vendors.add_subparsers(dest="vendors_command", metavar="ACTION", required=True)
     p = sub.add_parser("list", help="list vendors (search and filters run in the database)")
     add_filter_arguments(p)
-    p.add_argument("--sort", choices=SORT_COLUMNS, default="name")
+    p.add_argument("--sort", choices=SORT_COLUMNS, default="name",
+                   help="order of the list (exposure: the most exposed vendors first)")
+    p.add_argument("--desc", action="store_true", help="reverse the order")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_list)
 

@@ -77,7 +77,16 @@ def _populate_with_trail(engine, n: int) -> int:
     from sqlalchemy import select, update
 
     from db.audit import _IGNORED_FIELDS, to_jsonable
-    from db.models import Certification, Competitor, Interest, Organisation, Party, PartyIdentifier, Vendor, VendorTag
+    from db.models import (
+        Certification,
+        Competitor,
+        Interest,
+        Organisation,
+        Party,
+        PartyIdentifier,
+        Vendor,
+        VendorTag,
+    )
     from tests.bench.bench_register import _populate
 
     _populate(engine, n)
