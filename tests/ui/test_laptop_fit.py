@@ -247,3 +247,22 @@ def test_restore_dialog_fits(qtbot, tmp_path: Path) -> None:
     offer = recovery.restore_offer(info.value, str(path))
     assert offer is not None
     assert_fits(_show(qtbot, RestoreDialog(None, offer, str(path))), "restore a backup")
+
+
+def test_people_companies_and_key_file_dialogs_fit(qtbot, language, window: MainWindow) -> None:
+    """The dialogs added with issue 15.8 and 15.2: the People and companies list, the party form (a person
+    and a company), and the key-file passphrase offer (creating and importing)."""
+    from desktop.ui.identities import KeyFilePassphraseDialog
+    from desktop.ui.parties import PartiesDialog
+
+    parties = _show(qtbot, PartiesDialog(window._engine, window))
+    qtbot.waitUntil(lambda: bool(parties.rows))
+    assert_fits(parties, "people and companies", [parties.new_button, parties.edit_button])
+    form = parties.open_editor(None)
+    qtbot.addWidget(form)
+    for kind in ("entity", "person"):
+        form.kind.setCurrentIndex(form.kind.findData(kind))
+        assert_fits(form, f"party form ({kind})", [form.save_button])
+    for importing in (False, True):
+        assert_fits(_show(qtbot, KeyFilePassphraseDialog(window, importing=importing)),
+                    f"key file passphrase ({'import' if importing else 'new'})")
