@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from db.engine import read_session
 from db.models import Party, Vendor
+from desktop.ui.operations import ChangeSet, signals
 from desktop.ui.ownership import InterestTableModel, OwnershipTab
 
 
@@ -83,10 +84,18 @@ def test_edit_validation_and_archive(qtbot, demo_engine):
     tab.share_max.clear()
     tab.share_exact.setText("60")
     tab.start.setText("2025-01-01")
-    assert tab.save() is True
-    assert tab.model.rowCount() == before + 1
-    assert "COMPETITOR_CONTROL" in tab.finding_codes()
-    assert tab.errors["share_max"].text() == ""
-    tab.archive()
-    assert tab.model.rowCount() == before
-    assert "COMPETITOR_CONTROL" not in tab.finding_codes()
+    changes: list[ChangeSet] = []
+    signals().changed.connect(changes.append)
+    try:
+        assert tab.save() is True
+        assert tab.model.rowCount() == before + 1
+        assert "COMPETITOR_CONTROL" in tab.finding_codes()
+        assert tab.errors["share_max"].text() == ""
+        # the other views (register exposure, Home, other vendors' tabs) are told: ownership reaches every vendor
+        assert [(c.vendors, c.vendor_id) for c in changes] == [(True, None)]
+        tab.archive()
+        assert tab.model.rowCount() == before
+        assert "COMPETITOR_CONTROL" not in tab.finding_codes()
+        assert len(changes) == 2 and changes[1].vendors and changes[1].vendor_id is None
+    finally:
+        signals().changed.disconnect(changes.append)

@@ -39,6 +39,7 @@ from desktop.services.ownership import (
     save_interest,
     vendor_party_id,
 )
+from desktop.ui.operations import ChangeSet, announce
 from desktop.ui.ownership.graph import OwnershipGraphPanel
 from desktop.ui.ownership.interests_model import InterestTableModel
 from desktop.ui.ownership.matches import PossibleMatchesPanel
@@ -303,6 +304,8 @@ class OwnershipTab(QWidget):
             return False
         self.model.reload()
         self.refresh()
+        # every view showing ownership follows: the register's exposure column, Home, other vendors' tabs
+        announce(ChangeSet(vendors=True, assessments=True))
         row = self.model.row_of(new_id)
         if row >= 0:
             self.table.selectRow(row)
@@ -320,6 +323,7 @@ class OwnershipTab(QWidget):
         self.model.reload()
         self.new_interest()
         self.refresh()
+        announce(ChangeSet(vendors=True, assessments=True))
 
     # ------------------------------------------------------------------ analysis
 
