@@ -64,13 +64,18 @@ def announce(changes: ChangeSet) -> None:
     signals().changed.emit(changes)
 
 
-def show_error(parent: QWidget | None, exc: BaseException) -> None:
-    """A user-facing error as one sentence (unexpected ones are logged with details)."""
+def error_text(exc: BaseException) -> str:
+    """What the user reads for ``exc``: its one sentence, or for an unexpected error a plain sentence (the
+    details go to the log)."""
     if isinstance(exc, UserError | DatabaseError):
-        text = str(exc)
-    else:
-        log.error("unexpected error in an operation", exc_info=exc)
-        text = QCoreApplication.translate("Operation", "Something unexpected went wrong; the details are in the log file.")
+        return str(exc)
+    log.error("unexpected error in an operation", exc_info=exc)
+    return QCoreApplication.translate("Operation", "Something unexpected went wrong; the details are in the log file.")
+
+
+def show_error(parent: QWidget | None, exc: BaseException) -> None:
+    """A user-facing error as one sentence in a message box (unexpected ones are logged with details)."""
+    text = error_text(exc)
     box = QMessageBox(QMessageBox.Icon.Warning, "Vetta", text, QMessageBox.StandardButton.Ok, parent)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()

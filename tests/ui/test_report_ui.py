@@ -166,3 +166,29 @@ def test_verify_dialog(qtbot, sqlite_engine: Engine, tmp_path: Path) -> None:
     export_certificate(sqlite_engine, "Alice Approver", pem)
     assert outside.trust_file(pem) and outside.status == "trusted"
     assert outside.verdict_label.text().startswith("Valid and trusted")
+
+
+def test_signoff_dialog_shows_a_database_refusal_as_its_sentence(qtbot, sqlite_engine: Engine,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dialog runs on the one operation runner: a database refusal (team mode: "your role does not allow
+    it") reads as its own sentence, not as "something unexpected" (the old report worker knew only UserError)."""
+    from db.errors import NotPermitted
+    from desktop.ui.report import signoff_dialog
+
+    built = make_assessment(sqlite_engine)
+    new_identity(sqlite_engine, "Alice Approver", actor="Alice Approver")
+    monkeypatch.setenv("VETTA_USER", "Alice Approver")
+
+    def refused(*_args: object, **_kwargs: object) -> dict[str, object]:
+        raise NotPermitted("Your database login is not allowed to do this (permission denied for table signoff).")
+
+    monkeypatch.setattr(signoff_dialog, "approve", refused)
+    dialog = SignOffDialog(sqlite_engine, built.assessment_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.preview.page_count() > 0 and not dialog.busy(), timeout=20000)
+    dialog.rationale.setPlainText("Checked.")
+    dialog.sign()
+    qtbot.waitUntil(lambda: not dialog.busy(), timeout=20000)
+    assert dialog.message.text() == "Your database login is not allowed to do this (permission denied for table signoff)."
+    assert signed_report(sqlite_engine, built.assessment_id) is None

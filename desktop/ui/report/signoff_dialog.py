@@ -38,7 +38,7 @@ from desktop.services.identities import keyring_available, list_identities
 from desktop.services.reports import build_report_model, render_draft
 from desktop.services.signoff import NEEDS_RATIONALE, approve, signed_report
 from desktop.ui.fit import fit_size
-from desktop.ui.report import worker
+from desktop.ui.operations import error_text, run_operation
 from desktop.ui.report.preview import ReportPreview
 
 
@@ -144,7 +144,6 @@ class SignOffDialog(QDialog):
         self._engine = engine
         self.assessment_id = assessment_id
         self.result_data: dict[str, Any] | None = None
-        self._jobs: list[worker.Job] = []
 
         self.decision = QComboBox(self)
         for code, label in (("approved", self.tr("Approve")),
@@ -358,7 +357,10 @@ class SignOffDialog(QDialog):
             return
         aid, lang, engine = self.assessment_id, str(self.lang.currentData()), self._engine
         self._begin(self.tr("Preparing the report…"))
-        self._jobs.append(worker.start(lambda: render_draft(engine, aid, lang).pdf, self._preview_ready, self._failed))
+        # the one operation runner (desktop/ui/operations.py); this dialog shows its own progress
+        run_operation(self, "", engine, lambda _e, _p, _c: render_draft(engine, aid, lang).pdf,
+                      on_success=self._preview_ready, on_failure=lambda exc: self._failed(error_text(exc)),
+                      show_progress=False)
 
     @Slot(object)
     def _preview_ready(self, pdf: object) -> None:
@@ -380,7 +382,8 @@ class SignOffDialog(QDialog):
         self.passphrase.clear()  # never kept in the widget longer than needed
         self.message.setText("")
         self._begin(self.tr("Signing the report…"))
-        self._jobs.append(worker.start(lambda: approve(engine, aid, **kwargs), self._signed, self._failed))
+        run_operation(self, "", engine, lambda _e, _p, _c: approve(engine, aid, **kwargs), on_success=self._signed,
+                      on_failure=lambda exc: self._failed(error_text(exc)), show_progress=False)
 
     @Slot(object)
     def _signed(self, result: object) -> None:
