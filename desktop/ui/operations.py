@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 from sqlalchemy.engine import Engine
@@ -154,12 +155,18 @@ class Operation(QObject):
     @Slot(object, object)
     def _finish(self, result: Any, exc: BaseException | None) -> None:
         Operation._running.discard(self)
-        if self.dialog is not None:
+        if self.dialog is not None and shiboken6.isValid(self.dialog):  # gone with a closed parent window
             self.dialog.canceled.disconnect(self.cancel)
             self.dialog.close()
             self.dialog.deleteLater()
-            self.dialog = None
-        if exc is not None:
+        self.dialog = None
+        if self._parent is not None and not shiboken6.isValid(self._parent):
+            # the window that asked was closed meanwhile: nobody to report to (its handlers would touch
+            # deleted widgets); what changed is still announced to the other views
+            log.debug("operation finished after its window was closed")
+            if exc is None and self._changes is not None:
+                announce(self._changes)
+        elif exc is not None:
             if self._on_failure is not None:
                 self._on_failure(exc)
             else:

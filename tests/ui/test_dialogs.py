@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt
 
 from desktop.core.errors import UserError
@@ -99,6 +100,31 @@ def test_operation_cancel_and_error(qtbot, engine):
     with qtbot.waitSignal(op.done, timeout=10000) as done:
         pass
     assert done.args[0] is None and "cancelled" in str(failures[0])
+
+
+def test_an_operation_whose_window_was_closed_reports_to_nobody_but_still_announces(qtbot, engine):
+    """A window closed (and deleted) while its work runs: the handlers, which would touch deleted widgets,
+    are not called; the change is still announced to the other views."""
+    from PySide6.QtWidgets import QWidget
+
+    release = threading.Event()
+    window = QWidget()
+    window.show()
+    called: list[object] = []
+    changes: list[ChangeSet] = []
+    signals().changed.connect(changes.append)
+    try:
+        op = run_operation(window, "Working…", engine, lambda e, p, c: release.wait(10) and "done",
+                           on_success=called.append, on_failure=called.append,
+                           changes=ChangeSet(vendors=True), show_progress=True)
+        window.deleteLater()
+        qtbot.waitUntil(lambda: not shiboken6.isValid(window))
+        release.set()
+        with qtbot.waitSignal(op.done, timeout=10000) as done:
+            pass
+        assert done.args[0] == "done" and called == [] and [c.vendors for c in changes] == [True]
+    finally:
+        signals().changed.disconnect(changes.append)
 
 
 def test_dashboard_items_open_records(qtbot, demo_engine):
