@@ -31,7 +31,7 @@ from desktop.core.errors import UserError
 from desktop.core.files import read_regular_file
 from desktop.core.i18n import format_number, ntr, tr
 from desktop.services import checklists
-from desktop.services.assessments import _load, _require_draft
+from desktop.services.assessments.reading import _load, _require_draft
 
 FORMAT = "vetta-questionnaire/1"
 QUESTIONS_SHEET = "Questions"
