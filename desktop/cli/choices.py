@@ -2,7 +2,7 @@
 
 They mirror constants of the services (a test checks that they stay equal):
 ``SORT_COLUMNS``/``RATINGS`` of desktop/services/register.py, ``EXPOSURE_FILTERS`` of
-desktop/services/exposure.py (``FILTERS``) and the keys of
+desktop/services/exposure/ (``FILTERS``) and the keys of
 ``IMPORT_FIELDS`` in desktop/services/register_io.py.
 """
 

@@ -2,7 +2,7 @@
 
 Importing any service installs the staleness hook (desktop/services/staleness.py): a material change
 marks the decided assessments it touches stale, in the same transaction; and the exposure hook
-(desktop/services/exposure.py): the stored competitor exposure of every vendor a change may reach is
+(desktop/services/exposure/): the stored competitor exposure of every vendor a change may reach is
 recomputed before the transaction commits.
 """
 

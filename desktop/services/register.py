@@ -2,6 +2,9 @@
 
 Everything a user can filter or sort on is expressed in SQL (correlated subqueries for the latest
 rating, the last signed assessment and the flags), so the register never walks vendors in Python.
+
+One concern: the register's SQL (search, filters, sort order and rows by id); kept together because the
+filters, the search clause and the row query share the same correlated subqueries and must stay in step.
 """
 
 from __future__ import annotations
@@ -76,7 +79,7 @@ class VendorRow:
     latest_rating: str | None = None
     last_signed: datetime | None = None
     flags: tuple[str, ...] = ()
-    exposure: Exposure = NO_EXPOSURE  # the stored competitor exposure (desktop/services/exposure.py)
+    exposure: Exposure = NO_EXPOSURE  # the stored competitor exposure (desktop/services/exposure/)
     match_reason: str = ""  # why a search lists it when its own name does not match: "via Contoso Ventures LLC (shareholder)"
 
 
