@@ -15,7 +15,7 @@ from datetime import date
 
 from desktop.core.ownership.model import OWNERSHIP_TYPES, ROLE_TYPES, Graph, InterestInfo, Range, Thresholds
 from desktop.core.ownership.paths import PathTree
-from desktop.core.ownership.stakes import effective_stakes, reaches_control
+from desktop.core.ownership.stakes import control_walk, effective_stakes, reaches_control
 
 _MAJORITY = re.compile(r"\b(majority|mayor[ií]a)\b", re.IGNORECASE)
 ROLE_OR_OWNERSHIP = ROLE_TYPES | OWNERSHIP_TYPES
@@ -229,32 +229,9 @@ def control_path(seeds: Iterable[int], target: int, votes: Votes, board_control:
                  threshold: float) -> list[int] | None:
     """How ``seeds`` acting together come to control ``target``: the parties from a seed to the target,
     each controlled by the one before it (the largest contributor where several votes add up), or
-    None when they do not control it. The same walk as ``stakes.control_closure``."""
+    None when they do not control it (``stakes.control_walk``, the walk of ``control_closure``)."""
     seed_set = set(seeds) - {target}
-    parent: dict[int, int] = {}
-    tally: dict[int, float] = {}
-    best: dict[int, tuple[float, int]] = {}  # held -> (largest vote share seen, from whom)
-    queue = list(seed_set)
-    done: set[int] = set()
-    while queue:
-        node = queue.pop()
-        if node in done:
-            continue
-        done.add(node)
-        for held, share in votes.get(node, ()):
-            if held in seed_set or held in parent:
-                continue
-            total = tally.get(held, 0.0) + share
-            tally[held] = total
-            if share > best.get(held, (-1.0, 0))[0]:
-                best[held] = (share, node)
-            if total > threshold + 1e-12:
-                parent[held] = best[held][1]
-                queue.append(held)
-        for held in board_control.get(node, ()):
-            if held not in seed_set and held not in parent:
-                parent[held] = node
-                queue.append(held)
+    parent = control_walk(seed_set, votes, board_control, threshold, stop_at=target)
     if target not in parent:
         return None
     path = [target]

@@ -8,11 +8,14 @@ components in dependency order: a component without cycles is one multiplication
 component with a cycle (cross-holdings) is solved exactly as a small dense linear system by
 Gaussian elimination. The work is linear in the size of the upstream subgraph plus the cube of
 the largest cycle component, which in real ownership webs is tiny.
+
+Control is one walk too (``control_walk``): ``control_closure``, ``reaches_control`` and
+``holdings.control_path`` read its result.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 # holder -> [(held entity, lo fraction, hi fraction)]
 Holdings = Mapping[int, Sequence[tuple[int, float, float]]]
@@ -35,51 +38,55 @@ def upstream(subject: int, held_by: HeldBy, exclude: frozenset[int] = frozenset(
     return seen
 
 
-def components(nodes: set[int], holdings: Holdings) -> list[list[int]]:
-    """Strongly connected components of ``nodes`` (edges holder -> held), dependencies first."""
+def strongly_connected(roots: Iterable[int], successors: Callable[[int], Iterable[int]]) -> list[list[int]]:
+    """Strongly connected components of what ``roots`` reach through ``successors`` (the one Tarjan walk
+    of Vetta, iterative). A component comes after every component it reaches: successors first."""
     index: dict[int, int] = {}
     low: dict[int, int] = {}
     on_stack: set[int] = set()
     stack: list[int] = []
     result: list[list[int]] = []
     counter = 0
-    for root in nodes:
+    for root in roots:
         if root in index:
             continue
-        work: list[tuple[int, int]] = [(root, 0)]
         index[root] = low[root] = counter
         counter += 1
         stack.append(root)
         on_stack.add(root)
+        work: list[tuple[int, Iterator[int]]] = [(root, iter(successors(root)))]
         while work:
-            node, pos = work[-1]
-            succ = holdings.get(node, ())
+            node, succ = work[-1]
             advanced = False
-            while pos < len(succ):
-                nxt = succ[pos][0]
-                pos += 1
-                if nxt not in nodes:
-                    continue
+            for nxt in succ:
                 if nxt not in index:
-                    work[-1] = (node, pos)
                     index[nxt] = low[nxt] = counter
                     counter += 1
                     stack.append(nxt)
                     on_stack.add(nxt)
-                    work.append((nxt, 0))
+                    work.append((nxt, iter(successors(nxt))))
                     advanced = True
                     break
-                if nxt in on_stack and index[nxt] < low[node]:
-                    low[node] = index[nxt]
+                if nxt in on_stack:
+                    i = index[nxt]
+                    if i < low[node]:
+                        low[node] = i
             if advanced:
                 continue
             work.pop()
+            ln = low[node]
             if work:
                 parent = work[-1][0]
-                if low[node] < low[parent]:
-                    low[parent] = low[node]
-            if low[node] == index[node]:
-                comp: list[int] = []
+                if ln < low[parent]:
+                    low[parent] = ln
+            if ln == index[node]:
+                top = stack.pop()
+                if top == node:  # the common case: a party in no cycle
+                    on_stack.discard(top)
+                    result.append([top])
+                    continue
+                comp = [top]
+                on_stack.discard(top)
                 while True:
                     member = stack.pop()
                     on_stack.discard(member)
@@ -88,6 +95,12 @@ def components(nodes: set[int], holdings: Holdings) -> list[list[int]]:
                         break
                 result.append(comp)
     return result
+
+
+def components(nodes: set[int], holdings: Holdings) -> list[list[int]]:
+    """Strongly connected components of ``nodes`` (edges holder -> held), dependencies first."""
+    return strongly_connected(nodes, lambda node: (held for held, _lo, _hi in holdings.get(node, ())
+                                                   if held in nodes))
 
 
 def _solve_dense(matrix: list[list[float]], rhs: list[float]) -> list[float] | None:
@@ -212,57 +225,13 @@ def _solve_component(comp: list[int], holdings: Holdings, subject: int, values: 
 
 def _reverse_components(subject: int, held_by: HeldBy, exclude: frozenset[int]) -> list[list[int]]:
     """Strongly connected components of the subject's upstream subgraph, dependencies first (an entity
-    before its holders). One iterative Tarjan walk from the subject over the *held-by* edges finds the
-    upstream parties and their components together; Tarjan emits holders before what they hold, so
-    the list is reversed."""
-    index: dict[int, int] = {subject: 0}
-    low: dict[int, int] = {subject: 0}
-    on_stack: set[int] = {subject}
-    stack: list[int] = [subject]
-    result: list[list[int]] = []
-    counter = 1
-    work: list[tuple[int, Iterator[int]]] = [(subject, iter(held_by.get(subject, ())))]
-    while work:
-        node, succ = work[-1]
-        advanced = False
-        for nxt in succ:
-            if nxt in exclude:
-                continue
-            if nxt not in index:
-                index[nxt] = low[nxt] = counter
-                counter += 1
-                stack.append(nxt)
-                on_stack.add(nxt)
-                work.append((nxt, iter(held_by.get(nxt, ()))))
-                advanced = True
-                break
-            if nxt in on_stack:
-                i = index[nxt]
-                if i < low[node]:
-                    low[node] = i
-        if advanced:
-            continue
-        work.pop()
-        ln = low[node]
-        if work:
-            parent = work[-1][0]
-            if ln < low[parent]:
-                low[parent] = ln
-        if ln == index[node]:
-            top = stack.pop()
-            if top == node:  # the common case: a party in no cycle
-                on_stack.discard(top)
-                result.append([top])
-                continue
-            comp = [top]
-            on_stack.discard(top)
-            while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                comp.append(member)
-                if member == node:
-                    break
-            result.append(comp)
+    before its holders). One Tarjan walk (``strongly_connected``) from the subject over the *held-by*
+    edges finds the upstream parties and their components together; Tarjan emits holders before what
+    they hold, so the list is reversed."""
+    if exclude:
+        result = strongly_connected([subject], lambda node: (h for h in held_by.get(node, ()) if h not in exclude))
+    else:
+        result = strongly_connected([subject], lambda node: held_by.get(node, ()))
     result.reverse()
     return result
 
@@ -366,14 +335,19 @@ def group_breakdown(members: frozenset[int], subject: int, holdings: Holdings
     return (min(lo, 1.0), min(hi, 1.0)), parts, values
 
 
-def control_closure(seeds: Iterable[int], votes: Mapping[int, Sequence[tuple[int, float]]],
-                    board_control: Mapping[int, Iterable[int]], threshold: float) -> set[int]:
-    """The entities controlled by ``seeds`` acting together: more than ``threshold`` (a fraction) of the
-    votes held by the seeds and the entities they already control, or the right to appoint a board
-    majority. The seeds themselves are not in the result."""
+def control_walk(seeds: Iterable[int], votes: Mapping[int, Sequence[tuple[int, float]]],
+                 board_control: Mapping[int, Iterable[int]], threshold: float,
+                 stop_at: int | None = None) -> dict[int, int]:
+    """The one control walk: every entity ``seeds`` acting together control (more than ``threshold`` of
+    its votes, held by the seeds and the entities they already control, or the right to appoint a board
+    majority), mapped to the party it is controlled through: the board appointer, or the largest of the
+    votes that add up to control (the first seen among equals). The seeds themselves are not in the
+    result. With ``stop_at`` the walk ends as soon as that entity is controlled (the closure only grows,
+    so whether it is controlled, and through whom, cannot change afterwards)."""
     seed_set = set(seeds)
-    controlled: set[int] = set()
+    parent: dict[int, int] = {}
     tally: dict[int, float] = {}
+    best: dict[int, tuple[float, int]] = {}  # held -> (largest vote share seen, from whom)
     queue = list(seed_set)
     done: set[int] = set()
     while queue:
@@ -382,47 +356,35 @@ def control_closure(seeds: Iterable[int], votes: Mapping[int, Sequence[tuple[int
             continue
         done.add(node)
         for held, share in votes.get(node, ()):
-            if held in seed_set or held in controlled:
+            if held in seed_set or held in parent:
                 continue
             total = tally.get(held, 0.0) + share
             tally[held] = total
+            if share > best.get(held, (-1.0, 0))[0]:
+                best[held] = (share, node)
             if total > threshold + 1e-12:
-                controlled.add(held)
+                parent[held] = best[held][1]
+                if held == stop_at:
+                    return parent
                 queue.append(held)
         for held in board_control.get(node, ()):
-            if held not in seed_set and held not in controlled:
-                controlled.add(held)
+            if held not in seed_set and held not in parent:
+                parent[held] = node
+                if held == stop_at:
+                    return parent
                 queue.append(held)
-    return controlled
+    return parent
+
+
+def control_closure(seeds: Iterable[int], votes: Mapping[int, Sequence[tuple[int, float]]],
+                    board_control: Mapping[int, Iterable[int]], threshold: float) -> set[int]:
+    """The entities controlled by ``seeds`` acting together (``control_walk``); the seeds themselves are
+    not in the result."""
+    return set(control_walk(seeds, votes, board_control, threshold))
 
 
 def reaches_control(seed: int, target: int, votes: Mapping[int, Sequence[tuple[int, float]]],
-             board_control: Mapping[int, Iterable[int]], threshold: float) -> bool:
+                    board_control: Mapping[int, Iterable[int]], threshold: float) -> bool:
     """Whether ``target`` is in ``control_closure([seed], ...)``: the same walk, stopped as soon as the
-    target is controlled (the closure only grows, so the answer cannot change afterwards)."""
-    controlled: set[int] = set()
-    tally: dict[int, float] = {}
-    queue = [seed]
-    done: set[int] = set()
-    while queue:
-        node = queue.pop()
-        if node in done:
-            continue
-        done.add(node)
-        for held, share in votes.get(node, ()):
-            if held == seed or held in controlled:
-                continue
-            total = tally.get(held, 0.0) + share
-            tally[held] = total
-            if total > threshold + 1e-12:
-                if held == target:
-                    return True
-                controlled.add(held)
-                queue.append(held)
-        for held in board_control.get(node, ()):
-            if held != seed and held not in controlled:
-                if held == target:
-                    return True
-                controlled.add(held)
-                queue.append(held)
-    return False
+    target is controlled."""
+    return target in control_walk([seed], votes, board_control, threshold, stop_at=target)
