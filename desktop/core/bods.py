@@ -2,6 +2,9 @@
 
 Pure functions: the schema comes from ``resources/bods/schema`` (Apache-2.0, see its LICENSE);
 the database side lives in ``desktop.services.bods``.
+
+One concern: the BODS 0.4 format; kept together because reading, interpreting and writing statements share
+the statement shapes of one schema version.
 """
 
 from __future__ import annotations

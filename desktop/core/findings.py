@@ -16,6 +16,9 @@ never the question text and never a bare severity. Two kinds exist side by side:
 Statements exist in both languages when the finding is made, so a report renders in either.
 Everything here is plain data (no database, no Qt); :meth:`Finding.to_dict` / :meth:`Finding.from_dict`
 are the stored form, and ``from_dict`` also reads the older stored shapes.
+
+One concern: the finding model and how findings are made; kept together because checklist and ownership
+findings link to each other (related findings, linked questions) through the same classes.
 """
 
 from __future__ import annotations

@@ -12,6 +12,9 @@ database, a log, or a file other than the encrypted key file.
 An identity belongs to the user who registers it (``owner``: the profile name on SQLite, the login on
 PostgreSQL); only that user may sign with it (desktop.services.signoff checks it, and in team mode a
 database guard too). ``export_certificate`` writes the certificate alone, for outsiders to verify.
+
+One concern: signing identities and where their keys live (OS keyring or key file); kept together because
+creating, importing, listing and signing must apply the same storage rules.
 """
 
 from __future__ import annotations

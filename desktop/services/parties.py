@@ -11,6 +11,9 @@ entity (``distinct``). Identifiers are checked with python-stdnum (LEI ISO 17442
 LEI names one party.
 
 Each action is one unit of work (the audit trail records it); results are plain dataclasses.
+
+One concern: recording parties by hand; kept together because the checks, the duplicate refusal and the
+writes apply the same one-party-per-entity rules.
 """
 
 from __future__ import annotations
