@@ -13,11 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from db.engine import read_session, unit_of_work
-from db.models import (
-    Answer,
-    AnswerSource,
-    Assessment,
-)
+from db.models import Answer, AnswerSource, Assessment
 from db.repo import get_for_update
 from db.types import utcnow
 from desktop.core.checklist import parse_value, suggest

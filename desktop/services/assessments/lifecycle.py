@@ -10,13 +10,7 @@ from datetime import date
 from sqlalchemy.engine import Engine
 
 from db.engine import read_session, unit_of_work
-from db.models import (
-    Answer,
-    AnswerSource,
-    Assessment,
-    AssessmentStatus,
-    ChecklistTemplate,
-)
+from db.models import Answer, AnswerSource, Assessment, AssessmentStatus, ChecklistTemplate
 from db.types import utcnow
 from desktop.core.checklist import suggest
 from desktop.core.checklist.facts import lookup

@@ -9,10 +9,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from db.models import (
-    DECIDED_STATUSES,
-    AssessmentStatus,
-)
+from db.models import DECIDED_STATUSES, AssessmentStatus
 from desktop.core.checklist.readiness import Readiness
 from desktop.core.checklist.scoring import ScoreResult
 from desktop.core.errors import NotFound, UserError

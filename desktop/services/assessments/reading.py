@@ -32,13 +32,7 @@ from desktop.core.errors import NotFound, UserError
 from desktop.core.findings import Finding, assessment_findings, load_findings
 from desktop.core.i18n import tr
 from desktop.services import checklists
-from desktop.services.assessments.model import (
-    DECIDED,
-    OPEN,
-    AssessmentSummary,
-    AssessmentView,
-    QuestionState,
-)
+from desktop.services.assessments.model import DECIDED, OPEN, AssessmentSummary, AssessmentView, QuestionState
 from desktop.services.evidence import EvidenceInfo
 from desktop.services.facts import AnalyzeFn
 from desktop.services.reviews import assessment_next_review

@@ -11,11 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from db.engine import read_session, unit_of_work
-from db.models import (
-    Assessment,
-    Certification,
-    Vendor,
-)
+from db.models import Assessment, Certification, Vendor
 from db.types import utcnow
 from desktop.services.assessments.model import DECIDED
 from desktop.services.assessments.reading import _load

@@ -7,11 +7,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, and_, false, or_
 from sqlmodel import col, select
 
-from db.models import (
-    AuditEvent,
-    Interest,
-    Party,
-)
+from db.models import AuditEvent, Interest, Party
 from desktop.core.i18n import N_, tr
 from desktop.core.ownership.model import ROLE_TYPES
 

@@ -10,13 +10,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from db.models import (
-    Assessment,
-    AuditEvent,
-    ChecklistQuestion,
-    Party,
-    Vendor,
-)
+from db.models import Assessment, AuditEvent, ChecklistQuestion, Party, Vendor
 
 
 @dataclass

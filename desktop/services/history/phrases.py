@@ -12,14 +12,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from db.models import (
-    AuditEvent,
-    ChecklistTemplate,
-    Competitor,
-    Contract,
-    EvidenceFile,
-    SigningIdentity,
-)
+from db.models import AuditEvent, ChecklistTemplate, Competitor, Contract, EvidenceFile, SigningIdentity
 from desktop.core.i18n import format_date, format_number, ntr, tr
 from desktop.core.ownership.model import ROLE_TYPES
 from desktop.core.ownership.text import fmt_pct
