@@ -206,11 +206,18 @@ def audit_anchor(connection: Connection) -> dict[str, Any]:
     return {"seq": int(row[0]), "hash": str(row[1])}
 
 
+CHANGED_KEY = "vetta_changed"  # session.info key: the (table, vendor id) pairs a unit of work wrote
+
+
 def _after_flush(session: OrmSession, _flush_context: UOWTransaction) -> None:
     pending: list[tuple[Any, str]] = []
     pending += [(o, "create") for o in session.new]
     pending += [(o, "update") for o in session.dirty if session.is_modified(o, include_collections=False)]
     pending += [(o, "delete") for o in session.deleted]
+    # a unit of work remembers what it wrote (db.engine.changed_records); unaudited rows without a vendor
+    changed: set[tuple[str, int | None]] = session.info.get(CHANGED_KEY, set())
+    changed.update((str(getattr(o, "__tablename__", "")), None) for o, _kind in pending
+                   if hasattr(o, "__table__") and isinstance(o, _NOT_AUDITED))
     pending = [(o, k) for o, k in pending if hasattr(o, "__table__") and not isinstance(o, _NOT_AUDITED)]
     if not pending:
         return
@@ -231,6 +238,7 @@ def _after_flush(session: OrmSession, _flush_context: UOWTransaction) -> None:
         action = _action(obj, kind, changes)
         vendor_id = _vendor_of(session, obj)
         record_type = str(obj.__tablename__)
+        changed.add((record_type, vendor_id))
         digest = event_hash(
             prev_hash=prev_hash,
             seq=seq,

@@ -12,6 +12,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from sqlalchemy.pool import QueuePool
 from sqlmodel import Session, create_engine
 
 from db import audit as _audit  # noqa: F401  (installs the audit-trail hook on every session)
+from db.audit import CHANGED_KEY
 from db.errors import (
     ConflictError,
     DatabaseError,
@@ -168,14 +170,58 @@ def make_engine(url: str | None = None, *, create_dir: bool = True, echo: bool =
     return engine
 
 
+WriteGuard = Callable[[], None]
+_write_guard: WriteGuard | None = None
+# The unit of work open in this thread (or task), per connection pool: a service called inside another
+# unit of work on the same database joins it instead of opening a second transaction (see unit_of_work).
+_ambient: ContextVar[tuple[Any, Session] | None] = ContextVar("vetta_unit_of_work", default=None)
+
+
+def set_write_guard(guard: WriteGuard | None) -> None:
+    """Install a check run whenever a unit of work starts (outermost only).
+
+    The window installs one that refuses to write on its GUI thread: every write belongs in an
+    operation running off that thread (desktop/ui/operations.py). ``None`` removes it.
+    """
+    global _write_guard
+    _write_guard = guard
+
+
+def _joined(engine: Engine) -> Session | None:
+    current = _ambient.get()
+    if current is not None and current[0] is engine.pool:
+        return current[1]
+    return None
+
+
+def changed_records(session: Session) -> set[tuple[str, int | None]]:
+    """What ``session`` wrote so far: ``(table name, vendor id or None)`` for every row it created,
+    changed or deleted (recorded at each flush by db.audit)."""
+    recorded: set[tuple[str, int | None]] = session.info.setdefault(CHANGED_KEY, set())
+    return recorded
+
+
 @contextmanager
 def unit_of_work(engine: Engine, actor: str | None = None) -> Iterator[Session]:
     """One user action: a session whose work commits together at the end, or not at all.
 
     ``actor`` names who acts; the audit trail records it with every change.
+
+    Called while another unit of work on the same database is open in this thread (an operation
+    that calls several services), it joins it: its work runs in a savepoint of the same transaction,
+    so a failure inside rolls back only its own part, and everything commits once, when the outer
+    unit of work ends.
     """
+    outer = _joined(engine)
+    if outer is not None:
+        yield from _nested(outer, actor)
+        return
+    if _write_guard is not None:
+        _write_guard()
     session = Session(engine.execution_options(vetta_write=True), expire_on_commit=False)
     session.info["actor"] = actor or default_actor(engine)
+    session.info[CHANGED_KEY] = set()
+    token = _ambient.set((engine.pool, session))
     try:
         yield session
         session.commit()
@@ -194,12 +240,38 @@ def unit_of_work(engine: Engine, actor: str | None = None) -> Iterator[Session]:
             )) from exc
         raise
     finally:
+        _ambient.reset(token)
         session.close()
+
+
+def _nested(session: Session, actor: str | None) -> Iterator[Session]:
+    outer_actor = session.info.get("actor")
+    savepoint = session.begin_nested()
+    if actor and actor != outer_actor:
+        session.info["actor"] = actor
+    try:
+        yield session
+        session.flush()  # ids and the audit trail, as a commit would give them
+        savepoint.commit()
+    except BaseException:
+        if savepoint.is_active:
+            savepoint.rollback()
+        raise
+    finally:
+        session.info["actor"] = outer_actor
 
 
 @contextmanager
 def read_session(engine: Engine) -> Iterator[Session]:
-    """A short read-only session (deferred transaction, rolled back at the end)."""
+    """A short read-only session (deferred transaction, rolled back at the end).
+
+    Inside a unit of work on the same database (in this thread) it is that unit's session, so what
+    the action wrote so far is visible to what it reads next.
+    """
+    outer = _joined(engine)
+    if outer is not None:
+        yield outer
+        return
     session = Session(engine, expire_on_commit=False)
     try:
         yield session

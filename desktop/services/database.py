@@ -14,6 +14,8 @@ from db import backup as backups
 from db import migrate
 from db.engine import make_engine, parse_url, resolve_url, sqlite_path
 from db.errors import DatabaseError, explain
+from db.filecheck import QuickCheck as QuickCheck  # re-exported: the window's start-up check
+from db.location import data_dir as data_dir  # re-exported for the About box
 from desktop.core.i18n import tr
 
 log = logging.getLogger("vetta.database")

@@ -12,12 +12,12 @@ from types import TracebackType
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
-from sqlalchemy.engine import Engine
 
 from db.errors import DatabaseError
-from db.filecheck import QuickCheck
 from desktop import __version__
 from desktop.core.errors import UserError
+from desktop.services.backend import Backend, backend_name, close_backend
+from desktop.services.database import QuickCheck
 from desktop.ui.startup import StartupWindow, install_qt_logging, probe, watch_main_window
 
 log = logging.getLogger("vetta.ui")
@@ -55,24 +55,24 @@ def _default_notify(text: str) -> None:
 
 
 def open_with_recovery(url: str | None, offer: OfferRestore | None = None,
-                       checked: Callable[[], None] | None = None) -> Engine | None:
+                       checked: Callable[[], None] | None = None) -> Backend | None:
     """Open the database; on a damaged file offer the latest backup. None when it cannot be opened.
 
     ``offer`` explains the problem to the user (for a damaged SQLite file: the restore dialog) and
     returns True once a backup was restored; it is injected in tests. ``checked``: the file check,
     already started in the background (see ``run``).
     """
-    from desktop.services.database import open_database
+    from desktop.services.backend import open_backend
 
     offer = offer or _default_offer
     try:
-        return open_database(url, checked=checked)
+        return open_backend(url, checked=checked)
     except DatabaseError as exc:
         log.warning("the database could not be opened: %s", exc)
         if not offer(exc, url):
             return None
     try:
-        return open_database(url)
+        return open_backend(url)
     except DatabaseError as exc:  # restored but still unusable: say so once
         log.warning("the restored database could not be opened: %s", exc)
         _default_notify(str(exc))
@@ -125,19 +125,19 @@ def _show_unexpected(text: str) -> None:
     box.open()
 
 
-def install_language(app: QCoreApplication, engine: Engine) -> str:
+def install_language(app: QCoreApplication, backend: Backend) -> str:
     """Install the translator for the organisation's language setting (system language when unset)."""
     from desktop.services.settings import get_settings
     from desktop.ui.translator import install
 
     try:
-        preference = get_settings(engine).language
+        preference = get_settings(backend).language
     except DatabaseError:
         preference = ""
     return install(app, preference)
 
 
-def ensure_user(engine: Engine, requested: str | None = None, ask: Callable[[], str | None] | None = None) -> bool:
+def ensure_user(backend: Backend, requested: str | None = None, ask: Callable[[], str | None] | None = None) -> bool:
     """Know who acts before the window opens: the login (PostgreSQL), else --user, VETTA_USER or the
     profile name; on SQLite without one, ask for it once (``ask`` returns the name, or None to quit).
 
@@ -147,7 +147,7 @@ def ensure_user(engine: Engine, requested: str | None = None, ask: Callable[[], 
     from desktop.ui.roles import who_for
 
     try:
-        who = who_for(engine, requested)
+        who = who_for(backend, requested)
     except (DatabaseError, UserError) as exc:  # --user refused on PostgreSQL, the server gone
         _default_notify(str(exc))
         return False
@@ -157,7 +157,7 @@ def ensure_user(engine: Engine, requested: str | None = None, ask: Callable[[], 
     if not name:
         return False
     whoami.set_profile_name(name)
-    return who_for(engine).known
+    return who_for(backend).known
 
 
 def _ask_profile_name() -> str | None:
@@ -168,11 +168,10 @@ def _ask_profile_name() -> str | None:
     return dialog.name() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
-def build_window(engine: Engine, db_url: str | None) -> QWidget:
-    from desktop.services.database import database_name
+def build_window(backend: Backend, db_url: str | None) -> QWidget:
     from desktop.ui.main_window import MainWindow
 
-    window = MainWindow(engine, database_name(engine.url).name, db_url)
+    window = MainWindow(backend, backend_name(backend).name, db_url)
     window.setWindowIcon(app_icon())
     return window
 
@@ -197,40 +196,43 @@ def run(db_url: str | None = None, actor: str | None = None, argv: list[str] | N
     app.setWindowIcon(app_icon())
     setup_logging()
     install_excepthook()
+    from desktop.ui.operations import install_write_guard
+
+    install_write_guard()  # a write started on the GUI thread is logged as the programming error it is
     # Start-up: the database file's check reads the whole file; it runs in a thread (started by the
     # command line before SQLAlchemy loads) while the main window's modules load here.
     check = early_check or QuickCheck(db_url)
     import desktop.ui.main_window  # noqa: F401
 
-    engine = open_with_recovery(db_url, offer, checked=_after_check(check, db_url))
-    if engine is None:
+    backend = open_with_recovery(db_url, offer, checked=_after_check(check, db_url))
+    if backend is None:
         if startup is not None:
             startup.close()
         print("vetta: the database could not be opened; see the message shown.", file=sys.stderr)
         return 3
     probe("database-open")
-    install_language(app, engine)
+    install_language(app, backend)
     from desktop.services.first_run import is_first_run
 
     outcome = None
-    if is_first_run(engine):
+    if is_first_run(backend):
         from desktop.ui.welcome import WelcomeDialog
 
-        welcome = WelcomeDialog(engine)
+        welcome = WelcomeDialog(backend)
         welcome.setWindowIcon(app_icon())
         if welcome.exec() != QDialog.DialogCode.Accepted:
-            engine.dispose()
+            close_backend(backend)
             if startup is not None:
                 startup.close()
             return 0  # nothing set up yet: the welcome flow comes back next time
         outcome = welcome.outcome
-        install_language(app, engine)
-    if not ensure_user(engine, actor):
-        engine.dispose()
+        install_language(app, backend)
+    if not ensure_user(backend, actor):
+        close_backend(backend)
         if startup is not None:
             startup.close()
         return 0  # nobody said who they are: nothing may be recorded
-    window = build_window(engine, db_url)
+    window = build_window(backend, db_url)
     if outcome == "demo":
         window.workspace.setCurrentIndex(0)  # type: ignore[attr-defined]  # land on the dashboard
     watch_main_window(window)
@@ -239,5 +241,5 @@ def run(db_url: str | None = None, actor: str | None = None, argv: list[str] | N
     else:
         window.show()
     code = app.exec()
-    engine.dispose()
+    close_backend(backend)
     return int(code)

@@ -26,16 +26,23 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import Engine
 
-from db.engine import default_actor
 from db.errors import DatabaseError
 from desktop.core.errors import UserError
 from desktop.services import assessments as svc
+from desktop.services.backend import Backend, current_actor
 from desktop.services.checklists import TemplateInfo, list_templates
 from desktop.ui.fit import fit_size
 from desktop.ui.labels import rating_labels
-from desktop.ui.operations import ChangeSet, Operation, announce, run_operation, show_error
+from desktop.ui.operations import (
+    ChangeSet,
+    Operation,
+    UnitOfWork,
+    announce,
+    run_operation,
+    run_query,
+    show_error,
+)
 
 Index = QModelIndex | QPersistentModelIndex
 DECIDED = ("approved", "approved_with_conditions", "rejected")
@@ -50,9 +57,9 @@ def _when(value: Any) -> str:
 class AssessmentsModel(QAbstractTableModel):
     """The assessments of one vendor, newest version first."""
 
-    def __init__(self, engine: Engine, vendor_id: int, parent: QWidget | None = None) -> None:
+    def __init__(self, backend: Backend, vendor_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._engine = engine
+        self._backend = backend
         self._vendor_id = vendor_id
         self._rows: list[svc.AssessmentSummary] = []
         # "Next review" in this narrow table: a shorter Spanish (the second argument is the gettext context)
@@ -67,7 +74,7 @@ class AssessmentsModel(QAbstractTableModel):
 
     def reload(self) -> None:
         self.beginResetModel()
-        rows = svc.list_assessments(self._engine, self._vendor_id)
+        rows = svc.list_assessments(self._backend, self._vendor_id)
         self._rows = sorted(rows, key=lambda r: r.series_version, reverse=True)
         self.endResetModel()
 
@@ -126,14 +133,14 @@ def default_choose_template(parent: QWidget, templates: list[TemplateInfo]) -> T
 class AssessmentsTab(QWidget):
     open_assessment = Signal(int)
 
-    def __init__(self, engine: Engine, vendor_id: int, parent: QWidget | None = None) -> None:
+    def __init__(self, backend: Backend, vendor_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.engine = engine
+        self.backend = backend
         self.vendor_id = vendor_id
         self.choose_template: Callable[[QWidget, list[TemplateInfo]], TemplateInfo | None] = default_choose_template
         self.last_operation: Operation | None = None
         self.last_dialog: QDialog | None = None
-        self.model = AssessmentsModel(engine, vendor_id, self)
+        self.model = AssessmentsModel(backend, vendor_id, self)
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
@@ -223,7 +230,7 @@ class AssessmentsTab(QWidget):
         """Create a draft (preparer: the current user) off the GUI thread, then open it."""
         if template_id is None:
             try:
-                templates = list_templates(self.engine)
+                templates = list_templates(self.backend)
             except (UserError, DatabaseError) as exc:
                 show_error(self, exc)
                 return None
@@ -231,12 +238,12 @@ class AssessmentsTab(QWidget):
             if chosen is None:
                 return None
             template_id = chosen.id
-        vendor_id, preparer, tid = self.vendor_id, default_actor(), template_id
+        vendor_id, preparer, tid = self.vendor_id, current_actor(self.backend), template_id
 
-        def work(engine: Engine, progress: Any, cancelled: Any) -> int:
-            return svc.create_assessment(engine, vendor_id, tid, preparer=preparer, actor=preparer).id
+        def work(uow: UnitOfWork, progress: Any, cancelled: Any) -> int:
+            return svc.create_assessment(uow.backend, vendor_id, tid, preparer=preparer, actor=preparer).id
 
-        self.last_operation = run_operation(self, self.tr("Preparing the assessment…"), self.engine, work,
+        self.last_operation = run_operation(self, self.tr("Preparing the assessment…"), self.backend, work,
                                             on_success=self._created, changes=ChangeSet(vendors=True, assessments=True,
                                                                                         vendor_id=vendor_id))
         return self.last_operation
@@ -257,12 +264,12 @@ class AssessmentsTab(QWidget):
         s = self.selected()
         if s is None:
             return None
-        previous, actor = s.id, default_actor()
+        previous, actor = s.id, current_actor(self.backend)
 
-        def work(engine: Engine, progress: Any, cancelled: Any) -> int:
-            return svc.reopen_assessment(engine, previous, preparer=actor, actor=actor).id
+        def work(uow: UnitOfWork, progress: Any, cancelled: Any) -> int:
+            return svc.reopen_assessment(uow.backend, previous, preparer=actor, actor=actor).id
 
-        self.last_operation = run_operation(self, self.tr("Starting the re-assessment…"), self.engine, work,
+        self.last_operation = run_operation(self, self.tr("Starting the re-assessment…"), self.backend, work,
                                             on_success=self._created,
                                             changes=ChangeSet(vendors=True, assessments=True, vendor_id=self.vendor_id))
         return self.last_operation
@@ -277,7 +284,7 @@ class AssessmentsTab(QWidget):
     def sign_off(self, assessment_id: int) -> QDialog:
         from desktop.ui.report import SignOffDialog
 
-        dialog = SignOffDialog(self.engine, assessment_id, self)
+        dialog = SignOffDialog(self.backend, assessment_id, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda _r: announce(ChangeSet(vendors=True, assessments=True,
                                                               vendor_id=self.vendor_id)))
@@ -297,14 +304,14 @@ class AssessmentsTab(QWidget):
             self.export_to(s.id, path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf"))
 
     def export_to(self, assessment_id: int, path: Path, lang: str | None = None) -> Operation:
-        return export_report(self, self.engine, assessment_id, path, lang)
+        return export_report(self, self.backend, assessment_id, path, lang)
 
     @Slot()
     def preview_selected(self) -> Operation | None:
         s = self.selected()
         if s is None:
             return None
-        return preview_report(self, self.engine, s.id, self)
+        return preview_report(self, self.backend, s.id, self)
 
     @Slot()
     def show_changes(self) -> str:
@@ -312,7 +319,7 @@ class AssessmentsTab(QWidget):
         if s is None:
             return ""
         try:
-            changes = svc.staleness(self.engine, s.id)
+            changes = svc.staleness(self.backend, s.id)
         except (UserError, DatabaseError) as exc:
             show_error(self, exc)
             return ""
@@ -338,15 +345,15 @@ def _language() -> str:
     return i18n.current_language()
 
 
-def export_report(parent: QWidget, engine: Engine, assessment_id: int, path: Path,
+def export_report(parent: QWidget, backend: Backend, assessment_id: int, path: Path,
                   lang: str | None = None) -> Operation:
     """Write the report (signed if decided, else a draft) off the GUI thread with a progress dialog."""
     from desktop.services.reports import write_report
 
     language = lang or _language()
 
-    def work(eng: Engine, progress: Any, cancelled: Any) -> bool:
-        return write_report(eng, assessment_id, path, language).signed
+    def work(uow: UnitOfWork, progress: Any, cancelled: Any) -> bool:
+        return write_report(uow.backend, assessment_id, path, language).signed
 
     def done(signed: bool) -> None:
         text = (parent.tr("Signed report written to {file}") if signed
@@ -356,16 +363,16 @@ def export_report(parent: QWidget, engine: Engine, assessment_id: int, path: Pat
         if callable(status):
             status().showMessage(text, 8000)
 
-    return run_operation(parent, parent.tr("Writing the report…"), engine, work, on_success=done)
+    return run_operation(parent, parent.tr("Writing the report…"), backend, work, on_success=done)
 
 
-def preview_report(parent: QWidget, engine: Engine, assessment_id: int, owner: Any) -> Operation:
+def preview_report(parent: QWidget, backend: Backend, assessment_id: int, owner: Any) -> Operation:
     """Render the report off the GUI thread and show it in a preview window (kept on ``owner.last_dialog``)."""
     from desktop.services.reports import report_pdf
 
     language = _language()
 
-    def work(eng: Engine, progress: Any, cancelled: Any) -> bytes:
+    def work(eng: Backend, progress: Any, cancelled: Any) -> bytes:
         return report_pdf(eng, assessment_id, language).pdf
 
     def show(pdf: bytes) -> None:
@@ -381,4 +388,4 @@ def preview_report(parent: QWidget, engine: Engine, assessment_id: int, owner: A
         owner.last_dialog = dialog
         dialog.open()
 
-    return run_operation(parent, parent.tr("Rendering the report…"), engine, work, on_success=show)
+    return run_query(parent, parent.tr("Rendering the report…"), backend, work, on_success=show)

@@ -41,13 +41,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import Engine
 
 from desktop.core.i18n import format_date
+from desktop.services.backend import Backend
 from desktop.services.dashboard import Bucket, Dashboard, DashboardItem, dashboard
 from desktop.services.exposure import CONTROL, PEOPLE, STAKE, exposure_text, exposure_tooltip
 from desktop.ui.labels import rating_labels
-from desktop.ui.operations import ChangeSet, Operation, run_operation, signals
+from desktop.ui.operations import ChangeSet, Operation, run_query, signals
 from desktop.ui.vendor_model import SEVERITY_COLOURS, severity_icon
 
 ItemRole = Qt.ItemDataRole.UserRole
@@ -103,9 +103,9 @@ class DashboardWidget(QWidget):
     filter_exposure = Signal(str)
     loaded = Signal()
 
-    def __init__(self, engine: Engine, parent: QWidget | None = None, today: date | None = None) -> None:
+    def __init__(self, backend: Backend, parent: QWidget | None = None, today: date | None = None) -> None:
         super().__init__(parent)
-        self.engine = engine
+        self.backend = backend
         self.today = today
         self.data: Dashboard | None = None
         self._operation: Operation | None = None
@@ -247,10 +247,10 @@ class DashboardWidget(QWidget):
         """Read the figures off the GUI thread, then show them (``loaded`` follows)."""
         today = self.today
 
-        def work(engine: Engine, _progress: Any, _cancelled: Any) -> Dashboard:
-            return dashboard(engine, today)
+        def work(backend: Backend, _progress: Any, _cancelled: Any) -> Dashboard:
+            return dashboard(backend, today)
 
-        self._operation = run_operation(self, "", self.engine, work, on_success=self.show_data,
+        self._operation = run_query(self, "", self.backend, work, on_success=self.show_data,
                                         show_progress=False)
 
     def show_data(self, data: Dashboard) -> None:

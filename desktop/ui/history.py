@@ -1,6 +1,6 @@
 """The History tab: the audit trail of one vendor (or of everything), newest first, one sentence per change.
 
-``HistoryView(engine, vendor_id)`` is a self-contained widget; the vendor editor embeds it as its
+``HistoryView(backend, vendor_id)`` is a self-contained widget; the vendor editor embeds it as its
 History tab and calls ``reload()`` after a save. Rows come from SQL by id and are cached by page; the
 sentences come from desktop.services.history (the same as `vetta audit log`), in the interface language,
 with the recorded fields in the tooltip for auditors. A filter shows one kind of change.
@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import Engine
 
 from desktop.core import i18n
 from desktop.core.i18n import N_
 from desktop.services.audit import AuditEntry, action_label, describe_value, event_ids, events_by_id
+from desktop.services.backend import Backend
 from desktop.services.history import KINDS, Told, kind_label, tell
 
 PAGE = 200
@@ -50,9 +50,9 @@ def recorded_text(entry: AuditEntry) -> str:
 class HistoryModel(QAbstractTableModel):
     """Audit events over ids (newest first); the rows of a page are fetched in one query."""
 
-    def __init__(self, engine: Engine, vendor_id: int | None = None, parent: Any = None) -> None:
+    def __init__(self, backend: Backend, vendor_id: int | None = None, parent: Any = None) -> None:
         super().__init__(parent)
-        self._engine = engine
+        self._backend = backend
         self._vendor_id = vendor_id
         self._kind: str | None = None
         self._ids: list[int] = []
@@ -62,7 +62,7 @@ class HistoryModel(QAbstractTableModel):
 
     def reload(self) -> None:
         self.beginResetModel()
-        self._ids = event_ids(self._engine, self._vendor_id, kind=self._kind)
+        self._ids = event_ids(self._backend, self._vendor_id, kind=self._kind)
         self._cache.clear()
         self._told.clear()
         self.endResetModel()
@@ -82,9 +82,9 @@ class HistoryModel(QAbstractTableModel):
         event_id = self._ids[row]
         if event_id not in self._cache:
             start = (row // PAGE) * PAGE
-            page = events_by_id(self._engine, self._ids[start:start + PAGE])
+            page = events_by_id(self._backend, self._ids[start:start + PAGE])
             self._cache.update(page)
-            self._told.update(tell(self._engine, list(page.values()), i18n.current_language()))
+            self._told.update(tell(self._backend, list(page.values()), i18n.current_language()))
         return self._cache.get(event_id)
 
     def told(self, row: int) -> Told | None:
@@ -133,9 +133,9 @@ class HistoryModel(QAbstractTableModel):
 class HistoryView(QWidget):
     """The audit trail of ``vendor_id`` (None: of the whole database), with a Refresh button."""
 
-    def __init__(self, engine: Engine, vendor_id: int | None, parent: QWidget | None = None) -> None:
+    def __init__(self, backend: Backend, vendor_id: int | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model = HistoryModel(engine, vendor_id, self)
+        self.model = HistoryModel(backend, vendor_id, self)
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)

@@ -28,12 +28,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import Engine
 
 from db.errors import DatabaseError
 from desktop.core.errors import UserError
 from desktop.core.i18n import tr
 from desktop.services import identities as svc
+from desktop.services.backend import Backend
 from desktop.services.settings import get_settings
 from desktop.services.whoami import Who
 
@@ -105,9 +105,9 @@ class KeyFilePassphraseDialog(QDialog):
 class IdentitiesPage(QWidget):
     changed = Signal()
 
-    def __init__(self, engine: Engine, parent: QWidget | None = None, *, who: Who | None = None) -> None:
+    def __init__(self, backend: Backend, parent: QWidget | None = None, *, who: Who | None = None) -> None:
         super().__init__(parent)
-        self.engine = engine
+        self.backend = backend
         self.who = who
         self.keyring_ok = svc.keyring_available()
         self.table = QTableWidget(0, 7, self)
@@ -134,7 +134,7 @@ class IdentitiesPage(QWidget):
         self.name.setPlaceholderText(self.tr("The person who signs, e.g. Ana García"))
         self.email = QLineEdit(box)
         self.email.setAccessibleName(self.tr("Identity email"))
-        self.organisation = QLineEdit(get_settings(engine).name, box)
+        self.organisation = QLineEdit(get_settings(backend).name, box)
         self.organisation.setAccessibleName(self.tr("Identity organisation"))
         form.addRow(self.tr("Name"), self.name)
         form.addRow(self.tr("Email"), self.email)
@@ -174,7 +174,7 @@ class IdentitiesPage(QWidget):
 
     @Slot()
     def reload(self) -> None:
-        rows = svc.list_identities(self.engine)
+        rows = svc.list_identities(self.backend)
         self.table.setRowCount(len(rows))
         for r, info in enumerate(rows):
             if info.key_store == "file":
@@ -220,7 +220,7 @@ class IdentitiesPage(QWidget):
 
     def create_identity(self, key_passphrase: str | None = None) -> bool:
         try:
-            info = svc.new_identity(self.engine, self.name.text(), email=self.email.text().strip(),
+            info = svc.new_identity(self.backend, self.name.text(), email=self.email.text().strip(),
                                     organisation=self.organisation.text().strip(), key_passphrase=key_passphrase)
         except svc.KeyringUnavailable:  # a keyring that is there but refuses (locked, broken): no dead end either
             self.reason.clear()
@@ -254,7 +254,7 @@ class IdentitiesPage(QWidget):
 
     def export_certificate(self, name: str, path: Path) -> bool:
         try:
-            info = svc.export_certificate(self.engine, name, path)
+            info = svc.export_certificate(self.backend, name, path)
         except (UserError, DatabaseError) as exc:
             self.reason.setText(str(exc))
             return False
@@ -298,7 +298,7 @@ class IdentitiesPage(QWidget):
 
     def import_file(self, path: Path, name: str, passphrase: str | None, key_passphrase: str | None = None) -> bool:
         try:
-            info = svc.import_p12(self.engine, path, name, passphrase or None, key_passphrase=key_passphrase)
+            info = svc.import_p12(self.backend, path, name, passphrase or None, key_passphrase=key_passphrase)
         except (UserError, DatabaseError) as exc:
             self.reason.setText(str(exc))
             return False

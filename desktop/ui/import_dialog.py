@@ -18,14 +18,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import Engine
 
 from db.errors import DatabaseError
 from desktop.core.errors import UserError
 from desktop.core.i18n import N_
 from desktop.core.tabular import read_table
+from desktop.services.backend import Backend
 from desktop.services.register_io import IMPORT_FIELDS, ImportPlan, auto_mapping, import_vendors, plan_import
-from desktop.ui.operations import ChangeSet, Operation, run_operation
+from desktop.ui.operations import Operation, UnitOfWork, run_operation, run_query
 
 FIELD_LABELS = {
     "name": N_("Legal name"), "country": N_("Country"), "website": N_("Website"), "services": N_("Services"),
@@ -35,9 +35,9 @@ FIELD_LABELS = {
 
 
 class ImportDialog(QDialog):
-    def __init__(self, engine: Engine, path: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, backend: Backend, path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.engine, self.path = engine, path
+        self.backend, self.path = backend, path
         self.plan: ImportPlan | None = None
         self.operation: Operation | None = None
         self.setWindowTitle(self.tr("Import vendors from {name}").format(name=path.name))
@@ -112,11 +112,11 @@ class ImportDialog(QDialog):
     def run_dry_run(self) -> Operation:
         mapping, path = self.mapping(), self.path
 
-        def work(engine: Engine, progress: Any, cancelled: Any) -> ImportPlan:
-            return plan_import(engine, path, mapping, progress, cancelled)
+        def work(backend: Backend, progress: Any, cancelled: Any) -> ImportPlan:
+            return plan_import(backend, path, mapping, progress, cancelled)
 
         self.check_button.setEnabled(False)
-        self.operation = run_operation(self, self.tr("Checking {name}…").format(name=path.name), self.engine, work,
+        self.operation = run_query(self, self.tr("Checking {name}…").format(name=path.name), self.backend, work,
                                        on_success=self._show_plan, on_failure=self._failed)
         return self.operation
 
@@ -151,13 +151,12 @@ class ImportDialog(QDialog):
     def run_import(self) -> Operation:
         mapping, path = self.mapping(), self.path
 
-        def work(engine: Engine, progress: Any, cancelled: Any) -> ImportPlan:
-            return import_vendors(engine, path, mapping, progress=progress, cancelled=cancelled)
+        def work(uow: UnitOfWork, progress: Any, cancelled: Any) -> ImportPlan:
+            return import_vendors(uow.backend, path, mapping, progress=progress, cancelled=cancelled)
 
         self.import_button.setEnabled(False)
-        self.operation = run_operation(self, self.tr("Importing {name}…").format(name=path.name), self.engine, work,
-                                       on_success=self._imported, on_failure=self._failed,
-                                       changes=ChangeSet(vendors=True))
+        self.operation = run_operation(self, self.tr("Importing {name}…").format(name=path.name), self.backend, work,
+                                       on_success=self._imported, on_failure=self._failed)
         return self.operation
 
     def _imported(self, plan: ImportPlan) -> None:

@@ -1,13 +1,13 @@
 """The main window: Home (dashboard), the vendor register, and vendor editors in closable tabs.
 
 Extension points for other features:
-- ``MainWindow.add_vendor_tab(factory, title)``: ``factory(engine, vendor_id) -> QWidget`` adds a tab to
+- ``MainWindow.add_vendor_tab(factory, title)``: ``factory(backend, vendor_id) -> QWidget`` adds a tab to
   every vendor editor opened afterwards (the Ownership & people tab is added this way).
 - ``MainWindow.assessment_menu``: the Assessment menu (a QMenu) for assessment actions;
   ``MainWindow.current_vendor_id()`` tells them which vendor is selected or open.
 - ``desktop.ui.operations``: ``run_operation`` for long work and the app-wide ``changed`` signal.
 
-If ``desktop.ui.ownership`` is importable, its ``OwnershipTab(engine, vendor_id)`` is added
+If ``desktop.ui.ownership`` is importable, its ``OwnershipTab(backend, vendor_id)`` is added
 automatically (the one guarded import: the ownership feature is developed separately).
 """
 
@@ -37,19 +37,25 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import Engine
 
 from db.errors import DatabaseError
 from desktop import __version__
 from desktop.core.errors import UserError
 from desktop.core.i18n import format_number
-from desktop.services.database import database_name
+from desktop.services.backend import Backend, backend_name, backend_url
 from desktop.services.register import RATINGS, RegisterQuery, count_vendors
 from desktop.services.vendors import set_archived
 from desktop.ui.dashboard import DashboardWidget
 from desktop.ui.fit import fit_size
 from desktop.ui.labels import rating_labels
-from desktop.ui.operations import ChangeSet, Operation, announce, run_operation, show_error, signals
+from desktop.ui.operations import (
+    ChangeSet,
+    Operation,
+    announce,
+    run_query,
+    show_error,
+    signals,
+)
 from desktop.ui.vendor_editor import TabFactory, VendorEditor
 from desktop.ui.vendor_model import PAGE, VendorTableModel
 
@@ -57,11 +63,11 @@ log = logging.getLogger("vetta.ui")
 MAX_RECENT = 8
 
 
-def _ownership_tab(engine: Engine, vendor_id: int) -> QWidget:
+def _ownership_tab(backend: Backend, vendor_id: int) -> QWidget:
     """The Ownership & people tab (its graph and analysis modules load when a vendor is first opened)."""
     from desktop.ui.ownership import OwnershipTab
 
-    return OwnershipTab(engine, vendor_id)
+    return OwnershipTab(backend, vendor_id)
 
 
 NAME_WIDTH = 220  # the register's name column, when no search shows reasons in it
@@ -70,9 +76,9 @@ NAME_WIDTH = 220  # the register's name column, when no search shows reasons in 
 class RegisterWidget(QWidget):
     """Search box, filters and the register table."""
 
-    def __init__(self, engine: Engine, parent: QWidget | None = None) -> None:
+    def __init__(self, backend: Backend, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model = VendorTableModel(engine, self)
+        self.model = VendorTableModel(backend, self)
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(self.tr("Search name, alias, identifier or tag"))
         self.search.setAccessibleName(self.tr("Search vendors"))
@@ -187,16 +193,16 @@ class RegisterWidget(QWidget):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, engine: Engine, db_label: str, db_url: str | None = None,
+    def __init__(self, backend: Backend, db_label: str, db_url: str | None = None,
                  settings: QSettings | None = None) -> None:
         super().__init__()
         self.setObjectName("vetta-main-window")
         self.setWindowTitle(self.tr("Vetta — {db}").format(db=db_label))
         fit_size(self, 1200, 760)
-        self._engine = engine
+        self._backend = backend
         self._db_label = db_label
         # the full location (never a password) for the status bar's tooltip and the About box
-        self._db_location = database_name(engine.url).location
+        self._db_location = backend_name(backend).location
         self._db_url = db_url or db_label
         self._settings = settings or QSettings()
         self._vendor_tabs: list[tuple[TabFactory, str]] = []
@@ -216,8 +222,8 @@ class MainWindow(QMainWindow):
         self.workspace.setDocumentMode(True)
         self.workspace.setTabsClosable(True)
         self.workspace.tabCloseRequested.connect(self._close_requested)
-        self.dashboard = DashboardWidget(engine, self)
-        self.register = RegisterWidget(engine, self)
+        self.dashboard = DashboardWidget(backend, self)
+        self.register = RegisterWidget(backend, self)
         self.workspace.addTab(self.dashboard, self.tr("Home"))
         self.workspace.addTab(self.register, self.tr("Vendor register"))
         for i in (0, 1):
@@ -250,7 +256,7 @@ class MainWindow(QMainWindow):
         self._remember_database()
         from desktop.ui.roles import apply_role
 
-        self.who = apply_role(self, engine)  # "Signed in as ..."; what the role cannot do is disabled
+        self.who = apply_role(self, backend)  # "Signed in as ..."; what the role cannot do is disabled
 
     # ------------------------------------------------------------------ actions and menus
     def _action(self, text: str, slot: Callable[[], Any], shortcut: Any = None, tip: str = "",
@@ -364,14 +370,14 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ extension points
     def add_vendor_tab(self, factory: TabFactory, title: str) -> None:
-        """Add a tab, built by ``factory(engine, vendor_id)``, to every vendor editor opened from now on."""
+        """Add a tab, built by ``factory(backend, vendor_id)``, to every vendor editor opened from now on."""
         self._vendor_tabs.append((factory, title))
 
     def _install_plugins(self) -> None:
         self.add_vendor_tab(self._ownership_tab, self.tr("Ownership && people"))
 
-    def _ownership_tab(self, engine: Engine, vendor_id: int) -> QWidget:
-        tab = _ownership_tab(engine, vendor_id)
+    def _ownership_tab(self, backend: Backend, vendor_id: int) -> QWidget:
+        tab = _ownership_tab(backend, vendor_id)
         tab.partyActivated.connect(self.open_party)  # type: ignore[attr-defined]
         return tab
 
@@ -383,7 +389,7 @@ class MainWindow(QMainWindow):
         from desktop.ui.ownership.party_card import PartyCardDialog
 
         try:
-            card = party_card(self._engine, party_id, i18n.current_language())
+            card = party_card(self._backend, party_id, i18n.current_language())
         except (UserError, DatabaseError) as exc:
             show_error(self, exc)
             return
@@ -447,14 +453,14 @@ class MainWindow(QMainWindow):
 
     def open_database(self, url: str) -> MainWindow | None:
         """Open another database in a new window."""
-        from desktop.services.database import open_database
+        from desktop.services.backend import open_backend
 
         try:
-            engine = open_database(url)
+            backend = open_backend(url)
         except DatabaseError as exc:
             show_error(self, exc)
             return None
-        window = MainWindow(engine, engine.url.render_as_string(hide_password=True), url, self._settings)
+        window = MainWindow(backend, backend_url(backend), url, self._settings)
         self._windows.append(window)
         window.show()
         return window
@@ -469,7 +475,7 @@ class MainWindow(QMainWindow):
             if editor.vendor_id == vendor_id:
                 self.workspace.setCurrentWidget(editor)
                 return editor
-        editor = VendorEditor(self._engine, vendor_id, self._vendor_tabs, self)
+        editor = VendorEditor(self._backend, vendor_id, self._vendor_tabs, self)
         self._add_editor(editor)
         return editor
 
@@ -493,7 +499,7 @@ class MainWindow(QMainWindow):
         self.open_settings()
 
     def new_vendor(self) -> VendorEditor:
-        editor = VendorEditor(self._engine, None, self._vendor_tabs, self)
+        editor = VendorEditor(self._backend, None, self._vendor_tabs, self)
         self._add_editor(editor)
         editor.profile.name.setFocus()
         return editor
@@ -545,7 +551,7 @@ class MainWindow(QMainWindow):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            set_archived(self._engine, vendor_id, True)
+            set_archived(self._backend, vendor_id, True)
         except (UserError, DatabaseError) as exc:
             show_error(self, exc)
             return
@@ -587,7 +593,7 @@ class MainWindow(QMainWindow):
         from desktop.ui.import_dialog import ImportDialog
 
         try:
-            dialog = ImportDialog(self._engine, path, self)
+            dialog = ImportDialog(self._backend, path, self)
         except (UserError, DatabaseError) as exc:
             show_error(self, exc)
             return None
@@ -608,13 +614,13 @@ class MainWindow(QMainWindow):
     def export_to(self, path: Path) -> Operation:
         query = self.register.query()
 
-        def work(engine: Engine, progress: Any, cancelled: Any) -> int:
+        def work(backend: Backend, progress: Any, cancelled: Any) -> int:
             from desktop.services.register_io import export_vendors
 
-            return export_vendors(engine, path, query, progress=progress, cancelled=cancelled)
+            return export_vendors(backend, path, query, progress=progress, cancelled=cancelled)
 
-        self.last_operation = run_operation(
-            self, self.tr("Exporting the register…"), self._engine, work,
+        self.last_operation = run_query(
+            self, self.tr("Exporting the register…"), self._backend, work,
             on_success=lambda n: self.statusBar().showMessage(
                 self.tr("Exported {n} vendor to {file}", "Exported {n} vendors to {file}", n).format(
                     n=format_number(n), file=str(path)), 8000))
@@ -623,7 +629,7 @@ class MainWindow(QMainWindow):
     def open_parties(self) -> Any:
         from desktop.ui.parties import PartiesDialog
 
-        dialog = PartiesDialog(self._engine, self, can_edit=not self.property("vetta_read_only_tabs"))
+        dialog = PartiesDialog(self._backend, self, can_edit=not self.property("vetta_read_only_tabs"))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
@@ -631,7 +637,7 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> Any:
         from desktop.ui.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self._engine, self)
+        dialog = SettingsDialog(self._backend, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
@@ -642,7 +648,7 @@ class MainWindow(QMainWindow):
         if changes.settings and self.isVisible():
             from desktop.services.settings import get_settings
 
-            preference = get_settings(self._engine).language
+            preference = get_settings(self._backend).language
             from desktop.core import i18n
 
             if i18n.resolve_language(preference) != self._language:
@@ -675,8 +681,8 @@ class MainWindow(QMainWindow):
             return
         query = self.model.query()
 
-        def work(engine: Engine, progress: Any, cancelled: Any) -> int:
-            return count_vendors(engine, query)
+        def work(backend: Backend, progress: Any, cancelled: Any) -> int:
+            return count_vendors(backend, query)
 
         def done(count: int) -> None:
             self.model.set_count(query, count)
@@ -684,7 +690,7 @@ class MainWindow(QMainWindow):
                 self.count_label.setText(self.tr("{count} vendor", "{count} vendors", count).format(
                     count=format_number(count)))
 
-        self.count_operation = run_operation(self, "", self._engine, work, on_success=done,
+        self.count_operation = run_query(self, "", self._backend, work, on_success=done,
                                              on_failure=lambda exc: None, show_progress=False)
 
     # ------------------------------------------------------------------ help and closing
@@ -699,8 +705,8 @@ class MainWindow(QMainWindow):
             box.open()
 
     def about_text(self) -> str:
-        from db.engine import data_dir
         from desktop.logs import log_file
+        from desktop.services.database import data_dir
 
         return self.tr(
             "<h3>Vetta {version}</h3><p>Due diligence of data vendors' neutrality: ownership, people, "
@@ -736,7 +742,7 @@ class MainWindow(QMainWindow):
                 self.workspace.setCurrentWidget(wizard)
                 return wizard
         try:
-            wizard = AssessmentWizard(self._engine, assessment_id, self, lang=self._language)
+            wizard = AssessmentWizard(self._backend, assessment_id, self, lang=self._language)
         except (UserError, DatabaseError) as exc:
             show_error(self, exc)
             return None
@@ -754,7 +760,7 @@ class MainWindow(QMainWindow):
         vendor_id = self.current_vendor_id()
         if vendor_id is None:
             return []
-        return sorted(list_assessments(self._engine, vendor_id), key=lambda a: a.series_version)
+        return sorted(list_assessments(self._backend, vendor_id), key=lambda a: a.series_version)
 
     def current_assessment_id(self, status: str | None = None) -> int | None:
         """The assessment in front, else the latest one (with ``status``) of the current vendor."""
@@ -762,7 +768,7 @@ class MainWindow(QMainWindow):
 
         current: Any = self.workspace.currentWidget()
         front = [int(w.assessment_id) for w in self.assessment_tabs() if w is current]
-        if front and (status is None or get_assessment(self._engine, front[0]).summary.status == status):
+        if front and (status is None or get_assessment(self._backend, front[0]).summary.status == status):
             return front[0]
         rows = [a for a in self._vendor_assessments() if status is None or a.status == status]
         return rows[-1].id if rows else None
@@ -808,7 +814,7 @@ class MainWindow(QMainWindow):
             return None
         from desktop.ui.report import SignOffDialog
 
-        dialog = SignOffDialog(self._engine, assessment_id, self)
+        dialog = SignOffDialog(self._backend, assessment_id, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda _r: announce(ChangeSet(vendors=True, assessments=True)))
         self.last_dialog = dialog
@@ -827,7 +833,7 @@ class MainWindow(QMainWindow):
             from desktop.ui.assessments_tab import export_report
 
             path = Path(name)
-            self.last_operation = export_report(self, self._engine, assessment_id,
+            self.last_operation = export_report(self, self._backend, assessment_id,
                                                 path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf"))
 
     @Slot()
@@ -845,7 +851,7 @@ class MainWindow(QMainWindow):
     def send_questionnaire(self, assessment_id: int, path: Path) -> Operation:
         from desktop.ui import questionnaire
 
-        self.last_operation = questionnaire.export_to(self, self._engine, assessment_id, path)
+        self.last_operation = questionnaire.export_to(self, self._backend, assessment_id, path)
         return self.last_operation
 
     @Slot()
@@ -863,7 +869,7 @@ class MainWindow(QMainWindow):
     def import_answers(self, assessment_id: int, path: Path) -> Operation:
         from desktop.ui import questionnaire
 
-        operation = questionnaire.import_from(self, self._engine, assessment_id, path, owner=self)
+        operation = questionnaire.import_from(self, self._backend, assessment_id, path, owner=self)
 
         def reload_wizards(_result: Any, exc: BaseException | None) -> None:
             for wizard in self.assessment_tabs():
@@ -882,13 +888,13 @@ class MainWindow(QMainWindow):
             return
         from desktop.ui.assessments_tab import preview_report
 
-        self.last_operation = preview_report(self, self._engine, assessment_id, self)
+        self.last_operation = preview_report(self, self._backend, assessment_id, self)
 
     @Slot()
     def open_verify(self) -> Any:
         from desktop.ui.report import VerifyDialog
 
-        dialog = VerifyDialog(self._engine, self)
+        dialog = VerifyDialog(self._backend, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.last_dialog = dialog
         dialog.open()
@@ -905,7 +911,7 @@ class MainWindow(QMainWindow):
     def import_bods(self, path: Path) -> Operation:
         from desktop.ui.ownership.bods_import import import_bods_file  # asks when a party may be a known one
 
-        self.last_operation = import_bods_file(self, self._engine, path,
+        self.last_operation = import_bods_file(self, self._backend, path,
                                                lambda message: self.statusBar().showMessage(message, 10000))
         return self.last_operation
 
@@ -939,7 +945,7 @@ class MainWindow(QMainWindow):
                                "see it everywhere."))
             return None
         self._save_state()
-        window = MainWindow(self._engine, self._db_label, self._db_url, self._settings)
+        window = MainWindow(self._backend, self._db_label, self._db_url, self._settings)
         window.setGeometry(self.geometry())
         self.replacement = window
         window.show()

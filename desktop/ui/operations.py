@@ -1,47 +1,86 @@
-"""Long work off the GUI thread, in the style of Anki's CollectionOp.
+"""Every user action as one operation off the GUI thread, in the style of Anki's CollectionOp.
 
-``run_operation(parent, label, work, on_success=..., changes=ChangeSet(vendors=True))`` runs
-``work(engine, progress, cancelled)`` on the global QThreadPool while a cancellable progress dialog
-shows; back on the GUI thread it calls ``on_success(result)`` and emits the app-wide
-``signals().changed(ChangeSet)`` so every widget showing that kind of data refreshes. A
-``UserError`` or ``DatabaseError`` from the worker is shown as its one-sentence message.
+``run_operation(parent, label, backend, work, on_success=...)`` runs ``work(uow, progress, cancelled)``
+on the global QThreadPool inside ONE unit of work (``uow``, desktop.services.backend.UnitOfWork: pass
+``uow.backend`` to services, which join it), while a cancellable progress dialog shows. The unit of
+work commits when ``work`` returns; back on the GUI thread the runner calls ``on_success(result)`` and
+emits the app-wide ``signals().changed(ChangeSet)`` with what the unit of work actually wrote (plus
+any ``changes=`` declared), so every view showing that kind of data refreshes and nobody emits by hand.
+
+``run_query(parent, label, backend, work, ...)`` is the same for reading: ``work(backend, progress,
+cancelled)`` runs without a transaction and may not write.
+
+A ``UserError`` or ``DatabaseError`` from the worker is shown as its one-sentence message.
+``install_write_guard`` makes any unit of work started on the GUI thread (or inside a query) an error.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThread, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
-from sqlalchemy.engine import Engine
 
 from db.errors import DatabaseError
 from desktop.core.errors import UserError
+from desktop.services import backend as _backend
+from desktop.services.backend import Backend, ChangeSet, UnitOfWork
+
+__all__ = ["Backend", "ChangeSet", "Operation", "UnitOfWork", "announce", "error_text", "install_write_guard",
+           "run_operation", "run_query", "show_error", "signals"]
 
 log = logging.getLogger("vetta.ui")
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
-Work = Callable[[Engine, Progress, Cancelled], Any]
+Work = Callable[[UnitOfWork, Progress, Cancelled], Any]
+Query = Callable[[Backend, Progress, Cancelled], Any]
+
+_reading = threading.local()  # .active: this worker thread runs a query (no writes allowed)
 
 
-@dataclass(frozen=True)
-class ChangeSet:
-    """What an operation changed, so views know whether to refresh."""
+class WriteOnGuiThread(RuntimeError):
+    """A unit of work was started on the GUI thread or inside a query: a programming error."""
 
-    vendors: bool = False
-    assessments: bool = False
-    evidence: bool = False
-    settings: bool = False
-    vendor_id: int | None = None  # the one vendor changed, when only one
 
-    def touches_vendor(self, vendor_id: int) -> bool:
-        return self.vendors and (self.vendor_id is None or self.vendor_id == vendor_id)
+def install_write_guard(*, strict: bool = False) -> None:
+    """Refuse writes outside operations: a unit of work started on the GUI thread (it would freeze the
+    window and bypass the change broadcast) or inside a read-only query. ``strict`` raises (tests);
+    otherwise the write goes ahead and the log records the programming error."""
+
+    def guard() -> None:
+        app = QCoreApplication.instance()
+        caller = _ui_caller() if app is not None and QThread.currentThread() is app.thread() else None
+        in_query = getattr(_reading, "active", False)
+        if caller is None and not in_query:
+            return
+        where = f"on the GUI thread by {caller}" if caller else "inside a read-only query"
+        if strict:
+            raise WriteOnGuiThread(f"a write started {where}; run it with run_operation")
+        log.error("a write started %s; it should run as an operation", where, stack_info=True)
+
+    _backend.install_write_guard(guard)
+
+
+def _ui_caller() -> str | None:
+    """Where window code is on the call stack ("module.function"), or None (a script or test calling
+    services directly on the main thread is not the window writing on its GUI thread)."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        module = str(frame.f_globals.get("__name__", ""))
+        if module.startswith("desktop.ui.") and module != __name__:
+            return f"{module}.{frame.f_code.co_name}"
+        frame = frame.f_back  # type: ignore[assignment]
+    return None
+
+
+def uninstall_write_guard() -> None:
+    _backend.install_write_guard(None)
 
 
 class AppSignals(QObject):
@@ -88,23 +127,37 @@ class _Relay(QObject):
 
 
 class _Job(QRunnable):
-    def __init__(self, engine: Engine, work: Work, relay: _Relay, cancel: threading.Event) -> None:
+    def __init__(self, backend: Backend, work: Work | Query, relay: _Relay, cancel: threading.Event,
+                 writes: bool) -> None:
         super().__init__()
         self.setAutoDelete(True)
-        self._engine, self._work, self._relay, self._cancel = engine, work, relay, cancel
+        self._backend, self._work, self._relay, self._cancel = backend, work, relay, cancel
+        self._writes = writes
 
     def run(self) -> None:
-        try:
-            result = self._work(self._engine, lambda done, total: self._relay.progressed.emit(done, total),
-                                self._cancel.is_set)
-        except BaseException as exc:  # delivered to the GUI thread
-            self._deliver(None, exc)
-            return
-        self._deliver(result, None)
+        def progress(done: int, total: int) -> None:
+            self._relay.progressed.emit(done, total)
 
-    def _deliver(self, result: Any, exc: BaseException | None) -> None:
+        changes = ChangeSet()
         try:
-            self._relay.finished.emit(result, exc)
+            if self._writes:
+                with _backend.open_unit_of_work(self._backend) as uow:
+                    result = self._work(uow, progress, self._cancel.is_set)  # type: ignore[arg-type]
+                    changes = uow.changes
+            else:
+                _reading.active = True
+                try:
+                    result = self._work(self._backend, progress, self._cancel.is_set)  # type: ignore[arg-type]
+                finally:
+                    _reading.active = False
+        except BaseException as exc:  # delivered to the GUI thread
+            self._deliver(None, exc, changes)
+            return
+        self._deliver(result, None, changes)
+
+    def _deliver(self, result: Any, exc: BaseException | None, changes: ChangeSet) -> None:
+        try:
+            self._relay.finished.emit((result, changes), exc)
         except RuntimeError:  # the application is closing: nobody is waiting for the result
             log.debug("operation finished after its receiver was deleted")
 
@@ -115,10 +168,10 @@ class Operation(QObject):
     done = Signal(object, object)  # result, exception (after the handlers ran)
     _running: set[Operation] = set()
 
-    def __init__(self, parent: QWidget | None, label: str, engine: Engine, work: Work, *,
+    def __init__(self, parent: QWidget | None, label: str, backend: Backend, work: Work | Query, *,
                  on_success: Callable[[Any], None] | None = None,
                  on_failure: Callable[[BaseException], None] | None = None,
-                 changes: ChangeSet | None = None, show_progress: bool = True) -> None:
+                 changes: ChangeSet | None = None, show_progress: bool = True, writes: bool = True) -> None:
         super().__init__(None)
         self._parent = parent
         self._on_success, self._on_failure, self._changes = on_success, on_failure, changes
@@ -135,7 +188,8 @@ class Operation(QObject):
             self.dialog.setAutoClose(False)
             self.dialog.setAutoReset(False)
             self.dialog.canceled.connect(self.cancel)
-        self._job = _Job(engine, work, self._relay, self.cancel_flag)
+        self.changes = ChangeSet()  # what the operation wrote and announced, once finished
+        self._job = _Job(backend, work, self._relay, self.cancel_flag, writes)
 
     def start(self) -> Operation:
         Operation._running.add(self)
@@ -153,7 +207,10 @@ class Operation(QObject):
             self.dialog.setValue(min(done, total))
 
     @Slot(object, object)
-    def _finish(self, result: Any, exc: BaseException | None) -> None:
+    def _finish(self, outcome: tuple[Any, ChangeSet], exc: BaseException | None) -> None:
+        result, written = outcome
+        changes = written | self._changes if self._changes is not None else written
+        self.changes = changes if exc is None else ChangeSet()
         Operation._running.discard(self)
         if self.dialog is not None and shiboken6.isValid(self.dialog):  # gone with a closed parent window
             self.dialog.canceled.disconnect(self.cancel)
@@ -164,22 +221,28 @@ class Operation(QObject):
             # the window that asked was closed meanwhile: nobody to report to (its handlers would touch
             # deleted widgets); what changed is still announced to the other views
             log.debug("operation finished after its window was closed")
-            if exc is None and self._changes is not None:
-                announce(self._changes)
+            if exc is None and not changes.empty:
+                announce(changes)
         elif exc is not None:
             if self._on_failure is not None:
                 self._on_failure(exc)
             else:
                 show_error(self._parent, exc)
         else:
-            if self._changes is not None:
-                announce(self._changes)
+            if not changes.empty:
+                announce(changes)
             if self._on_success is not None:
                 self._on_success(result)
         self.done.emit(result, exc)
         self.deleteLater()
 
 
-def run_operation(parent: QWidget | None, label: str, engine: Engine, work: Work, **kwargs: Any) -> Operation:
-    """Start ``work(engine, progress, cancelled)`` off the GUI thread; see the module docstring."""
-    return Operation(parent, label, engine, work, **kwargs).start()
+def run_operation(parent: QWidget | None, label: str, backend: Backend, work: Work, **kwargs: Any) -> Operation:
+    """Start ``work(uow, progress, cancelled)`` off the GUI thread in one unit of work; see the module
+    docstring."""
+    return Operation(parent, label, backend, work, writes=True, **kwargs).start()
+
+
+def run_query(parent: QWidget | None, label: str, backend: Backend, work: Query, **kwargs: Any) -> Operation:
+    """Start ``work(backend, progress, cancelled)`` off the GUI thread, reading only."""
+    return Operation(parent, label, backend, work, writes=False, **kwargs).start()

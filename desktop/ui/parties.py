@@ -30,10 +30,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import Engine
 
 from db.errors import DatabaseError
 from desktop.core.errors import UserError
+from desktop.services.backend import Backend
 from desktop.services.parties import (
     SCHEMES,
     IdentifierValue,
@@ -47,7 +47,15 @@ from desktop.services.parties import (
     update_party,
     validate_party_form,
 )
-from desktop.ui.operations import ChangeSet, Operation, run_operation, show_error, signals
+from desktop.ui.operations import (
+    ChangeSet,
+    Operation,
+    UnitOfWork,
+    run_operation,
+    run_query,
+    show_error,
+    signals,
+)
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -57,10 +65,10 @@ class PartyDialog(QDialog):
 
     saved = Signal(object)
 
-    def __init__(self, engine: Engine, party_id: int | None = None, parent: QWidget | None = None, *,
+    def __init__(self, backend: Backend, party_id: int | None = None, parent: QWidget | None = None, *,
                  kind: str = "person", name: str = "") -> None:
         super().__init__(parent)
-        self._engine = engine
+        self._backend = backend
         self.party_id = party_id
         self.version: int | None = None
         self.detail: PartyDetail | None = None
@@ -146,7 +154,7 @@ class PartyDialog(QDialog):
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
         if party_id is not None:
-            self.load(get_party(engine, party_id))
+            self.load(get_party(backend, party_id))
         self._kind_changed()
 
     # ------------------------------------------------------------------ form <-> widgets
@@ -249,14 +257,13 @@ class PartyDialog(QDialog):
         self.save_button.setEnabled(False)
         party_id, version = self.party_id, self.version
 
-        def work(engine: Engine, _progress: Any, _cancelled: Any) -> PartyDetail:
+        def work(uow: UnitOfWork, _progress: Any, _cancelled: Any) -> PartyDetail:
             if party_id is None:
-                return create_party(engine, form, distinct=distinct)
-            return update_party(engine, party_id, form, version)
+                return create_party(uow.backend, form, distinct=distinct)
+            return update_party(uow.backend, party_id, form, version)
 
-        self.last_operation = run_operation(self, self.tr("Saving…"), self._engine, work, on_success=self._saved,
-                                            on_failure=self._failed, changes=ChangeSet(vendors=True),
-                                            show_progress=False)
+        self.last_operation = run_operation(self, self.tr("Saving…"), self._backend, work, on_success=self._saved,
+                                            on_failure=self._failed, show_progress=False)
         return self.last_operation
 
     def _saved(self, detail: PartyDetail) -> None:
@@ -294,9 +301,9 @@ class PartyDialog(QDialog):
 class PartiesDialog(QDialog):
     """People and companies: search the register's parties, create and edit them."""
 
-    def __init__(self, engine: Engine, parent: QWidget | None = None, *, can_edit: bool = True) -> None:
+    def __init__(self, backend: Backend, parent: QWidget | None = None, *, can_edit: bool = True) -> None:
         super().__init__(parent)
-        self._engine = engine
+        self._backend = backend
         self.can_edit = can_edit  # a reader (team mode) looks, and the database refuses writes anyway
         self.rows: list[PartyRow] = []
         self.editor: PartyDialog | None = None
@@ -371,10 +378,10 @@ class PartiesDialog(QDialog):
         """Load the parties matching the search off the GUI thread."""
         text, kind = self.search.text(), self.kind.currentData()
 
-        def work(engine: Engine, _progress: Any, _cancelled: Any) -> list[PartyRow]:
-            return list_parties(engine, text, kind)
+        def work(backend: Backend, _progress: Any, _cancelled: Any) -> list[PartyRow]:
+            return list_parties(backend, text, kind)
 
-        self.load_operation = run_operation(self, "", self._engine, work, on_success=self._show_rows,
+        self.load_operation = run_query(self, "", self._backend, work, on_success=self._show_rows,
                                             show_progress=False)
         return self.load_operation
 
@@ -406,7 +413,7 @@ class PartiesDialog(QDialog):
         return False
 
     def open_editor(self, party_id: int | None) -> PartyDialog:
-        self.editor = PartyDialog(self._engine, party_id, self)
+        self.editor = PartyDialog(self._backend, party_id, self)
         if not self.can_edit:
             self.editor.save_button.setEnabled(False)
         self.editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -12,9 +12,9 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
-from sqlalchemy.engine import Engine
 
-from desktop.ui.operations import ChangeSet, Operation, run_operation
+from desktop.services.backend import Backend
+from desktop.ui.operations import Operation, UnitOfWork, run_operation, run_query
 
 tr = QCoreApplication.translate  # tr("Questionnaire", text): found by desktop.core.i18n_extract
 
@@ -25,11 +25,11 @@ def _status(parent: QWidget, text: str) -> None:
         status().showMessage(text, 8000)
 
 
-def export_to(parent: QWidget, engine: Engine, assessment_id: int, path: Path) -> Operation:
+def export_to(parent: QWidget, backend: Backend, assessment_id: int, path: Path) -> Operation:
     """Write the questionnaire of ``assessment_id`` to ``path`` (an .xlsx workbook)."""
 
-    def work(eng: Engine, progress: Any, cancelled: Any) -> int:
-        from desktop.services.questionnaire import export_questionnaire
+    def work(eng: Backend, progress: Any, cancelled: Any) -> int:
+        from desktop.services.questionnaire import export_questionnaire  # reads only: a file is written
 
         return export_questionnaire(eng, assessment_id, path)
 
@@ -37,7 +37,7 @@ def export_to(parent: QWidget, engine: Engine, assessment_id: int, path: Path) -
         _status(parent, tr("Questionnaire", "{count} vendor-facing question written to {file}",
                            "{count} vendor-facing questions written to {file}", count).format(count=count, file=str(path)))
 
-    return run_operation(parent, tr("Questionnaire", "Writing the questionnaire…"), engine, work, on_success=done)
+    return run_query(parent, tr("Questionnaire", "Writing the questionnaire…"), backend, work, on_success=done)
 
 
 def display_value(raw: str) -> str:
@@ -68,14 +68,13 @@ def summary_text(result: Any) -> str:
     return "\n".join(lines)
 
 
-def import_from(parent: QWidget, engine: Engine, assessment_id: int, path: Path, owner: Any = None) -> Operation:
+def import_from(parent: QWidget, backend: Backend, assessment_id: int, path: Path, owner: Any = None) -> Operation:
     """Import the filled workbook at ``path`` as vendor answers; a refused file changes nothing."""
 
-    def work(eng: Engine, progress: Any, cancelled: Any) -> Any:
-        from db.engine import default_actor
+    def work(uow: UnitOfWork, progress: Any, cancelled: Any) -> Any:
         from desktop.services.questionnaire import import_answers
 
-        return import_answers(eng, assessment_id, path, actor=default_actor())
+        return import_answers(uow.backend, assessment_id, path)
 
     def done(result: Any) -> None:
         box = QMessageBox(QMessageBox.Icon.Information, tr("Questionnaire", "Vendor answers"), summary_text(result),
@@ -85,8 +84,7 @@ def import_from(parent: QWidget, engine: Engine, assessment_id: int, path: Path,
             owner.last_dialog = box
         box.open()
 
-    return run_operation(parent, tr("Questionnaire", "Importing the vendor's answers…"), engine, work, on_success=done,
-                         changes=ChangeSet(assessments=True))
+    return run_operation(parent, tr("Questionnaire", "Importing the vendor's answers…"), backend, work, on_success=done)
 
 
 def ask_export_path(parent: QWidget, assessment_id: int) -> Path | None:

@@ -1,6 +1,6 @@
 """Who is signed in, shown in the main window, and what their role lets them do (team mode on PostgreSQL).
 
-``apply_role(window, engine)`` resolves the acting user for the window's database (the login on
+``apply_role(window, backend)`` resolves the acting user for the window's database (the login on
 PostgreSQL, the profile name on SQLite; desktop.services.whoami), shows "Signed in as ..." in the
 status bar, disables the actions the role cannot use (each with a tooltip saying why), and makes the
 tabs a role may only read read-only. The database refuses the same things whatever the window does
@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QTextEdit,
     QWidget,
 )
-from sqlalchemy.engine import Engine
 
 from desktop.services import whoami
+from desktop.services.backend import Backend
 from desktop.services.whoami import Who
 
 # main-window action attribute -> the role it needs
@@ -49,10 +49,10 @@ def signed_in_text(who: Who) -> str:
     return QCoreApplication.translate("Roles", "Signed in as {name}").format(name=who.name)
 
 
-def who_for(engine: Engine, requested: str | None = None) -> Who:
-    """Who acts on ``engine`` (resolved once per database and installed as its default actor)."""
-    who = whoami.resolve(engine, requested)
-    whoami.install(who, engine)
+def who_for(backend: Backend, requested: str | None = None) -> Who:
+    """Who acts on ``backend`` (resolved once per database and installed as its default actor)."""
+    who = whoami.resolve(backend, requested)
+    whoami.install(who, backend)
     return who
 
 
@@ -83,9 +83,9 @@ class _ReadOnlyTabs(QObject):
             set_read_only(widget)
 
 
-def apply_role(window: QMainWindow, engine: Engine, who: Who | None = None) -> Who:
+def apply_role(window: QMainWindow, backend: Backend, who: Who | None = None) -> Who:
     """Show who is signed in and disable what their role cannot do; returns who."""
-    who = who or who_for(engine)
+    who = who or who_for(backend)
     label = window.findChild(QLabel, "vetta-signed-in")
     if label is None:
         label = QLabel(window)

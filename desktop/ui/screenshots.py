@@ -44,7 +44,7 @@ def _use_memory_keyring() -> None:
     keyring.set_keyring(_Memory())
 
 
-def _passing_answers(engine: Any, assessment_id: int) -> None:
+def _passing_answers(backend: Any, assessment_id: int) -> None:
     """Answer every open question as a clean vendor would, with evidence where it is required."""
     from desktop.core.checklist import load_template_file
     from desktop.core.checklist.scoring import outcome
@@ -52,7 +52,7 @@ def _passing_answers(engine: Any, assessment_id: int) -> None:
 
     template = load_template_file(Path(__file__).resolve().parents[2] / "resources" / "checklists"
                                   / "ai-data-vendor-neutrality.yaml")[0]
-    for q in A.get_assessment(engine, assessment_id).questions:
+    for q in A.get_assessment(backend, assessment_id).questions:
         spec = template.question(q.key)
         if spec is None:
             continue
@@ -62,9 +62,9 @@ def _passing_answers(engine: Any, assessment_id: int) -> None:
                 "multiple_choice": [[o.value] for o in spec.options], "number": [24, 1, 100],
                 "date": ["2025-01-15"]}.get(q.answer_type, ["Documented in the vendor file."])
             value = next(c for c in candidates if outcome(spec, c) == "pass")
-            A.answer_question(engine, assessment_id, q.key, value, actor="Marta Gil")  # the preparer
+            A.answer_question(backend, assessment_id, q.key, value, actor="Marta Gil")  # the preparer
         if q.evidence_required and not q.evidence:
-            A.attach_evidence_bytes(engine, assessment_id, q.key, f"Evidence for {q.key}".encode(),
+            A.attach_evidence_bytes(backend, assessment_id, q.key, f"Evidence for {q.key}".encode(),
                                     f"{q.key}.pdf", actor="Marta Gil")
 
 
@@ -83,7 +83,7 @@ def render(outdir: Path) -> list[Path]:
     from PySide6.QtCore import QSettings, Qt
     from PySide6.QtWidgets import QApplication
 
-    from desktop.services.database import open_database
+    from desktop.services.backend import open_backend
     from desktop.services.demo import load_demo
     from desktop.ui.main_window import MainWindow
     from desktop.ui.settings_dialog import SettingsDialog
@@ -98,12 +98,12 @@ def render(outdir: Path) -> list[Path]:
     from desktop.services.whoami import set_profile_name
 
     set_profile_name("Ana García")  # i18n: ignore - who is signed in (the approver shown in the sign-off)
-    engine = open_database(str(work / "demo.sqlite3"), daily_backup=False)
-    load_demo(engine, "demo")
+    backend = open_backend(str(work / "demo.sqlite3"), daily_backup=False)
+    load_demo(backend, "demo")
     from desktop.ui.app import install_language
 
-    install_language(app, engine)  # as the application does: English plurals come from the translator too
-    window = MainWindow(engine, "demo.sqlite3", str(work / "demo.sqlite3"),
+    install_language(app, backend)  # as the application does: English plurals come from the translator too
+    window = MainWindow(backend, "demo.sqlite3", str(work / "demo.sqlite3"),
                         QSettings(str(work / "shots.ini"), QSettings.Format.IniFormat))
     window.resize(1200, 780)
     window.show()
@@ -145,8 +145,8 @@ def render(outdir: Path) -> list[Path]:
     shot(window, "vendor-evidence")
     from desktop.services.identities import new_identity
 
-    new_identity(engine, "Ana García", email="ana.garcia@example.org", actor="Ana García")
-    dialog = SettingsDialog(engine, window)
+    new_identity(backend, "Ana García", email="ana.garcia@example.org", actor="Ana García")
+    dialog = SettingsDialog(backend, window)
     dialog.show()
     shot(dialog, "settings")
     dialog.tabs.setCurrentIndex(2)
@@ -155,24 +155,22 @@ def render(outdir: Path) -> list[Path]:
     dialog.tabs.setCurrentWidget(dialog.identities)
     shot(dialog, "settings-identities")
     dialog.close()
-    written += _assessment_shots(app, window, engine, work, outdir, shot)
+    written += _assessment_shots(app, window, backend, work, outdir, shot)
     window.close()
-    engine.dispose()
+    from desktop.services.backend import close_backend
+
+    close_backend(backend)
     written += _welcome_shots(app, work, shot)
     return written
 
 
 def _vendor_id(window: Any, name: str) -> int:
-    from db.engine import read_session
-    from desktop.services.assessments import resolve_vendor
+    from desktop.services.audit import resolve_vendor
 
-    with read_session(window._engine) as s:
-        vendor_id = resolve_vendor(s, name).id
-    assert vendor_id is not None
-    return int(vendor_id)
+    return resolve_vendor(window._backend, name)
 
 
-def _assessment_shots(app: Any, window: Any, engine: Any, work: Path, outdir: Path,
+def _assessment_shots(app: Any, window: Any, backend: Any, work: Path, outdir: Path,
                       shot: Callable[[object, str], None]) -> list[Path]:
     from desktop.services import assessments as A
     from desktop.services.signoff import approve, signed_report
@@ -189,7 +187,7 @@ def _assessment_shots(app: Any, window: Any, engine: Any, work: Path, outdir: Pa
     _wait(app, lambda: False, 1.0)
     shot(window, "vendor-ownership")
     # the wizard on a Scalewise assessment
-    s = A.create_assessment(engine, GRAPH_VENDOR, preparer="Marta Gil", actor="Marta Gil")
+    s = A.create_assessment(backend, GRAPH_VENDOR, preparer="Marta Gil", actor="Marta Gil")
     wizard = window.open_assessment(s.id)
     wizard.show_section(wizard.view.sections[0]["id"])
     shot(window, "wizard")
@@ -198,17 +196,17 @@ def _assessment_shots(app: Any, window: Any, engine: Any, work: Path, outdir: Pa
     editor.assessments.reload()
     shot(window, "vendor-assessments")
     # Clearlabel: answered, submitted, signed
-    clean = A.create_assessment(engine, REPORT_VENDOR, preparer="Marta Gil", actor="Marta Gil")
-    _passing_answers(engine, clean.id)
-    A.submit_assessment(engine, clean.id, actor="Marta Gil")
-    dialog = SignOffDialog(engine, clean.id, window)  # as the signed-in user, Ana García
+    clean = A.create_assessment(backend, REPORT_VENDOR, preparer="Marta Gil", actor="Marta Gil")
+    _passing_answers(backend, clean.id)
+    A.submit_assessment(backend, clean.id, actor="Marta Gil")
+    dialog = SignOffDialog(backend, clean.id, window)  # as the signed-in user, Ana García
     dialog.show()
     _wait(app, lambda: dialog.preview.page_count() > 0 and not dialog.busy())
     _wait(app, lambda: False, 2.0)  # the PDF view paints its pages asynchronously
     shot(dialog, "signoff")
     dialog.close()
-    approve(engine, clean.id, identity="Ana García", approver="Ana García")
-    pdf = signed_report(engine, clean.id)
+    approve(backend, clean.id, identity="Ana García", approver="Ana García")
+    pdf = signed_report(backend, clean.id)
     assert pdf is not None
     report = work / "signed-report.pdf"
     report.write_bytes(pdf)
@@ -220,11 +218,11 @@ def _assessment_shots(app: Any, window: Any, engine: Any, work: Path, outdir: Pa
 
 
 def _welcome_shots(app: Any, work: Path, shot: Callable[[object, str], None]) -> list[Path]:
-    from desktop.services.database import open_database
+    from desktop.services.backend import open_backend
     from desktop.ui.welcome import WelcomeDialog
 
-    engine = open_database(str(work / "fresh.sqlite3"), daily_backup=False)
-    welcome = WelcomeDialog(engine, apply_language=False)
+    backend = open_backend(str(work / "fresh.sqlite3"), daily_backup=False)
+    welcome = WelcomeDialog(backend, apply_language=False)
     welcome.show()
     shot(welcome, "welcome")
     welcome.next_page()
@@ -234,7 +232,9 @@ def _welcome_shots(app: Any, work: Path, shot: Callable[[object, str], None]) ->
     welcome.set_competitor(1, "Fabrikam AI Ltd", "Fabrikam Labs GmbH")
     shot(welcome, "welcome-watchlist")
     welcome.close()
-    engine.dispose()
+    from desktop.services.backend import close_backend
+
+    close_backend(backend)
     return []
 
 

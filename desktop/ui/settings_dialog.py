@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import Engine
 
 from db.errors import DatabaseError
 from desktop.core.errors import UserError
 from desktop.services import settings as svc
+from desktop.services.backend import Backend
 from desktop.ui.fit import fit_size
 from desktop.ui.operations import ChangeSet, announce
 
@@ -40,11 +40,11 @@ ERROR_STYLE = "color: #b00020;"
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, engine: Engine, parent: QWidget | None = None) -> None:
+    def __init__(self, backend: Backend, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.engine = engine
+        self.backend = backend
         self.setWindowTitle(self.tr("Settings"))
-        self.settings = svc.get_settings(engine)
+        self.settings = svc.get_settings(backend)
         self.tabs = QTabWidget(self)
 
         # organisation
@@ -110,7 +110,7 @@ class SettingsDialog(QDialog):
         wpage.addLayout(wlayout, 1)
         from desktop.ui.ownership.matches import PossibleMatchesPanel
 
-        self.matches = PossibleMatchesPanel(engine, wl)
+        self.matches = PossibleMatchesPanel(backend, wl)
         wpage.addWidget(self.matches, 1)
         self.competitors = QListWidget(wl)
         self.competitors.setAccessibleName(self.tr("Competitors"))
@@ -152,10 +152,10 @@ class SettingsDialog(QDialog):
         from desktop.ui.roles import who_for
         from desktop.ui.signatures_settings import SignaturesPage
 
-        self.who = who_for(engine)
-        self.identities = IdentitiesPage(engine, self, who=self.who)
+        self.who = who_for(backend)
+        self.identities = IdentitiesPage(backend, self, who=self.who)
         self.tabs.addTab(self.identities, self.tr("Signing identities"))
-        self.signatures = SignaturesPage(engine, self.who, self)
+        self.signatures = SignaturesPage(backend, self.who, self)
         self.tabs.addTab(self.signatures, self.tr("You and signatures"))
         if not self.who.can("admin"):  # team mode: organisation settings are the administrators'
             from desktop.ui.roles import set_read_only
@@ -191,7 +191,7 @@ class SettingsDialog(QDialog):
 
     # --- logo
     def _load_logo(self) -> None:
-        logo = svc.get_logo(self.engine)
+        logo = svc.get_logo(self.backend)
         if logo is None:
             self.logo_preview.setPixmap(QPixmap())
             self.logo_preview.setText(self.tr("No logo"))
@@ -210,7 +210,7 @@ class SettingsDialog(QDialog):
 
     def set_logo(self, path: Path | None) -> bool:
         try:
-            self.settings = svc.set_logo(self.engine, path)
+            self.settings = svc.set_logo(self.backend, path)
         except (UserError, DatabaseError) as exc:
             self.reason.setText(str(exc))
             return False
@@ -226,7 +226,7 @@ class SettingsDialog(QDialog):
 
     def _load_competitors(self, select_id: int | None = None) -> None:
         self.competitors.clear()
-        for entry in svc.list_competitors(self.engine):
+        for entry in svc.list_competitors(self.backend):
             item = QListWidgetItem(entry.name, self.competitors)
             item.setData(Qt.ItemDataRole.UserRole, entry)
             if entry.id == select_id:
@@ -262,7 +262,7 @@ class SettingsDialog(QDialog):
             affiliates=self.comp_affiliates.toPlainText().splitlines(),
             id=current.id if current else None, version=current.version if current else None)
         try:
-            saved = svc.save_competitor(self.engine, entry)
+            saved = svc.save_competitor(self.backend, entry)
         except (UserError, DatabaseError) as exc:
             self.comp_reason.setText(str(exc))
             return False
@@ -276,7 +276,7 @@ class SettingsDialog(QDialog):
         current = getattr(self, "_current", None)
         if current is None or current.id is None:
             return
-        svc.remove_competitor(self.engine, current.id)
+        svc.remove_competitor(self.backend, current.id)
         self._load_competitors()
         announce(ChangeSet(settings=True))
 
@@ -301,7 +301,7 @@ class SettingsDialog(QDialog):
             self.accept()  # nothing of the organisation's to save for a non-administrator
             return True
         try:
-            self.settings = svc.save_settings(self.engine, self.values())
+            self.settings = svc.save_settings(self.backend, self.values())
         except (UserError, DatabaseError) as exc:
             self.reason.setText(str(exc))
             return False

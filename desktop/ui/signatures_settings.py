@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import Engine
 
 from db.errors import DatabaseError
 from desktop.core.errors import UserError
 from desktop.services import settings as svc
 from desktop.services import whoami
+from desktop.services.backend import Backend
 from desktop.services.whoami import Who
 
 ERROR_STYLE = "color: #b00020;"
@@ -40,9 +40,9 @@ ERROR_STYLE = "color: #b00020;"
 class SignaturesPage(QWidget):
     changed = Signal()
 
-    def __init__(self, engine: Engine, who: Who, parent: QWidget | None = None) -> None:
+    def __init__(self, backend: Backend, who: Who, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.engine = engine
+        self.backend = backend
         self.who = who
         admin = who.can(whoami.ADMIN)
 
@@ -74,7 +74,7 @@ class SignaturesPage(QWidget):
 
         tsa = QGroupBox(self.tr("Time-stamping server"), self)
         tform = QFormLayout(tsa)
-        self.timestamp_url = QLineEdit(svc.get_settings(engine).timestamp_url, tsa)
+        self.timestamp_url = QLineEdit(svc.get_settings(backend).timestamp_url, tsa)
         self.timestamp_url.setAccessibleName(self.tr("Time-stamping server address"))
         self.timestamp_url.setPlaceholderText("https://freetsa.org/tsr")  # i18n: ignore - an address
         self.save_url_button = QPushButton(self.tr("Save server"), tsa)
@@ -131,7 +131,7 @@ class SignaturesPage(QWidget):
         self.reload()
 
     def _show_tsa_note(self) -> None:
-        url = svc.get_settings(self.engine).timestamp_url
+        url = svc.get_settings(self.backend).timestamp_url
         self.tsa_note.setText(
             self.tr("Signatures are timestamped by {url}; the time on reports is certified by it.").format(url=url)
             if url else self.tr("No server: reports say the signing time is the signer's computer clock, which nobody "
@@ -139,7 +139,7 @@ class SignaturesPage(QWidget):
 
     @Slot()
     def reload(self) -> None:
-        rows = svc.list_trust_roots(self.engine)
+        rows = svc.list_trust_roots(self.backend)
         self.roots.setRowCount(len(rows))
         for r, info in enumerate(rows):
             for c, value in enumerate((info.subject, info.not_after[:10], info.fingerprint_sha256)):
@@ -168,7 +168,7 @@ class SignaturesPage(QWidget):
             self._failed(exc)
             return False
         self.profile_name.setText(saved)
-        whoami.install(whoami.resolve(self.engine), self.engine)
+        whoami.install(whoami.resolve(self.backend), self.backend)
         self._ok(self.tr("Your changes are now recorded as {name}.").format(name=saved))
         return True
 
@@ -178,7 +178,7 @@ class SignaturesPage(QWidget):
 
     def save_timestamp_url(self, url: str) -> bool:
         try:
-            saved = svc.set_timestamp_url(self.engine, url)
+            saved = svc.set_timestamp_url(self.backend, url)
         except (UserError, DatabaseError) as exc:
             self._failed(exc)
             return False
@@ -196,7 +196,7 @@ class SignaturesPage(QWidget):
 
     def add_file(self, path: Path) -> bool:
         try:
-            added = svc.add_trust_roots(self.engine, path)
+            added = svc.add_trust_roots(self.backend, path)
         except (UserError, DatabaseError) as exc:
             self._failed(exc)
             return False
@@ -211,7 +211,7 @@ class SignaturesPage(QWidget):
             self._failed(UserError(self.tr("Select the certificate to remove first.")))
             return False
         try:
-            removed = svc.remove_trust_root(self.engine, str(item.data(256)))
+            removed = svc.remove_trust_root(self.backend, str(item.data(256)))
         except (UserError, DatabaseError) as exc:
             self._failed(exc)
             return False

@@ -42,21 +42,21 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import Engine
 
 from db.errors import ConflictError, DatabaseError
 from desktop.core.errors import UserError, ValidationError
 from desktop.services import vendors as svc
+from desktop.services.backend import Backend
 from desktop.services.evidence import evidence_bytes
 from desktop.services.vendors import CHILD_KINDS, FieldSpec, VendorDetail, VendorForm
 from desktop.ui.history import HistoryView
-from desktop.ui.operations import ChangeSet, announce, run_operation, show_error, signals
+from desktop.ui.operations import ChangeSet, UnitOfWork, announce, run_operation, show_error, signals
 from desktop.ui.table_model import DictTableModel
 
 if TYPE_CHECKING:
     from desktop.ui.assessments_tab import AssessmentsTab
 
-TabFactory = Callable[[Engine, int], QWidget]
+TabFactory = Callable[[Backend, int], QWidget]
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -408,9 +408,9 @@ def _cell_text(key: str, value: Any) -> str:
 class ChildListTab(QWidget):
     """A list of one kind of child record with Add / Edit / Remove (and evidence for contracts)."""
 
-    def __init__(self, engine: Engine, vendor_id: int, kind: str, title: str, parent: QWidget | None = None) -> None:
+    def __init__(self, backend: Backend, vendor_id: int, kind: str, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.engine, self.vendor_id, self.kind = engine, vendor_id, kind
+        self.backend, self.vendor_id, self.kind = backend, vendor_id, kind
         specs = CHILD_KINDS[kind][1]
         shown = [s for s in specs if s.name != "notes"][:8 if kind != "contract" else 6]
         columns = [(s.name, self.tr(s.label)) for s in shown]
@@ -461,7 +461,7 @@ class ChildListTab(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        rows = svc.list_children(self.engine, self.kind, self.vendor_id)
+        rows = svc.list_children(self.backend, self.kind, self.vendor_id)
         today = date.today()
         clause_names = [s for s in CHILD_KINDS["contract"][1] if s.kind == "bool" and s.name != "auto_renew"]
         for r in rows:
@@ -496,7 +496,7 @@ class ChildListTab(QWidget):
             self._open(record)
 
     def _open(self, record: dict[str, Any] | None) -> None:
-        parties = svc.party_names(self.engine) if self.kind == "subprocessor" else []
+        parties = svc.party_names(self.backend) if self.kind == "subprocessor" else []
         self.dialog = ChildDialog(self.kind, record, parties, self)
         self.dialog.accepted.connect(self._save_dialog)
         self.dialog.open()
@@ -508,7 +508,7 @@ class ChildListTab(QWidget):
             return
         record = dialog.record
         try:
-            svc.save_child(self.engine, self.kind, self.vendor_id, dialog.values(), record.get("id"),
+            svc.save_child(self.backend, self.kind, self.vendor_id, dialog.values(), record.get("id"),
                            record.get("version"))
         except ValidationError as exc:
             dialog.show_error(str(exc), exc.field)
@@ -528,7 +528,7 @@ class ChildListTab(QWidget):
         if record is None:
             return
         try:
-            svc.remove_child(self.engine, self.kind, int(record["id"]))
+            svc.remove_child(self.backend, self.kind, int(record["id"]))
         except (UserError, DatabaseError) as exc:
             show_error(self, exc)
             return
@@ -543,34 +543,34 @@ class ChildListTab(QWidget):
             return
         path, _f = QFileDialog.getOpenFileName(self, self.tr("Attach evidence"))
         if path:
-            attach_file(self, self.engine, Path(path), self.kind, int(record["id"]), self.vendor_id)
+            attach_file(self, self.backend, Path(path), self.kind, int(record["id"]), self.vendor_id)
 
 
-def attach_file(parent: QWidget, engine: Engine, path: Path, record_type: str, record_id: int,
+def attach_file(parent: QWidget, backend: Backend, path: Path, record_type: str, record_id: int,
                 vendor_id: int, on_done: Callable[[Any], None] | None = None) -> Any:
     """Store a file as evidence off the GUI thread; returns the operation."""
 
-    def work(eng: Engine, progress: Any, cancelled: Any) -> int:
-        return svc.attach_evidence(eng, path, record_type, record_id)
+    def work(uow: UnitOfWork, progress: Any, cancelled: Any) -> int:
+        return svc.attach_evidence(uow.backend, path, record_type, record_id)
 
-    return run_operation(parent, parent.tr("Storing {name}…").format(name=path.name), engine, work,
+    return run_operation(parent, parent.tr("Storing {name}…").format(name=path.name), backend, work,
                          on_success=on_done, changes=ChangeSet(evidence=True, vendors=True, vendor_id=vendor_id))
 
 
 class GuaranteesTab(QWidget):
     """Security & data guarantees: certifications, commitments, data locations, subprocessors."""
 
-    def __init__(self, engine: Engine, vendor_id: int, parent: QWidget | None = None) -> None:
+    def __init__(self, backend: Backend, vendor_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
         # four lists in a splitter: each gets the room its rows need, the user can drag the handles,
         # and the tab never forces the window taller than a laptop screen
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.setChildrenCollapsible(False)
-        self.certifications = ChildListTab(engine, vendor_id, "certification", self.tr("Certifications"))
-        self.commitments = ChildListTab(engine, vendor_id, "commitment", self.tr("Commitments"))
-        self.locations = ChildListTab(engine, vendor_id, "data_location", self.tr("Data locations"))
-        self.subprocessors = ChildListTab(engine, vendor_id, "subprocessor", self.tr("Subprocessors"))
+        self.certifications = ChildListTab(backend, vendor_id, "certification", self.tr("Certifications"))
+        self.commitments = ChildListTab(backend, vendor_id, "commitment", self.tr("Commitments"))
+        self.locations = ChildListTab(backend, vendor_id, "data_location", self.tr("Data locations"))
+        self.subprocessors = ChildListTab(backend, vendor_id, "subprocessor", self.tr("Subprocessors"))
         for w in (self.certifications, self.commitments, self.locations, self.subprocessors):
             self.splitter.addWidget(w)
         scroll = QScrollArea(self)  # below the splitter's minimum (a very small window) it scrolls
@@ -599,9 +599,9 @@ class GuaranteesTab(QWidget):
 class EvidenceTab(QWidget):
     """Files backing this vendor's records: drop files here or pick them; open, export, replace."""
 
-    def __init__(self, engine: Engine, vendor_id: int, parent: QWidget | None = None) -> None:
+    def __init__(self, backend: Backend, vendor_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.engine, self.vendor_id = engine, vendor_id
+        self.backend, self.vendor_id = backend, vendor_id
         self.setAcceptDrops(True)
         self.model = DictTableModel([
             ("filename", self.tr("File")), ("size", self.tr("Size (bytes)")), ("linked_to", self.tr("Linked to")),
@@ -632,7 +632,7 @@ class EvidenceTab(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        self.model.set_rows(svc.vendor_evidence(self.engine, self.vendor_id))
+        self.model.set_rows(svc.vendor_evidence(self.backend, self.vendor_id))
 
     def selected(self) -> dict[str, Any] | None:
         rows = self.view.selectionModel().selectedRows()
@@ -640,7 +640,7 @@ class EvidenceTab(QWidget):
 
     def add_paths(self, paths: list[Path]) -> None:
         for path in paths:
-            self.last_operation = attach_file(self, self.engine, path, "vendor", self.vendor_id, self.vendor_id,
+            self.last_operation = attach_file(self, self.backend, path, "vendor", self.vendor_id, self.vendor_id,
                                               on_done=lambda _r: self.reload())
 
     # drag and drop
@@ -662,7 +662,7 @@ class EvidenceTab(QWidget):
         self.add_paths([Path(n) for n in names])
 
     def _export_to(self, record: dict[str, Any], target: Path) -> None:
-        _info, data = evidence_bytes(self.engine, int(record["id"]))
+        _info, data = evidence_bytes(self.backend, int(record["id"]))
         try:
             target.write_bytes(data)
         except OSError as exc:
@@ -705,11 +705,13 @@ class EvidenceTab(QWidget):
             self.replace_with(int(record["id"]), Path(name))
 
     def replace_with(self, evidence_id: int, path: Path) -> None:
-        def work(eng: Engine, progress: Any, cancelled: Any) -> int:
-            return svc.replace_evidence(eng, evidence_id, path, "vendor", self.vendor_id)
+        vendor_id = self.vendor_id
+
+        def work(uow: UnitOfWork, progress: Any, cancelled: Any) -> int:
+            return svc.replace_evidence(uow.backend, evidence_id, path, "vendor", vendor_id)
 
         self.last_operation = run_operation(
-            self, self.tr("Storing {name}…").format(name=path.name), self.engine, work,
+            self, self.tr("Storing {name}…").format(name=path.name), self.backend, work,
             on_success=lambda _r: self.reload(),
             changes=ChangeSet(evidence=True, vendors=True, vendor_id=self.vendor_id))
 
@@ -718,7 +720,7 @@ class EvidenceTab(QWidget):
         record = self.selected()
         if record is None:
             return
-        svc.remove_evidence(self.engine, int(record["id"]))
+        svc.remove_evidence(self.backend, int(record["id"]))
         self.reload()
         announce(ChangeSet(evidence=True, vendors=True, vendor_id=self.vendor_id))
 
@@ -733,10 +735,10 @@ class VendorEditor(QWidget):
     title_changed = Signal(str)
     open_assessment = Signal(int)  # the Assessments tab asks the window to show this assessment
 
-    def __init__(self, engine: Engine, vendor_id: int | None, extra_tabs: list[tuple[TabFactory, str]] | None = None,
+    def __init__(self, backend: Backend, vendor_id: int | None, extra_tabs: list[tuple[TabFactory, str]] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.engine = engine
+        self.backend = backend
         self.vendor_id = vendor_id
         self.detail: VendorDetail | None = None
         self._extra_tabs = list(extra_tabs or [])
@@ -770,7 +772,7 @@ class VendorEditor(QWidget):
         self.profile.edited.connect(self._update_buttons)
         signals().changed.connect(self._on_changed)
         if vendor_id is not None:
-            self._load(svc.get_vendor(engine, vendor_id))
+            self._load(svc.get_vendor(backend, vendor_id))
         else:
             self.profile.load(VendorForm())
         self._update_buttons()
@@ -788,21 +790,21 @@ class VendorEditor(QWidget):
     def _build_tabs(self, vendor_id: int) -> None:
         for factory, title in self._extra_tabs:
             try:
-                self.tabs.addTab(factory(self.engine, vendor_id), title)
+                self.tabs.addTab(factory(self.backend, vendor_id), title)
             except Exception as exc:  # a plugged-in tab must not break the editor
                 show_error(self, exc)
-        self.contracts = ChildListTab(self.engine, vendor_id, "contract", self.tr("Contracts"), self)
+        self.contracts = ChildListTab(self.backend, vendor_id, "contract", self.tr("Contracts"), self)
         self.tabs.addTab(self.contracts, self.tr("Contracts"))
-        self.guarantees = GuaranteesTab(self.engine, vendor_id, self)
+        self.guarantees = GuaranteesTab(self.backend, vendor_id, self)
         self.tabs.addTab(self.guarantees, self.tr("Security && data guarantees"))
-        self.evidence = EvidenceTab(self.engine, vendor_id, self)
+        self.evidence = EvidenceTab(self.backend, vendor_id, self)
         self.tabs.addTab(self.evidence, self.tr("Evidence"))
-        from desktop.ui.assessments_tab import AssessmentsTab  # the checklist engine loads on first use
+        from desktop.ui.assessments_tab import AssessmentsTab  # the checklist backend loads on first use
 
-        self.assessments = AssessmentsTab(self.engine, vendor_id, self)
+        self.assessments = AssessmentsTab(self.backend, vendor_id, self)
         self.assessments.open_assessment.connect(self.open_assessment)
         self.tabs.addTab(self.assessments, self.tr("Assessments"))
-        self.history = HistoryView(self.engine, vendor_id, self)
+        self.history = HistoryView(self.backend, vendor_id, self)
         self.tabs.addTab(self.history, self.tr("History"))
         self.tabs.currentChanged.connect(self._tab_shown)
 
@@ -874,9 +876,9 @@ class VendorEditor(QWidget):
         form = self.profile.form()
         try:
             if self.detail is None:
-                detail = svc.create_vendor(self.engine, form)
+                detail = svc.create_vendor(self.backend, form)
             else:
-                detail = svc.update_vendor(self.engine, self.detail.id, form, self.detail.version,
+                detail = svc.update_vendor(self.backend, self.detail.id, form, self.detail.version,
                                            self.detail.party_version)
         except ConflictError as exc:
             return self._conflict(form, str(exc))
@@ -897,7 +899,7 @@ class VendorEditor(QWidget):
 
     def _conflict(self, mine: VendorForm, message: str) -> bool:
         assert self.detail is not None
-        theirs = svc.get_vendor(self.engine, self.detail.id)
+        theirs = svc.get_vendor(self.backend, self.detail.id)
         choice = self.resolve_conflict(self, mine, theirs.form, message)
         if choice == CANCEL:
             self.banner.setText(self.tr("Not saved: someone else changed this vendor. Save again to decide."))

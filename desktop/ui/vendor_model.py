@@ -7,9 +7,9 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QPointF, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPen, QPixmap, QPolygonF
-from sqlalchemy.engine import Engine
 
 from desktop.core.i18n import N_, NP_, format_date
+from desktop.services.backend import Backend
 from desktop.services.exposure import CONTROL, PEOPLE, STAKE, exposure_text, exposure_tooltip, level_label
 from desktop.services.register import (
     DEFAULT_EXPIRY_DAYS,
@@ -78,9 +78,9 @@ def severity_icon(severity: int, size: int = 14) -> QIcon:
 class VendorTableModel(QAbstractTableModel):
     """A model over vendor ids. Filtering and sorting run in SQL; rows are cached by page."""
 
-    def __init__(self, engine: Engine, parent: Any = None, query: RegisterQuery | None = None) -> None:
+    def __init__(self, backend: Backend, parent: Any = None, query: RegisterQuery | None = None) -> None:
         super().__init__(parent)
-        self._engine = engine
+        self._backend = backend
         self._query = query or RegisterQuery()
         self._ids: list[int] = []
         self._more = False  # more ids match than are loaded
@@ -115,7 +115,7 @@ class VendorTableModel(QAbstractTableModel):
 
     def reload(self) -> None:
         self.beginResetModel()
-        self._ids, self._more = first_page(self._engine, self._query, CHUNK)
+        self._ids, self._more = first_page(self._backend, self._query, CHUNK)
         self._count = None
         self._cache.clear()
         self.endResetModel()
@@ -156,7 +156,7 @@ class VendorTableModel(QAbstractTableModel):
             page_ids = self._ids[start : start + PAGE]
             if len(self._cache) > 50 * PAGE:
                 self._cache.clear()
-            self._cache.update(vendor_rows(self._engine, page_ids, today=self._query.today,
+            self._cache.update(vendor_rows(self._backend, page_ids, today=self._query.today,
                                           expiry_days=self._query.expiring_within_days or DEFAULT_EXPIRY_DAYS,
                                           search=self._query.search))
             cached = self._cache.get(vid)
@@ -191,7 +191,7 @@ class VendorTableModel(QAbstractTableModel):
     def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: N802
         if parent.isValid():
             return
-        more = vendor_ids(self._engine, self._query, limit=CHUNK + 1, offset=len(self._ids))
+        more = vendor_ids(self._backend, self._query, limit=CHUNK + 1, offset=len(self._ids))
         self._more = len(more) > CHUNK
         more = more[:CHUNK]
         if not more:
@@ -260,6 +260,6 @@ class VendorTableModel(QAbstractTableModel):
             return  # already in this order (the view asks again when sorting is enabled or restored)
         self.layoutAboutToBeChanged.emit()
         self._query = query
-        self._ids = vendor_ids(self._engine, self._query, limit=max(len(self._ids), CHUNK))
+        self._ids = vendor_ids(self._backend, self._query, limit=max(len(self._ids), CHUNK))
         self._cache.clear()
         self.layoutChanged.emit()

@@ -32,13 +32,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import Engine
 
 from db.errors import DatabaseError
 from desktop.core.errors import UserError, ValidationError
 from desktop.services import first_run, whoami
+from desktop.services.backend import Backend, is_shared
 from desktop.services.identities import keyring_available
-from desktop.ui.operations import ChangeSet, Operation, run_operation
+from desktop.ui.operations import ChangeSet, Operation, UnitOfWork, run_operation
 
 ERROR_STYLE = "color: #b00020;"
 COMPETITOR_ROWS = 5
@@ -49,9 +49,9 @@ PAGE_FIELD = {"organisation": 1, "logo": 1, "language": 0, "competitors": 2, "id
 class WelcomeDialog(QDialog):
     completed = Signal(str)  # "setup" or "demo"
 
-    def __init__(self, engine: Engine, parent: QWidget | None = None, *, apply_language: bool = True) -> None:
+    def __init__(self, backend: Backend, parent: QWidget | None = None, *, apply_language: bool = True) -> None:
         super().__init__(parent)
-        self.engine = engine
+        self.backend = backend
         self.apply_language = apply_language
         self.outcome: str | None = None
         self.last_operation: Operation | None = None
@@ -84,7 +84,7 @@ class WelcomeDialog(QDialog):
         self.language_label = QLabel(p0)
         f0.addRow(self.language_label, self.language)
         # who you are: the profile name on SQLite, the database login on PostgreSQL (shown, not editable)
-        self.login = whoami.resolve(engine).name if engine.dialect.name == "postgresql" else ""
+        self.login = whoami.resolve(backend).name if is_shared(backend) else ""
         self.profile_name = QLineEdit(whoami.profile_name() or os.environ.get(whoami.ENV_USER, ""), p0)
         self.profile_label = QLabel(p0)
         self.profile_note = QLabel(p0)
@@ -326,7 +326,7 @@ class WelcomeDialog(QDialog):
         if actor is None:
             return False
         try:
-            first_run.complete_setup(self.engine, choices, actor)
+            first_run.complete_setup(self.backend, choices, actor)
         except ValidationError as exc:
             self._show_page(PAGE_FIELD.get(exc.field or "", self.pages.currentIndex()))
             self.error.setText(str(exc))
@@ -347,20 +347,21 @@ class WelcomeDialog(QDialog):
         if actor is None:
             return None
 
-        def work(engine: Engine, progress: Any, cancelled: Any) -> str:
-            summary = load_demo(engine, actor)
+        def work(uow: UnitOfWork, progress: Any, cancelled: Any) -> str:
+            backend = uow.backend
+            summary = load_demo(backend, actor)
             from dataclasses import replace
 
             from desktop.services import settings as settings_svc
 
-            current = settings_svc.get_settings(engine)
+            current = settings_svc.get_settings(backend)
             if language != current.language or not current.name:
-                settings_svc.save_settings(engine, replace(current, language=language,
+                settings_svc.save_settings(backend, replace(current, language=language,
                                                            name=current.name or "Demo organisation"), actor)
             return summary.message
 
         self.demo_button.setEnabled(False)
-        self.last_operation = run_operation(self, self.tr("Loading the demo data…"), self.engine, work,
+        self.last_operation = run_operation(self, self.tr("Loading the demo data…"), self.backend, work,
                                             on_success=lambda _m: self._done("demo"),
                                             on_failure=self._demo_failed,
                                             changes=ChangeSet(vendors=True, settings=True))

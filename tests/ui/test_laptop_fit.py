@@ -87,7 +87,7 @@ def test_the_main_window_its_tabs_and_the_vendor_editor_fit(qtbot, language, win
     for i in range(window.workspace.count()):
         window.workspace.setCurrentIndex(i)
         assert_fits(window, f"main window, {window.workspace.tabText(i)}", [])
-    editor = window.open_vendor(_vendor(window._engine, "Scalewise Data Inc."))
+    editor = window.open_vendor(_vendor(window._backend, "Scalewise Data Inc."))
     window.resize(usable.width() - 10, usable.height() - 10)
     for i in range(editor.tabs.count()):
         editor.tabs.setCurrentIndex(i)
@@ -122,7 +122,7 @@ def test_the_wizard_fits(qtbot, window: MainWindow) -> None:
     from desktop.services import assessments as A
     from tests.db.test_assessments_support import canned_analyze
 
-    s = A.create_assessment(window._engine, "Scalewise Data Inc.", analyze_fn=canned_analyze)
+    s = A.create_assessment(window._backend, "Scalewise Data Inc.", analyze_fn=canned_analyze)
     wizard = window.open_assessment(s.id)
     usable = _usable(window)
     window.resize(usable.width() - 10, usable.height() - 10)
@@ -157,7 +157,7 @@ def _show(qtbot, dialog: QDialog) -> QDialog:
 def test_settings_dialog_every_page_fits(qtbot, language, window: MainWindow) -> None:
     from desktop.ui.settings_dialog import SettingsDialog
 
-    dialog = _show(qtbot, SettingsDialog(window._engine, window))
+    dialog = _show(qtbot, SettingsDialog(window._backend, window))
     QApplication.processEvents()
     bar = dialog.tabs.tabBar()
     assert bar.tabRect(bar.count() - 1).right() <= bar.width(), "a page's tab is scrolled out of sight"
@@ -186,7 +186,7 @@ def test_import_dialogs_fit(qtbot, window: MainWindow, tmp_path: Path) -> None:
     path = tmp_path / "vendors.csv"
     rows = "".join(f"Vendor {i} with a long legal name for the column,ES,high\n" for i in range(60))
     path.write_text("Supplier,Nation,Tier\n" + rows, encoding="utf-8")
-    assert_fits(_show(qtbot, ImportDialog(window._engine, path, window)), "vendor import")
+    assert_fits(_show(qtbot, ImportDialog(window._backend, path, window)), "vendor import")
     uncertain = [PartyMatch(f"rec-{i}", f"Contoso Ventures Holding Number {i} LLC", "uncertain",
                             reason="The same name as a party already in the register, with another identifier.",
                             candidates=((1, "Contoso Ventures LLC"), (2, "Contoso Platforms Inc.")))
@@ -255,7 +255,7 @@ def test_people_companies_and_key_file_dialogs_fit(qtbot, language, window: Main
     from desktop.ui.identities import KeyFilePassphraseDialog
     from desktop.ui.parties import PartiesDialog
 
-    parties = _show(qtbot, PartiesDialog(window._engine, window))
+    parties = _show(qtbot, PartiesDialog(window._backend, window))
     qtbot.waitUntil(lambda: bool(parties.rows))
     assert_fits(parties, "people and companies", [parties.new_button, parties.edit_button])
     form = parties.open_editor(None)

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import Engine
 
+from desktop.services.backend import Backend
 from desktop.services.bods import ImportSummary, PartyMatch, import_bods
-from desktop.ui.operations import ChangeSet, Operation, run_operation
+from desktop.ui.operations import ChangeSet, Operation, UnitOfWork, run_operation, run_query
 
 
 class BodsMatchDialog(QDialog):
@@ -77,15 +77,15 @@ class BodsMatchDialog(QDialog):
         return {record: combo.currentData() for record, combo in self.choices.items()}
 
 
-def import_bods_file(parent: QWidget, engine: Engine, path: Path, on_imported: Callable[[str], None]) -> Operation:
+def import_bods_file(parent: QWidget, backend: Backend, path: Path, on_imported: Callable[[str], None]) -> Operation:
     """Check ``path`` (a dry run, off the GUI thread), ask about uncertain parties, then import it."""
     state: dict[str, Any] = {"parent": parent}
 
     def run(decisions: dict[str, int | None]) -> Operation:
-        def work(eng: Engine, _progress: Any, _cancelled: Any) -> str:
-            return import_bods(eng, path, decisions=decisions).message
+        def work(uow: UnitOfWork, _progress: Any, _cancelled: Any) -> str:
+            return import_bods(uow.backend, path, decisions=decisions).message
 
-        operation = run_operation(parent, parent.tr("Importing ownership data…"), engine, work,
+        operation = run_operation(parent, parent.tr("Importing ownership data…"), backend, work,
                                   on_success=on_imported, changes=ChangeSet(vendors=True, assessments=True))
         state["operation"] = operation
         return operation
@@ -101,7 +101,7 @@ def import_bods_file(parent: QWidget, engine: Engine, path: Path, on_imported: C
         setattr(parent, "last_dialog", dialog)  # noqa: B010 - the window keeps its last dialog for tests
         dialog.open()
 
-    def dry(eng: Engine, _progress: Any, _cancelled: Any) -> ImportSummary:
+    def dry(eng: Backend, _progress: Any, _cancelled: Any) -> ImportSummary:
         return import_bods(eng, path, dry_run=True)
 
-    return run_operation(parent, parent.tr("Checking the ownership data…"), engine, dry, on_success=checked)
+    return run_query(parent, parent.tr("Checking the ownership data…"), backend, dry, on_success=checked)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
-from sqlalchemy.engine import Engine
 
 from desktop.core.i18n import N_
+from desktop.services.backend import Backend
 from desktop.services.ownership import InterestRow, interest_rows, web_interest_ids
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -20,9 +20,9 @@ def _t(text: str) -> str:
 class InterestTableModel(QAbstractTableModel):
     COLUMNS = (N_("Holder"), N_("Type"), N_("Share"), N_("Role"), N_("Start"), N_("End"), N_("Subject"))
 
-    def __init__(self, engine: Engine, party_id: int, parent: Any = None) -> None:
+    def __init__(self, backend: Backend, party_id: int, parent: Any = None) -> None:
         super().__init__(parent)
-        self._engine = engine
+        self._backend = backend
         self._party_id = party_id
         self._ids: list[int] = []
         self._rows: dict[int, InterestRow] = {}
@@ -30,8 +30,8 @@ class InterestTableModel(QAbstractTableModel):
 
     def reload(self) -> None:
         self.beginResetModel()
-        self._ids = web_interest_ids(self._engine, self._party_id)
-        self._rows = interest_rows(self._engine, self._ids)
+        self._ids = web_interest_ids(self._backend, self._party_id)
+        self._rows = interest_rows(self._backend, self._ids)
         self._ids.sort(key=lambda i: (self._rows[i].subject, self._rows[i].holder, self._rows[i].type, i))
         self.endResetModel()
 

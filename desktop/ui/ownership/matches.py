@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from shiboken6 import isValid
-from sqlalchemy.engine import Engine
 
+from desktop.services.backend import Backend
 from desktop.services.competitors import MatchRow, decide, list_matches
-from desktop.ui.operations import ChangeSet, Operation, run_operation
+from desktop.ui.operations import ChangeSet, Operation, UnitOfWork, run_operation, run_query
 
 
 class PossibleMatchesPanel(QWidget):
@@ -34,9 +34,9 @@ class PossibleMatchesPanel(QWidget):
     decided = Signal(str)
     loaded = Signal()  # the table shows the matches just loaded
 
-    def __init__(self, engine: Engine, parent: QWidget | None = None, party_ids: set[int] | None = None) -> None:
+    def __init__(self, backend: Backend, parent: QWidget | None = None, party_ids: set[int] | None = None) -> None:
         super().__init__(parent)
-        self._engine = engine
+        self._backend = backend
         self.party_ids = party_ids
         self.rows: list[MatchRow] = []
         self.last_operation: Operation | None = None
@@ -78,10 +78,10 @@ class PossibleMatchesPanel(QWidget):
         """Load the matches off the GUI thread; the table fills when they arrive."""
         party_ids = self.party_ids
 
-        def work(engine: Engine, _progress: Any, _cancelled: Any) -> list[MatchRow]:
-            return list_matches(engine, party_ids=party_ids)
+        def work(backend: Backend, _progress: Any, _cancelled: Any) -> list[MatchRow]:
+            return list_matches(backend, party_ids=party_ids)
 
-        self.last_operation = run_operation(self, self.tr("Looking for possible matches…"), self._engine, work,
+        self.last_operation = run_query(self, self.tr("Looking for possible matches…"), self._backend, work,
                                             on_success=self.show_rows, show_progress=False)
         return self.last_operation
 
@@ -136,8 +136,8 @@ class PossibleMatchesPanel(QWidget):
             return None
         match_id = row.id
 
-        def work(engine: Engine, _progress: Any, _cancelled: Any) -> MatchRow:
-            return decide(engine, match_id, confirmed)
+        def work(uow: UnitOfWork, _progress: Any, _cancelled: Any) -> MatchRow:
+            return decide(uow.backend, match_id, confirmed)
 
         def done(_result: MatchRow) -> None:
             if not isValid(self.table):
@@ -145,6 +145,6 @@ class PossibleMatchesPanel(QWidget):
             self.decided.emit(match_id)
             self.reload()
 
-        self.last_operation = run_operation(self, self.tr("Saving the decision…"), self._engine, work,
+        self.last_operation = run_operation(self, self.tr("Saving the decision…"), self._backend, work,
                                             on_success=done, changes=ChangeSet(vendors=True, assessments=True))
         return self.last_operation

@@ -24,14 +24,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import Engine
 
-from db.models import InterestType
 from desktop.core import i18n
 from desktop.core.errors import UserError, ValidationError
 from desktop.core.ownership.model import validate_interest_fields
+from desktop.services.backend import Backend
 from desktop.services.ownership import (
     InterestInput,
+    InterestType,
     analyze,
     archive_interest,
     graph_edges,
@@ -53,11 +53,11 @@ class OwnershipTab(QWidget):
     partyActivated = Signal(int)  # noqa: N815 - Qt signal naming
     analysisChanged = Signal()  # noqa: N815
 
-    def __init__(self, engine: Engine, vendor_id: int, parent: QWidget | None = None) -> None:
+    def __init__(self, backend: Backend, vendor_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._engine = engine
+        self._backend = backend
         self.vendor_id = vendor_id
-        self.party_id = vendor_party_id(engine, vendor_id)
+        self.party_id = vendor_party_id(backend, vendor_id)
         self.result: dict[str, Any] = {}
         self._editing: tuple[int, int] | None = None  # (interest id, version)
 
@@ -81,7 +81,7 @@ class OwnershipTab(QWidget):
         self.findings.setWordWrap(True)
         self.findings.setAccessibleName(self.tr("Findings"))
         # possible watchlist matches in this web, decided here (shown only when there are some)
-        self.matches = PossibleMatchesPanel(engine, self, party_ids=set())
+        self.matches = PossibleMatchesPanel(backend, self, party_ids=set())
         self.matches.setVisible(False)
         self.matches.decided.connect(self._match_decided)
         self.matches.loaded.connect(self._matches_loaded)
@@ -94,7 +94,7 @@ class OwnershipTab(QWidget):
         upper.addWidget(right)
         upper.setSizes([600, 400])
 
-        self.model = InterestTableModel(engine, self.party_id, self)
+        self.model = InterestTableModel(backend, self.party_id, self)
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -182,7 +182,7 @@ class OwnershipTab(QWidget):
         chosen = self.holder.currentData(), self.subject.currentData()
         self.holder.clear()
         self.subject.clear()
-        for pid, name, kind in party_choices(self._engine):
+        for pid, name, kind in party_choices(self._backend):
             self.holder.addItem(name, pid)
             if kind == "entity":
                 self.subject.addItem(name, pid)
@@ -197,7 +197,7 @@ class OwnershipTab(QWidget):
         """Open the party form; once saved, the new party is the holder of the interest being edited."""
         from desktop.ui.parties import PartyDialog
 
-        self.party_dialog = PartyDialog(self._engine, None, self)
+        self.party_dialog = PartyDialog(self._backend, None, self)
         self.party_dialog.saved.connect(self._party_saved)
         self.party_dialog.open()
         return self.party_dialog
@@ -295,7 +295,7 @@ class OwnershipTab(QWidget):
         if data is None:
             return False
         try:
-            new_id = save_interest(self._engine, data)
+            new_id = save_interest(self._backend, data)
         except ValidationError as exc:
             self._show_errors({exc.field or "holder": str(exc)})
             return False
@@ -316,7 +316,7 @@ class OwnershipTab(QWidget):
         if self._editing is None:
             return
         try:
-            archive_interest(self._engine, self._editing[0], self._editing[1])
+            archive_interest(self._backend, self._editing[0], self._editing[1])
         except UserError as exc:
             QMessageBox.warning(self, self.tr("Interest not archived"), str(exc))
             return
@@ -343,10 +343,10 @@ class OwnershipTab(QWidget):
     def refresh(self) -> None:
         """Re-run the analysis for the chosen date and redraw the graph and findings."""
         day = self.as_of_date()
-        self.result = analyze(self._engine, self.party_id, day, lang=i18n.current_language())
+        self.result = analyze(self._backend, self.party_id, day, lang=i18n.current_language())
         nodes = {int(self.result["subject"]["id"])} | {int(p["id"]) for p in self.result["parties"]}
         lookback = int(self.result["thresholds"].get("people_lookback_months", 24))
-        edges = graph_edges(self._engine, self.party_id, nodes, day, lookback, lang=i18n.current_language())
+        edges = graph_edges(self._backend, self.party_id, nodes, day, lookback, lang=i18n.current_language())
         self.graph.show_result(self.result, edges)
         self.findings.clear()
         if not self.result["findings"]:

@@ -28,17 +28,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import Engine
 
-from db.engine import default_actor
 from desktop.core import i18n
 from desktop.core.errors import UserError
 from desktop.services.assessments import get_assessment
+from desktop.services.backend import Backend, current_actor
 from desktop.services.identities import keyring_available, list_identities
 from desktop.services.reports import build_report_model, render_draft
 from desktop.services.signoff import NEEDS_RATIONALE, approve, signed_report
 from desktop.ui.fit import fit_size
-from desktop.ui.operations import error_text, run_operation
+from desktop.ui.operations import error_text, run_operation, run_query
 from desktop.ui.report.preview import ReportPreview
 
 
@@ -137,11 +136,11 @@ class ConditionsEditor(QWidget):
 
 
 class SignOffDialog(QDialog):
-    def __init__(self, engine: Engine, assessment_id: int, parent: QWidget | None = None) -> None:
+    def __init__(self, backend: Backend, assessment_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Sign off assessment %1").replace("%1", str(assessment_id)))
         fit_size(self, 1100, 760)
-        self._engine = engine
+        self._backend = backend
         self.assessment_id = assessment_id
         self.result_data: dict[str, Any] | None = None
 
@@ -161,12 +160,12 @@ class SignOffDialog(QDialog):
         self.rationale_hint = QLabel(self)
         self.rationale_hint.setWordWrap(True)
         # who signs is who is signed in (desktop.services.whoami), with one of their own identities
-        self.approver = QLineEdit(default_actor(engine), self)
+        self.approver = QLineEdit(current_actor(backend), self)
         self.approver.setReadOnly(True)
         self.approver.setAccessibleName(self.tr("Approver"))
         self.identity = QComboBox(self)
         self.identity.setAccessibleName(self.tr("Signing identity"))
-        self.identities = {info.name: info for info in list_identities(engine, owner=self.approver.text())}
+        self.identities = {info.name: info for info in list_identities(backend, owner=self.approver.text())}
         for info in self.identities.values():
             self.identity.addItem(f"{info.name} ({info.fingerprint_sha256[:12]}…)", info.name)
         self.lang = QComboBox(self)
@@ -247,7 +246,7 @@ class SignOffDialog(QDialog):
 
     def _summary_text(self) -> str:
         try:
-            model = build_report_model(self._engine, self.assessment_id, "en", use_analysis=False)
+            model = build_report_model(self._backend, self.assessment_id, "en", use_analysis=False)
         except UserError as exc:
             return str(exc)
         self.rating = model.rating
@@ -275,7 +274,7 @@ class SignOffDialog(QDialog):
         self._suggested = True
         lang = str(self.lang.currentData())
         try:
-            suggested = get_assessment(self._engine, self.assessment_id).result.conditions
+            suggested = get_assessment(self._backend, self.assessment_id).result.conditions
         except UserError:
             return
         for c in suggested:
@@ -355,10 +354,10 @@ class SignOffDialog(QDialog):
         """Render the draft off the GUI thread and show it."""
         if self.busy():
             return
-        aid, lang, engine = self.assessment_id, str(self.lang.currentData()), self._engine
+        aid, lang, backend = self.assessment_id, str(self.lang.currentData()), self._backend
         self._begin(self.tr("Preparing the report…"))
         # the one operation runner (desktop/ui/operations.py); this dialog shows its own progress
-        run_operation(self, "", engine, lambda _e, _p, _c: render_draft(engine, aid, lang).pdf,
+        run_query(self, "", backend, lambda _e, _p, _c: render_draft(backend, aid, lang).pdf,
                       on_success=self._preview_ready, on_failure=lambda exc: self._failed(error_text(exc)),
                       show_progress=False)
 
@@ -370,7 +369,7 @@ class SignOffDialog(QDialog):
 
     @Slot()
     def sign(self) -> None:
-        aid, engine = self.assessment_id, self._engine
+        aid, backend = self.assessment_id, self._backend
         p12 = Path(self.p12_path.text()) if self.p12_path.text().strip() else None
         decision = str(self.decision.currentData())
         conditions = self.conditions_list() if decision == "approved_with_conditions" else []
@@ -382,7 +381,7 @@ class SignOffDialog(QDialog):
         self.passphrase.clear()  # never kept in the widget longer than needed
         self.message.setText("")
         self._begin(self.tr("Signing the report…"))
-        run_operation(self, "", engine, lambda _e, _p, _c: approve(engine, aid, **kwargs), on_success=self._signed,
+        run_operation(self, "", backend, lambda uow, _p, _c: approve(uow.backend, aid, **kwargs), on_success=self._signed,
                       on_failure=lambda exc: self._failed(error_text(exc)), show_progress=False)
 
     @Slot(object)
@@ -394,7 +393,7 @@ class SignOffDialog(QDialog):
         self.message.setText(self.tr("Signed. Decision: %1. Report SHA-256: %2")
                              .replace("%1", self.tr(str(result["decision"]).replace("_", " ")))
                              .replace("%2", str(result["report_sha256"])))
-        pdf = signed_report(self._engine, self.assessment_id)
+        pdf = signed_report(self._backend, self.assessment_id)
         if pdf is not None:
             self.preview.set_pdf(pdf)
 

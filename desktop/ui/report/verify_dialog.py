@@ -18,18 +18,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import Engine
 
 from desktop.core.errors import UserError
+from desktop.services.backend import Backend
 from desktop.services.verification import read_trust_files, verify_path
 
 
 class VerifyDialog(QDialog):
-    def __init__(self, engine: Engine | None, parent: QWidget | None = None) -> None:
+    def __init__(self, backend: Backend | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Verify a signed report"))
         self.resize(620, 320)
-        self._engine = engine
+        self._backend = backend
         self.verdict_label = QLabel(self.tr("Open a PDF report to check its signature."), self)
         self.verdict_label.setWordWrap(True)
         font = self.verdict_label.font()
@@ -100,7 +100,7 @@ class VerifyDialog(QDialog):
         self._last = path
         self.details["file"].setText(str(path))
         try:
-            v = verify_path(self._engine, path, trust=self.trusted)
+            v = verify_path(self._backend, path, trust=self.trusted)
         except UserError as exc:
             self.ok = None
             self.status = ""

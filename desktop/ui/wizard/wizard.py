@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import Engine
 
 from db.errors import DatabaseError
 from desktop.core import i18n
@@ -38,6 +37,7 @@ from desktop.core.findings import Finding
 from desktop.core.i18n import ntr
 from desktop.services import assessments
 from desktop.services.assessments import AssessmentView, QuestionState
+from desktop.services.backend import Backend
 from desktop.services.findings import ownership_findings_for
 from desktop.ui.wizard.question import JustificationDialog, QuestionEditor, escape_html
 
@@ -46,22 +46,22 @@ __all__ = ["AssessmentWizard", "JustificationDialog", "QuestionEditor"]
 
 
 class AssessmentWizard(QWidget):
-    """The guided assessment: embed it anywhere (``AssessmentWizard(engine, assessment_id)``)."""
+    """The guided assessment: embed it anywhere (``AssessmentWizard(backend, assessment_id)``)."""
 
     saved = Signal(str)  # question key, after every successful save
     submitted = Signal(int)
 
-    def __init__(self, engine: Engine, assessment_id: int, parent: QWidget | None = None, *, lang: str | None = None,
+    def __init__(self, backend: Backend, assessment_id: int, parent: QWidget | None = None, *, lang: str | None = None,
                  actor: str | None = None, analyze_fn: Any = None) -> None:
         super().__init__(parent)
-        self.engine = engine
+        self.backend = backend
         self.assessment_id = assessment_id
         self.lang = lang = lang or i18n.current_language()
         self.actor = actor
         self.analyze_fn = analyze_fn
         # the ownership analysis' findings, once: they name the competitor and path of the rules' answers
-        self.ownership: list[Finding] = ownership_findings_for(engine, assessment_id, analyze_fn)
-        self.view: AssessmentView = assessments.get_assessment(engine, assessment_id, ownership=self.ownership)
+        self.ownership: list[Finding] = ownership_findings_for(backend, assessment_id, analyze_fn)
+        self.view: AssessmentView = assessments.get_assessment(backend, assessment_id, ownership=self.ownership)
         self.editors: dict[str, QuestionEditor] = {}
         self._scrolls: list[QScrollArea] = []
         s = self.view.summary
@@ -210,7 +210,7 @@ class AssessmentWizard(QWidget):
                 return
             justification = reason
         try:
-            new = assessments.answer_question(self.engine, self.assessment_id, key, normalised,
+            new = assessments.answer_question(self.backend, self.assessment_id, key, normalised,
                                               justification=justification, expected_version=state.answer_version,
                                               actor=self.actor)
         except (UserError, DatabaseError) as exc:
@@ -237,7 +237,7 @@ class AssessmentWizard(QWidget):
             return
         editor = self.editors[key]
         try:
-            assessments.attach_evidence(self.engine, self.assessment_id, key, path, actor=self.actor)
+            assessments.attach_evidence(self.backend, self.assessment_id, key, path, actor=self.actor)
         except (UserError, DatabaseError) as exc:
             editor.show_error(str(exc))
             return
@@ -249,7 +249,7 @@ class AssessmentWizard(QWidget):
         self._reload()
 
     def _reload(self) -> None:
-        self.view = assessments.get_assessment(self.engine, self.assessment_id, ownership=self.ownership)
+        self.view = assessments.get_assessment(self.backend, self.assessment_id, ownership=self.ownership)
         for state in self.view.questions:
             editor = self.editors.get(state.key)
             if editor is not None and editor.state != state:
@@ -336,7 +336,7 @@ class AssessmentWizard(QWidget):
         if not self.view.readiness.ready:
             return False
         try:
-            assessments.submit_assessment(self.engine, self.assessment_id, actor=self.actor,
+            assessments.submit_assessment(self.backend, self.assessment_id, actor=self.actor,
                                           analyze_fn=self.analyze_fn)
         except assessments.IncompleteAssessment:
             self._reload()
