@@ -247,6 +247,8 @@ def unit_of_work(engine: Engine, actor: str | None = None) -> Iterator[Session]:
 def _nested(session: Session, actor: str | None) -> Iterator[Session]:
     outer_actor = session.info.get("actor")
     savepoint = session.begin_nested()
+    changed = changed_records(session)
+    written_before = set(changed)
     if actor and actor != outer_actor:
         session.info["actor"] = actor
     try:
@@ -256,6 +258,7 @@ def _nested(session: Session, actor: str | None) -> Iterator[Session]:
     except BaseException:
         if savepoint.is_active:
             savepoint.rollback()
+        changed.intersection_update(written_before)  # what was rolled back was not written
         raise
     finally:
         session.info["actor"] = outer_actor

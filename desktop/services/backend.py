@@ -102,7 +102,7 @@ class ChangeSet:
     evidence: bool = False
     settings: bool = False
     vendor_id: int | None = None
-    tables: frozenset[str] = field(default_factory=frozenset)
+    tables: frozenset[str] = field(default_factory=frozenset, compare=False)  # for the log; not compared
 
     def touches_vendor(self, vendor_id: int) -> bool:
         return self.vendors and (self.vendor_id is None or self.vendor_id == vendor_id)

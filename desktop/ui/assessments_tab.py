@@ -227,17 +227,20 @@ class AssessmentsTab(QWidget):
         self.new_assessment()
 
     def new_assessment(self, template_id: int | None = None) -> Operation | None:
-        """Create a draft (preparer: the current user) off the GUI thread, then open it."""
+        """Create a draft (preparer: the current user) off the GUI thread, then open it. Without a
+        template, the templates are listed first (an operation too: a database without the shipped
+        template stores it then), and the user chooses one."""
         if template_id is None:
-            try:
-                templates = list_templates(self.backend)
-            except (UserError, DatabaseError) as exc:
-                show_error(self, exc)
-                return None
-            chosen = self.choose_template(self, templates)
-            if chosen is None:
-                return None
-            template_id = chosen.id
+            def listed(templates: list[Any]) -> None:
+                chosen = self.choose_template(self, templates)
+                if chosen is not None:
+                    self.new_assessment(chosen.id)
+
+            self.last_operation = run_operation(
+                self, self.tr("Preparing the assessment…"), self.backend,
+                lambda uow, _progress, _cancelled: list_templates(uow.backend), on_success=listed,
+                show_progress=False)
+            return self.last_operation
         vendor_id, preparer, tid = self.vendor_id, current_actor(self.backend), template_id
 
         def work(uow: UnitOfWork, progress: Any, cancelled: Any) -> int:

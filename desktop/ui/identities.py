@@ -10,6 +10,7 @@ the service and never logged or kept.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -36,6 +37,7 @@ from desktop.services import identities as svc
 from desktop.services.backend import Backend
 from desktop.services.settings import get_settings
 from desktop.services.whoami import Who
+from desktop.ui.operations import Operation, error_text, write
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -218,27 +220,33 @@ class IdentitiesPage(QWidget):
             self.create_identity(key_passphrase=dialog.passphrase())
             dialog.first.clear()
 
-    def create_identity(self, key_passphrase: str | None = None) -> bool:
-        try:
-            info = svc.new_identity(self.backend, self.name.text(), email=self.email.text().strip(),
-                                    organisation=self.organisation.text().strip(), key_passphrase=key_passphrase)
-        except svc.KeyringUnavailable:  # a keyring that is there but refuses (locked, broken): no dead end either
+    def create_identity(self, key_passphrase: str | None = None) -> Operation:
+        """Create a signing identity (a new key pair: an operation with a progress dialog)."""
+        name, email, organisation = self.name.text(), self.email.text().strip(), self.organisation.text().strip()
+
+        def created(info: Any) -> None:
             self.reason.clear()
-            self.offer_key_file()
-            return False
-        except (UserError, DatabaseError) as exc:
-            self.reason.setText(str(exc))
-            return False
-        self.reason.clear()
-        self.result.setText(self.tr("Identity {name} created; certificate fingerprint {fp}.").format(
-            name=info.name, fp=info.fingerprint_sha256[:23]) + (" " + self.tr(
-                "Its key is in the file {path}, protected by your passphrase; signing asks for it.").format(
-                path=info.key_file) if info.key_store == "file" else ""))
-        self.name.clear()
-        self.email.clear()
-        self.reload()
-        self.changed.emit()
-        return True
+            self.result.setText(self.tr("Identity {name} created; certificate fingerprint {fp}.").format(
+                name=info.name, fp=info.fingerprint_sha256[:23]) + (" " + self.tr(
+                    "Its key is in the file {path}, protected by your passphrase; signing asks for it.").format(
+                    path=info.key_file) if info.key_store == "file" else ""))
+            self.name.clear()
+            self.email.clear()
+            self.reload()
+            self.changed.emit()
+
+        def failed(exc: BaseException) -> None:
+            self.reason.clear()
+            if isinstance(exc, svc.KeyringUnavailable):  # a keyring that is there but refuses: no dead end either
+                self.offer_key_file()
+            else:
+                self.reason.setText(error_text(exc))
+
+        self.last_operation = write(
+            self, self.backend, lambda b: svc.new_identity(b, name, email=email, organisation=organisation,
+                                                           key_passphrase=key_passphrase),
+            on_success=created, on_failure=failed, label=self.tr("Creating the signing identity…"))
+        return self.last_operation
 
     @Slot()
     def _export_clicked(self) -> None:
@@ -296,22 +304,24 @@ class IdentitiesPage(QWidget):
         if dialog is not None:
             dialog.first.clear()
 
-    def import_file(self, path: Path, name: str, passphrase: str | None, key_passphrase: str | None = None) -> bool:
-        try:
-            info = svc.import_p12(self.backend, path, name, passphrase or None, key_passphrase=key_passphrase)
-        except (UserError, DatabaseError) as exc:
-            self.reason.setText(str(exc))
-            return False
-        self.reason.clear()
-        if info.key_store == "file":
-            where = self.tr("Its key is in the file {path}, protected by your passphrase; signing asks for it.").format(
-                path=info.key_file)
-        elif info.key_in_keyring:
-            where = ""
-        else:
-            where = self.tr("Sign with the PKCS#12 file and its passphrase.")
-        self.result.setText(" ".join(t for t in (self.tr("Identity {name} imported.").format(name=info.name), where)
-                                     if t))
-        self.reload()
-        self.changed.emit()
-        return True
+    def import_file(self, path: Path, name: str, passphrase: str | None,
+                    key_passphrase: str | None = None) -> Operation:
+        def imported(info: Any) -> None:
+            self.reason.clear()
+            if info.key_store == "file":
+                where = self.tr("Its key is in the file {path}, protected by your passphrase; signing asks for it."
+                                ).format(path=info.key_file)
+            elif info.key_in_keyring:
+                where = ""
+            else:
+                where = self.tr("Sign with the PKCS#12 file and its passphrase.")
+            self.result.setText(" ".join(t for t in (self.tr("Identity {name} imported.").format(name=info.name),
+                                                     where) if t))
+            self.reload()
+            self.changed.emit()
+
+        self.last_operation = write(
+            self, self.backend, lambda b: svc.import_p12(b, path, name, passphrase or None,
+                                                         key_passphrase=key_passphrase),
+            on_success=imported, on_failure=lambda exc: self.reason.setText(error_text(exc)))
+        return self.last_operation

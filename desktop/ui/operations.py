@@ -32,7 +32,7 @@ from desktop.services import backend as _backend
 from desktop.services.backend import Backend, ChangeSet, UnitOfWork
 
 __all__ = ["Backend", "ChangeSet", "Operation", "UnitOfWork", "announce", "error_text", "install_write_guard",
-           "run_operation", "run_query", "show_error", "signals"]
+           "run_operation", "run_query", "show_error", "signals", "write"]
 
 log = logging.getLogger("vetta.ui")
 
@@ -241,6 +241,16 @@ def run_operation(parent: QWidget | None, label: str, backend: Backend, work: Wo
     """Start ``work(uow, progress, cancelled)`` off the GUI thread in one unit of work; see the module
     docstring."""
     return Operation(parent, label, backend, work, writes=True, **kwargs).start()
+
+
+def write(parent: QWidget, backend: Backend, call: Callable[[Backend], Any], *,
+          on_success: Callable[[Any], None] | None = None,
+          on_failure: Callable[[BaseException], None] | None = None, label: str = "",
+          changes: ChangeSet | None = None) -> Operation:
+    """A form's quick save as an operation: ``call(backend)`` in one unit of work off the GUI thread (a
+    progress dialog only when ``label`` names a longer task)."""
+    return run_operation(parent, label, backend, lambda uow, _progress, _cancelled: call(uow.backend),
+                         on_success=on_success, on_failure=on_failure, changes=changes, show_progress=bool(label))
 
 
 def run_query(parent: QWidget | None, label: str, backend: Backend, work: Query, **kwargs: Any) -> Operation:

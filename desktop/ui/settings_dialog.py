@@ -29,12 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.errors import DatabaseError
-from desktop.core.errors import UserError
 from desktop.services import settings as svc
 from desktop.services.backend import Backend
 from desktop.ui.fit import fit_size
-from desktop.ui.operations import ChangeSet, announce
+from desktop.ui.operations import Operation, error_text, write
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -208,15 +206,15 @@ class SettingsDialog(QDialog):
         if name:
             self.set_logo(Path(name))
 
-    def set_logo(self, path: Path | None) -> bool:
-        try:
-            self.settings = svc.set_logo(self.backend, path)
-        except (UserError, DatabaseError) as exc:
-            self.reason.setText(str(exc))
-            return False
-        self.reason.clear()
-        self._load_logo()
-        return True
+    def set_logo(self, path: Path | None) -> Operation:
+        def stored(settings: svc.OrgSettings) -> None:
+            self.settings = settings
+            self.reason.clear()
+            self._load_logo()
+
+        self.last_operation = write(self, self.backend, lambda b: svc.set_logo(b, path), on_success=stored,
+                                    on_failure=lambda exc: self.reason.setText(error_text(exc)))
+        return self.last_operation
 
     # --- watchlist
     @Slot(int)
@@ -254,31 +252,32 @@ class SettingsDialog(QDialog):
     def _save_competitor_clicked(self) -> None:
         self.save_competitor()
 
-    def save_competitor(self) -> bool:
+    def save_competitor(self) -> Operation:
         current = getattr(self, "_current", None)
         entry = svc.CompetitorEntry(
             name=self.comp_name.text(), lei=self.comp_lei.text(),
             notes=current.notes if current else "",
             affiliates=self.comp_affiliates.toPlainText().splitlines(),
             id=current.id if current else None, version=current.version if current else None)
-        try:
-            saved = svc.save_competitor(self.backend, entry)
-        except (UserError, DatabaseError) as exc:
-            self.comp_reason.setText(str(exc))
-            return False
-        self.comp_reason.clear()
-        self._load_competitors(saved.id)
-        announce(ChangeSet(settings=True))
-        return True
+
+        def saved(entry: svc.CompetitorEntry) -> None:
+            self.comp_reason.clear()
+            self._load_competitors(entry.id)
+
+        self.last_operation = write(self, self.backend, lambda b: svc.save_competitor(b, entry), on_success=saved,
+                                    on_failure=lambda exc: self.comp_reason.setText(error_text(exc)))
+        return self.last_operation
 
     @Slot()
-    def remove_competitor(self) -> None:
+    def remove_competitor(self) -> Operation | None:
         current = getattr(self, "_current", None)
         if current is None or current.id is None:
-            return
-        svc.remove_competitor(self.backend, current.id)
-        self._load_competitors()
-        announce(ChangeSet(settings=True))
+            return None
+        competitor_id = current.id
+        self.last_operation = write(self, self.backend, lambda b: svc.remove_competitor(b, competitor_id),
+                                    on_success=lambda _r: self._load_competitors(),
+                                    on_failure=lambda exc: self.comp_reason.setText(error_text(exc)))
+        return self.last_operation
 
     # --- save
     def values(self) -> svc.OrgSettings:
@@ -296,15 +295,18 @@ class SettingsDialog(QDialog):
     def _save_clicked(self) -> None:
         self.save()
 
-    def save(self) -> bool:
+    def save(self) -> Operation | None:
+        """Save the organisation's settings (an operation; the dialog closes once saved). None when there
+        is nothing to save: a non-administrator's dialog just closes."""
         if not self.who.can("admin"):
             self.accept()  # nothing of the organisation's to save for a non-administrator
-            return True
-        try:
-            self.settings = svc.save_settings(self.backend, self.values())
-        except (UserError, DatabaseError) as exc:
-            self.reason.setText(str(exc))
-            return False
-        announce(ChangeSet(settings=True))
-        self.accept()
-        return True
+            return None
+        values = self.values()
+
+        def saved(settings: svc.OrgSettings) -> None:
+            self.settings = settings
+            self.accept()
+
+        self.last_operation = write(self, self.backend, lambda b: svc.save_settings(b, values), on_success=saved,
+                                    on_failure=lambda exc: self.reason.setText(error_text(exc)))
+        return self.last_operation

@@ -11,6 +11,7 @@ Each part saves on its own button, through desktop.services (one unit of work ea
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
@@ -27,12 +28,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.errors import DatabaseError
 from desktop.core.errors import UserError
 from desktop.services import settings as svc
 from desktop.services import whoami
 from desktop.services.backend import Backend
 from desktop.services.whoami import Who
+from desktop.ui.operations import Operation, error_text, write
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -153,9 +154,9 @@ class SignaturesPage(QWidget):
         self.result.setText(text)
         self.changed.emit()
 
-    def _failed(self, exc: Exception) -> None:
+    def _failed(self, exc: BaseException) -> None:
         self.result.clear()
-        self.reason.setText(str(exc))
+        self.reason.setText(error_text(exc))
 
     @Slot()
     def _save_name_clicked(self) -> None:
@@ -176,16 +177,15 @@ class SignaturesPage(QWidget):
     def _save_url_clicked(self) -> None:
         self.save_timestamp_url(self.timestamp_url.text())
 
-    def save_timestamp_url(self, url: str) -> bool:
-        try:
-            saved = svc.set_timestamp_url(self.backend, url)
-        except (UserError, DatabaseError) as exc:
-            self._failed(exc)
-            return False
-        self.timestamp_url.setText(saved.timestamp_url)
-        self._show_tsa_note()
-        self._ok(self.tr("Saved."))
-        return True
+    def save_timestamp_url(self, url: str) -> Operation:
+        def saved(settings: Any) -> None:
+            self.timestamp_url.setText(settings.timestamp_url)
+            self._show_tsa_note()
+            self._ok(self.tr("Saved."))
+
+        self.last_operation = write(self, self.backend, lambda b: svc.set_timestamp_url(b, url), on_success=saved,
+                                    on_failure=self._failed)
+        return self.last_operation
 
     @Slot()
     def _add_clicked(self) -> None:
@@ -194,27 +194,27 @@ class SignaturesPage(QWidget):
         if path:
             self.add_file(Path(path))
 
-    def add_file(self, path: Path) -> bool:
-        try:
-            added = svc.add_trust_roots(self.backend, path)
-        except (UserError, DatabaseError) as exc:
-            self._failed(exc)
-            return False
-        self.reload()
-        self._ok(self.tr("Trusted: {names}.").format(names="; ".join(a.subject for a in added)))
-        return True
+    def add_file(self, path: Path) -> Operation:
+        def added(roots: list[Any]) -> None:
+            self.reload()
+            self._ok(self.tr("Trusted: {names}.").format(names="; ".join(a.subject for a in roots)))
+
+        self.last_operation = write(self, self.backend, lambda b: svc.add_trust_roots(b, path), on_success=added,
+                                    on_failure=self._failed)
+        return self.last_operation
 
     @Slot()
-    def remove_selected(self) -> bool:
+    def remove_selected(self) -> Operation | None:
         item = self.roots.item(self.roots.currentRow(), 0) if self.roots.currentRow() >= 0 else None
         if item is None:
             self._failed(UserError(self.tr("Select the certificate to remove first.")))
-            return False
-        try:
-            removed = svc.remove_trust_root(self.backend, str(item.data(256)))
-        except (UserError, DatabaseError) as exc:
-            self._failed(exc)
-            return False
-        self.reload()
-        self._ok(self.tr("No longer trusted: {name}.").format(name=removed.subject))
-        return True
+            return None
+        fingerprint = str(item.data(256))
+
+        def removed(root: Any) -> None:
+            self.reload()
+            self._ok(self.tr("No longer trusted: {name}.").format(name=root.subject))
+
+        self.last_operation = write(self, self.backend, lambda b: svc.remove_trust_root(b, fingerprint),
+                                    on_success=removed, on_failure=self._failed)
+        return self.last_operation

@@ -38,7 +38,7 @@ from desktop.core.errors import UserError, ValidationError
 from desktop.services import first_run, whoami
 from desktop.services.backend import Backend, is_shared
 from desktop.services.identities import keyring_available
-from desktop.ui.operations import ChangeSet, Operation, UnitOfWork, run_operation
+from desktop.ui.operations import ChangeSet, Operation, UnitOfWork, error_text, run_operation, write
 
 ERROR_STYLE = "color: #b00020;"
 COMPETITOR_ROWS = 5
@@ -319,23 +319,23 @@ class WelcomeDialog(QDialog):
     def _finish_clicked(self) -> None:
         self.finish()
 
-    def finish(self, with_identity: bool = True) -> bool:
-        """Write everything; on a problem show it on the page it belongs to and write nothing more."""
+    def finish(self, with_identity: bool = True) -> Operation | None:
+        """Write everything in one operation; on a problem show it on the page it belongs to, and nothing is
+        written. None when the profile name is still missing (its page says so)."""
         choices = self.choices(with_identity)
         actor = self._keep_profile()
         if actor is None:
-            return False
-        try:
-            first_run.complete_setup(self.backend, choices, actor)
-        except ValidationError as exc:
-            self._show_page(PAGE_FIELD.get(exc.field or "", self.pages.currentIndex()))
-            self.error.setText(str(exc))
-            return False
-        except (UserError, DatabaseError) as exc:
-            self.error.setText(str(exc))
-            return False
-        self._done("setup")
-        return True
+            return None
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ValidationError):
+                self._show_page(PAGE_FIELD.get(exc.field or "", self.pages.currentIndex()))
+            self.error.setText(error_text(exc))
+
+        self.last_operation = write(self, self.backend, lambda b: first_run.complete_setup(b, choices, actor),
+                                    on_success=lambda _result: self._done("setup"), on_failure=failed,
+                                    label=self.tr("Setting up Vetta…") if with_identity else "")
+        return self.last_operation
 
     @Slot()
     def open_demo(self) -> Operation | None:

@@ -17,6 +17,7 @@ from desktop.ui.main_window import MainWindow
 from desktop.ui.operations import ChangeSet, run_operation, signals
 from desktop.ui.settings_dialog import SettingsDialog
 from desktop.ui.table_model import DictTableModel
+from tests.ui.ops import finish
 
 
 def _png() -> bytes:
@@ -166,18 +167,20 @@ def test_settings_dialog(qtbot, engine, tmp_path):
     dialog.review["critical"].setValue(3)
     png = tmp_path / "logo.png"
     png.write_bytes(_png())
-    assert dialog.set_logo(png)
+    finish(qtbot, dialog.set_logo(png))
     bad = tmp_path / "logo.jpg"
     bad.write_bytes(b"not an image")
-    assert not dialog.set_logo(bad) and "not a PNG or JPEG" in dialog.reason.text()
+    finish(qtbot, dialog.set_logo(bad), ok=False)
+    assert "not a PNG or JPEG" in dialog.reason.text()
     dialog.new_competitor()
     dialog.comp_name.setText("Contoso Platforms Inc.")
     dialog.comp_affiliates.setPlainText("Contoso Ventures LLC\nContoso Labs\n")
-    assert dialog.save_competitor()
+    finish(qtbot, dialog.save_competitor())
     dialog.new_competitor()
     dialog.comp_name.setText("Contoso Platforms Inc.")
-    assert not dialog.save_competitor() and "already has" in dialog.comp_reason.text()
-    assert dialog.save()
+    finish(qtbot, dialog.save_competitor(), ok=False)
+    assert "already has" in dialog.comp_reason.text()
+    finish(qtbot, dialog.save())
     s = settings_svc.get_settings(engine)
     assert (s.name, s.language, s.review_months_critical, s.has_logo) == ("Acme AI", "es", 3, True)
     [c] = settings_svc.list_competitors(engine)

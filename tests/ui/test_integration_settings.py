@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 
 from desktop.services.identities import list_identities
 from desktop.ui.settings_dialog import SettingsDialog
+from tests.ui.ops import finish
 
 
 def test_identities_page_creates_an_identity(qtbot, engine):
@@ -18,12 +19,14 @@ def test_identities_page_creates_an_identity(qtbot, engine):
     page.name.setText("Ana García")  # QTest cannot type non-ASCII keys
     qtbot.keyClicks(page.email, "ana@example.org")
     qtbot.mouseClick(page.create_button, Qt.MouseButton.LeftButton)
+    finish(qtbot, page.last_operation)
     assert page.reason.text() == ""
     assert [i.name for i in list_identities(engine)] == ["Ana García"]
     assert page.identity_names() == ["Ana García"] and "created" in page.result.text()
     # the same name twice: one sentence, nothing added
     page.name.setText("Ana García")  # QTest cannot type non-ASCII keys
     qtbot.mouseClick(page.create_button, Qt.MouseButton.LeftButton)
+    finish(qtbot, page.last_operation, ok=False)
     assert page.reason.text() and len(list_identities(engine)) == 1
 
 
@@ -32,7 +35,7 @@ def test_import_of_a_wrong_file_is_refused_with_a_sentence(qtbot, sqlite_engine,
     qtbot.addWidget(dialog)
     bad = tmp_path / "not.p12"
     bad.write_bytes(b"garbage")
-    assert dialog.identities.import_file(bad, "Someone", "secret") is False
+    finish(qtbot, dialog.identities.import_file(bad, "Someone", "secret"), ok=False)
     assert "not.p12" in dialog.identities.reason.text() and "secret" not in dialog.identities.reason.text()
     assert list_identities(sqlite_engine) == []
 
@@ -45,12 +48,11 @@ def test_saving_a_language_rebuilds_the_main_window_in_it(qtbot, qapp, sqlite_en
     window = MainWindow(sqlite_engine, "test", None, settings)
     window.show()  # not given to qtbot: the window deletes itself once its Spanish replacement shows
     assert window.file_menu.title() == "&File"
-    dialog = SettingsDialog(sqlite_engine, window)
-    qtbot.addWidget(dialog)
+    dialog = SettingsDialog(sqlite_engine, window)  # the window owns it: it goes when the window is replaced
     dialog.org_name.setText("Acme")
     dialog.language.setCurrentIndex(dialog.language.findData("es"))
     try:
-        assert dialog.save()
+        finish(qtbot, dialog.save())
         qtbot.waitUntil(lambda: window.replacement is not None)
         spanish = window.replacement
         qtbot.addWidget(spanish)

@@ -22,6 +22,7 @@ from desktop.services.signoff import signed_report
 from desktop.services.verification import verify_data
 from desktop.ui.identities import IdentitiesPage
 from desktop.ui.report import SignOffDialog
+from tests.ui.ops import finish
 from tests.unit.test_report_builder import make_assessment
 
 PASSPHRASE = "Cabo de Gata 1987 azul"
@@ -66,6 +67,7 @@ def test_identity_in_a_key_file_then_sign_with_its_passphrase(qtbot, sqlite_engi
     qtbot.keyClicks(dialog.second, PASSPHRASE[-1])
     assert dialog.ok_button.isEnabled()
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    finish(qtbot, page.last_operation)
     assert page.reason.text() == "", page.reason.text()
     assert "Its key is in the file " in page.result.text()
     assert page.table.item(0, 5).text() == "in a passphrase-protected file on this computer"
@@ -108,8 +110,9 @@ def test_import_without_keyring_offers_the_key_file(qtbot, sqlite_engine: Engine
     page = IdentitiesPage(sqlite_engine)
     qtbot.addWidget(page)
     page._import_with(source, "Olga Officer", "issued pass", 0)  # the offer refused: the certificate only
+    finish(qtbot, page.last_operation)
     assert page.result.text() == "Identity Olga Officer imported. Sign with the PKCS#12 file and its passphrase."
-    assert page.import_file(source, "Olga Two", "issued pass", key_passphrase=PASSPHRASE) is False  # same cert
+    finish(qtbot, page.import_file(source, "Olga Two", "issued pass", key_passphrase=PASSPHRASE), ok=False)  # same cert
     assert "already registered" in page.reason.text()
 
 
@@ -125,12 +128,14 @@ def test_a_keyring_that_refuses_also_leads_to_the_key_file(qtbot, sqlite_engine:
         page.show()
         page.name.setText("Alba Aprobadora")
         qtbot.mouseClick(page.create_button, Qt.MouseButton.LeftButton)
+        finish(qtbot, page.last_operation, ok=False)
         dialog = page.key_dialog  # the keyring refused: the key file is offered
         assert dialog is not None and dialog.isVisible() and page.reason.text() == ""
         assert identities.list_identities(sqlite_engine) == []
         dialog.first.setText(PASSPHRASE)
         dialog.second.setText(PASSPHRASE)
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        finish(qtbot, page.last_operation)
         assert [i.key_store for i in identities.list_identities(sqlite_engine)] == ["file"]
     finally:
         keyring.set_keyring(previous)

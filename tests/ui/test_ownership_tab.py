@@ -10,6 +10,7 @@ from db.engine import read_session
 from db.models import Party, Vendor
 from desktop.ui.operations import ChangeSet, signals
 from desktop.ui.ownership import InterestTableModel, OwnershipTab
+from tests.ui.ops import finish
 
 
 def vendor_id(engine, name: str) -> int:
@@ -73,11 +74,11 @@ def test_edit_validation_and_archive(qtbot, demo_engine):
     tab.share_min.setText("40")
     tab.share_max.setText("30")
     tab.start.setText("2025-13-01")
-    assert tab.save() is False
+    assert tab.save() is None
     assert "below the minimum" in tab.errors["share_max"].text()
     assert "YYYY-MM-DD" in tab.errors["start"].text()
     tab.share_max.setText("150")
-    assert tab.save() is False and "0 to 100" in tab.errors["share_max"].text()
+    assert tab.save() is None and "0 to 100" in tab.errors["share_max"].text()
     with demo_engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM interest")).scalar_one() == count  # nothing written
     tab.share_min.clear()
@@ -87,13 +88,13 @@ def test_edit_validation_and_archive(qtbot, demo_engine):
     changes: list[ChangeSet] = []
     signals().changed.connect(changes.append)
     try:
-        assert tab.save() is True
+        finish(qtbot, tab.save())
         assert tab.model.rowCount() == before + 1
         assert "COMPETITOR_CONTROL" in tab.finding_codes()
         assert tab.errors["share_max"].text() == ""
         # the other views (register exposure, Home, other vendors' tabs) are told: ownership reaches every vendor
         assert [(c.vendors, c.vendor_id) for c in changes] == [(True, None)]
-        tab.archive()
+        finish(qtbot, tab.archive())
         assert tab.model.rowCount() == before
         assert "COMPETITOR_CONTROL" not in tab.finding_codes()
         assert len(changes) == 2 and changes[1].vendors and changes[1].vendor_id is None

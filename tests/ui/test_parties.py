@@ -13,6 +13,7 @@ from db.models import Party
 from desktop.services.parties import get_party
 from desktop.ui.ownership import OwnershipTab
 from desktop.ui.parties import PartiesDialog, PartyDialog
+from tests.ui.ops import finish
 from tests.ui.test_ownership_tab import party_id, vendor_id
 
 LAPTOP = QRect(0, 0, 1366, 768)
@@ -73,7 +74,7 @@ def test_create_a_person_see_it_use_it_in_an_interest_and_the_analysis_names_it(
         tab._set_combo(tab.type, kind)
         tab.role.setText(role)
         tab.start.setText("2025-07-01")
-        assert tab.save(), [e.text() for e in tab.errors.values()]
+        finish(qtbot, tab.save())
     people = [f for f in tab.result["findings"] if "Ingrid Holm" in f["message"]]
     assert people and {f["code"] for f in people} & {"PEOPLE_TIE_COMPETITOR", "COMPETITOR_BOARD_SEAT"}, \
         tab.result["findings"]
@@ -95,7 +96,7 @@ def test_a_holder_created_from_the_ownership_tab_is_picked(qtbot, demo_engine) -
     assert tab.subject.findText("Northwind Seed Fund LP") >= 0  # an entity can also be the subject
     tab._set_combo(tab.subject, tab.party_id)
     tab.share_exact.setText("5")
-    assert tab.save()
+    finish(qtbot, tab.save())
     assert "Northwind Seed Fund LP" in {p["name"] for p in tab.result["parties"]}
 
 

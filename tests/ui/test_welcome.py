@@ -15,6 +15,7 @@ from desktop.services.settings import get_settings, list_competitors
 from desktop.ui import app as app_module
 from desktop.ui.recovery import RestoreDialog
 from desktop.ui.welcome import WelcomeDialog
+from tests.ui.ops import finish
 
 
 def _welcome(qtbot, engine) -> WelcomeDialog:
@@ -58,7 +59,7 @@ def test_skipping_the_identity_and_a_bad_logo(qtbot, sqlite_engine, tmp_path):
     w.logo.setText(str(tmp_path / "missing.png"))
     w.next_page()
     w.next_page()
-    assert w.finish(with_identity=False) is False
+    finish(qtbot, w.finish(with_identity=False), ok=False)
     assert w.pages.currentIndex() == 1 and "missing.png" in w.error.text()
     assert is_first_run(sqlite_engine)  # nothing marked done
     w.logo.clear()

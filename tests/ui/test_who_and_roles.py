@@ -21,6 +21,7 @@ from desktop.ui.settings_dialog import SettingsDialog
 from desktop.ui.welcome import ProfileNameDialog, WelcomeDialog
 from tests.db.test_team import Team, team_db  # noqa: F401 - the PostgreSQL team fixture
 from tests.support import forge
+from tests.ui.ops import finish
 
 
 def _status(window: MainWindow) -> str:
@@ -42,7 +43,7 @@ def test_the_welcome_flow_asks_your_name_and_never_takes_the_os_login(qtbot, sql
     assert w.pages.currentIndex() == 1
     assert whoami.profile_name() == "Ana García" and w.identity_name.text() == "Ana García"
     qtbot.keyClicks(w.org_name, "Acme Procurement SA")
-    assert w.finish(with_identity=False)
+    finish(qtbot, w.finish(with_identity=False))
     from desktop.services.audit import audit_log
 
     assert {e.actor for e in audit_log(sqlite_engine, limit=None)} == {"Ana García"}
@@ -78,21 +79,25 @@ def test_settings_you_time_stamping_server_and_trust_roots(qtbot, sqlite_engine,
     qtbot.addWidget(dialog)
     page = dialog.signatures
     assert "computer clock" in page.tsa_note.text()
-    assert not page.save_timestamp_url("ftp://tsa.example") and "http://" in page.reason.text()
-    assert page.save_timestamp_url("https://tsa.example/rfc3161")
+    finish(qtbot, page.save_timestamp_url("ftp://tsa.example"), ok=False)
+    assert "http://" in page.reason.text()
+    finish(qtbot, page.save_timestamp_url("https://tsa.example/rfc3161"))
     assert settings_svc.get_settings(sqlite_engine).timestamp_url == "https://tsa.example/rfc3161"
     assert "timestamped by https://tsa.example/rfc3161" in page.tsa_note.text()
     assert page.save_name("Marta Ibáñez") and whoami.profile_name() == "Marta Ibáñez"
     junk = tmp_path / "junk.pem"
     junk.write_text("hello")
-    assert not page.add_file(junk) and "holds no X.509 certificate" in page.reason.text()
+    finish(qtbot, page.add_file(junk), ok=False)
+    assert "holds no X.509 certificate" in page.reason.text()
     ca, _p12 = forge.ca_and_p12("x", "Olga Officer")
     pem = tmp_path / "ca.pem"
     pem.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    assert page.add_file(pem) and page.roots.rowCount() == 1
+    finish(qtbot, page.add_file(pem))
+    assert page.roots.rowCount() == 1
     assert "Northwind Root CA" in page.roots.item(0, 0).text()
     page.roots.selectRow(0)
-    assert page.remove_selected() and page.roots.rowCount() == 0
+    finish(qtbot, page.remove_selected())
+    assert page.roots.rowCount() == 0
     # identities: whose each one is, its fingerprint, and the certificate exported for outsiders
     info = new_identity(sqlite_engine, "Alice Approver", actor="Alice Approver")
     dialog.identities.reload()

@@ -21,8 +21,21 @@ def _wizard(qtbot, engine, assessment_id, **kw):
     return w
 
 
-def _choose(editor, value) -> None:
-    """Answer through the editor's own widget, as a user would."""
+def _settle(qtbot, w) -> None:
+    """Wait until the wizard's saves (operations off the GUI thread) have all finished."""
+    if w.busy:
+        with qtbot.waitSignal(w.idle, timeout=20_000):
+            pass
+
+
+def _wizard_of(widget) -> AssessmentWizard:
+    while not isinstance(widget, AssessmentWizard):
+        widget = widget.parentWidget()
+    return widget
+
+
+def _choose(qtbot, editor, value) -> None:
+    """Answer through the editor's own widget, as a user would, and wait for the save."""
     widget = editor.input
     if isinstance(widget, QComboBox):
         index = widget.findData(value)
@@ -38,6 +51,7 @@ def _choose(editor, value) -> None:
         assert isinstance(widget, QLineEdit)
         widget.setText(str(value))
         widget.editingFinished.emit()
+    _settle(qtbot, _wizard_of(editor))
 
 
 def _texts(widget: QListWidget) -> list[str]:
@@ -84,7 +98,7 @@ def test_progress_side_panel_and_submit_tell_the_same_story(qtbot, demo_engine, 
     # answering everything: what is left is the evidence of the answers that claim a control
     t = default_template()
     for q in unanswered:
-        _choose(w.editors[q.key], passing_value(t.question(q.key)))
+        _choose(qtbot, w.editors[q.key], passing_value(t.question(q.key)))
     r = w.view.readiness
     assert w.progress.text() == f"{r.done} of {r.total} done · left: 6 evidence files"
     assert _texts(w.blockers)[0] == ("Attach evidence to DAT-01: Is our data logically segregated from other "
@@ -92,7 +106,7 @@ def test_progress_side_panel_and_submit_tell_the_same_story(qtbot, demo_engine, 
     assert "Evidence (required): none yet" in w.editors["SEC-01"].status.text()
     # "No" to a question that declares evidence: nothing to prove any more, one requirement less
     monkeypatch.setattr(w, "ask_justification", lambda editor, value: "The SOC 2 report lapsed.")
-    _choose(w.editors["SEC-01"], "no")
+    _choose(qtbot, w.editors["SEC-01"], "no")
     assert "SEC-01" not in " ".join(_texts(w.blockers)) and w.view.readiness.total == r.total - 1
     assert "Evidence" not in w.editors["SEC-01"].status.text()
     assert w.progress.text() == f"{r.done} of {r.total - 1} done · left: 5 evidence files"
@@ -105,6 +119,7 @@ def test_progress_side_panel_and_submit_tell_the_same_story(qtbot, demo_engine, 
     monkeypatch.setattr(w, "choose_evidence_file", lambda: evidence)
     for key in ("DAT-01", "DAT-03", "SEC-04", "CON-01", "EXT-02"):
         qtbot.mouseClick(w.editors[key].attach_button, Qt.MouseButton.LeftButton)
+        _settle(qtbot, w)
     total = w.view.readiness.total
     assert w.progress.text() == f"{total} of {total} done · ready to submit"
     assert w.missing_label.text() == "Ready to submit: everything required is answered and documented."
@@ -121,10 +136,10 @@ def test_answers_autosave_and_survive_closing(qtbot, demo_engine):
     assert w.pages.count() == 8 and w.sections.count() == 8
     assert w.progress.value() == sum(1 for q in w.view.questions if q.required and q.value is not None)
     before = w.progress.value()
-    _choose(w.editors["OWN-06"], "no")
-    _choose(w.editors["SEC-05"], "48")
-    _choose(w.editors["DAT-09"], ["dedicated_staff", "customer_keys"])
-    _choose(w.editors["EXT-05"], "2025-02-01")
+    _choose(qtbot, w.editors["OWN-06"], "no")
+    _choose(qtbot, w.editors["SEC-05"], "48")
+    _choose(qtbot, w.editors["DAT-09"], ["dedicated_staff", "customer_keys"])
+    _choose(qtbot, w.editors["EXT-05"], "2025-02-01")
     assert w.progress.value() == before + 2  # OWN-06 and SEC-05 are required; the others are optional
     w.next_page()
     assert w.current_section() == "governance"
@@ -142,7 +157,7 @@ def test_answers_autosave_and_survive_closing(qtbot, demo_engine):
 def test_invalid_value_shows_an_error_and_saves_nothing(qtbot, demo_engine):
     s = A.create_assessment(demo_engine, "Kestrel Red-Teaming Ltd", analyze_fn=canned_analyze)
     w = _wizard(qtbot, demo_engine, s.id)
-    _choose(w.editors["SEC-05"], "three days")
+    _choose(qtbot, w.editors["SEC-05"], "three days")
     assert "not a number" in w.editors["SEC-05"].error.text() and not w.editors["SEC-05"].error.isHidden()
     assert A.get_assessment(demo_engine, s.id).question("SEC-05").value is None
 
@@ -156,11 +171,11 @@ def test_rule_answers_are_prefilled_and_override_needs_justification(qtbot, demo
     assert w.view.result.rating == "not_neutral" and "Not neutral" in w.rating_label.text()
     asked = []
     monkeypatch.setattr(w, "ask_justification", lambda editor, value: asked.append(value) or None)
-    _choose(own, "no")  # cancelled: back to the saved answer
+    _choose(qtbot, own, "no")  # cancelled: back to the saved answer
     assert asked == ["no"] and own.input.currentData() == "yes"
     assert A.get_assessment(demo_engine, s.id).question("OWN-01").value == "yes"
     monkeypatch.setattr(w, "ask_justification", lambda editor, value: "Stake sold, see registry filing.")
-    _choose(own, "no")
+    _choose(qtbot, own, "no")
     saved = A.get_assessment(demo_engine, s.id).question("OWN-01")
     assert (saved.value, saved.source, saved.justification) == ("no", "preparer", "Stake sold, see registry filing.")
     assert "Justification" in own.status.text()
@@ -193,7 +208,7 @@ def test_submission_blocked_until_required_answers_and_evidence(qtbot, demo_engi
     t = default_template()
     for key, editor in w.editors.items():
         if editor.state.value is None and editor.state.required:
-            _choose(editor, passing_value(t.question(key)))
+            _choose(qtbot, editor, passing_value(t.question(key)))
     assert w.submit() is False
     assert _texts(w.blockers)[0].startswith("Attach evidence to DAT-01: ")
     assert w.current_section() == w._section_of(w.view.missing[0]["question"])
@@ -204,6 +219,7 @@ def test_submission_blocked_until_required_answers_and_evidence(qtbot, demo_engi
     for editor in w.editors.values():
         if editor.state.evidence_required:
             qtbot.mouseClick(editor.attach_button, Qt.MouseButton.LeftButton)
+            _settle(qtbot, w)
     assert w.view.missing == [] and w.submit_button.isEnabled()
     assert "evidence.pdf" in w.editors["SEC-01"].status.text()
     assert w.view.result.rating == "neutral"
@@ -245,14 +261,16 @@ def test_seed_case_vendor_through_the_wizard_is_not_neutral(qtbot, demo_engine, 
     t = default_template()
     for key, editor in w.editors.items():
         if editor.state.value is None and editor.state.required:
-            _choose(editor, passing_value(t.question(key)))
+            _choose(qtbot, editor, passing_value(t.question(key)))
     evidence = tmp_path / "soc2.pdf"
     evidence.write_bytes(b"%PDF-1.4 report")
     monkeypatch.setattr(w, "choose_evidence_file", lambda: evidence)
     for editor in w.editors.values():
         if editor.state.evidence_required:
             qtbot.mouseClick(editor.attach_button, Qt.MouseButton.LeftButton)
-    assert w.submit() is True
+            _settle(qtbot, w)
+    with qtbot.waitSignal(w.submitted):
+        assert w.submit() is True
     done = A.get_assessment(demo_engine, s.id)
     assert done.summary.status == "in_review" and done.summary.rating == "not_neutral"
     assert {"OWN-01", "GOV-02"} <= {f.code for f in done.findings}

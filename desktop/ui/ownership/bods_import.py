@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services.backend import Backend
 from desktop.services.bods import ImportSummary, PartyMatch, import_bods
-from desktop.ui.operations import ChangeSet, Operation, UnitOfWork, run_operation, run_query
+from desktop.ui.operations import ChangeSet, Operation, UnitOfWork, run_operation
 
 
 class BodsMatchDialog(QDialog):
@@ -101,7 +101,7 @@ def import_bods_file(parent: QWidget, backend: Backend, path: Path, on_imported:
         setattr(parent, "last_dialog", dialog)  # noqa: B010 - the window keeps its last dialog for tests
         dialog.open()
 
-    def dry(eng: Backend, _progress: Any, _cancelled: Any) -> ImportSummary:
-        return import_bods(eng, path, dry_run=True)
+    def dry(uow: UnitOfWork, _progress: Any, _cancelled: Any) -> ImportSummary:
+        return import_bods(uow.backend, path, dry_run=True)  # imported in a savepoint, then rolled back
 
-    return run_query(parent, parent.tr("Checking the ownership data…"), backend, dry, on_success=checked)
+    return run_operation(parent, parent.tr("Checking the ownership data…"), backend, dry, on_success=checked)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core import i18n
-from desktop.core.errors import UserError, ValidationError
+from desktop.core.errors import ValidationError
 from desktop.core.ownership.model import validate_interest_fields
 from desktop.services.backend import Backend
 from desktop.services.ownership import (
@@ -39,7 +39,7 @@ from desktop.services.ownership import (
     save_interest,
     vendor_party_id,
 )
-from desktop.ui.operations import ChangeSet, announce
+from desktop.ui.operations import ChangeSet, Operation, UnitOfWork, error_text, run_operation
 from desktop.ui.ownership.graph import OwnershipGraphPanel
 from desktop.ui.ownership.interests_model import InterestTableModel
 from desktop.ui.ownership.matches import PossibleMatchesPanel
@@ -289,41 +289,55 @@ class OwnershipTab(QWidget):
         return data, {}
 
     @Slot()
-    def save(self) -> bool:
+    def save(self) -> Operation | None:
+        """Save the interest in the form as an operation; None (and the problems shown) when the form is
+        not valid. Every view showing ownership follows through the change broadcast: the register's
+        exposure column, Home, other vendors' tabs, and the assessments it makes stale."""
         data, problems = self.form_input()
         self._show_errors(problems)
         if data is None:
-            return False
-        try:
-            new_id = save_interest(self._backend, data)
-        except ValidationError as exc:
-            self._show_errors({exc.field or "holder": str(exc)})
-            return False
-        except UserError as exc:
-            QMessageBox.warning(self, self.tr("Interest not saved"), str(exc))
-            return False
-        self.model.reload()
-        self.refresh()
-        # every view showing ownership follows: the register's exposure column, Home, other vendors' tabs
-        announce(ChangeSet(vendors=True, assessments=True))
-        row = self.model.row_of(new_id)
-        if row >= 0:
-            self.table.selectRow(row)
-        return True
+            return None
+
+        def work(uow: UnitOfWork, _progress: Any, _cancelled: Any) -> int:
+            return save_interest(uow.backend, data)
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ValidationError):
+                self._show_errors({exc.field or "holder": str(exc)})
+            else:
+                QMessageBox.warning(self, self.tr("Interest not saved"), error_text(exc))
+
+        def saved(new_id: int) -> None:
+            self.model.reload()
+            self.refresh()
+            row = self.model.row_of(new_id)
+            if row >= 0:
+                self.table.selectRow(row)
+
+        self.last_operation = run_operation(self, self.tr("Saving…"), self._backend, work, on_success=saved,
+                                            on_failure=failed, changes=ChangeSet(vendors=True, assessments=True),
+                                            show_progress=False)
+        return self.last_operation
 
     @Slot()
-    def archive(self) -> None:
+    def archive(self) -> Operation | None:
         if self._editing is None:
-            return
-        try:
-            archive_interest(self._backend, self._editing[0], self._editing[1])
-        except UserError as exc:
-            QMessageBox.warning(self, self.tr("Interest not archived"), str(exc))
-            return
-        self.model.reload()
-        self.new_interest()
-        self.refresh()
-        announce(ChangeSet(vendors=True, assessments=True))
+            return None
+        interest_id, version = self._editing
+
+        def work(uow: UnitOfWork, _progress: Any, _cancelled: Any) -> None:
+            archive_interest(uow.backend, interest_id, version)
+
+        def archived(_result: None) -> None:
+            self.model.reload()
+            self.new_interest()
+            self.refresh()
+
+        self.last_operation = run_operation(
+            self, self.tr("Saving…"), self._backend, work, on_success=archived,
+            on_failure=lambda exc: QMessageBox.warning(self, self.tr("Interest not archived"), error_text(exc)),
+            changes=ChangeSet(vendors=True, assessments=True), show_progress=False)
+        return self.last_operation
 
     # ------------------------------------------------------------------ analysis
 

@@ -1,7 +1,9 @@
 """AssessmentWizard: one page per checklist section, progress, live rating, autosave.
 
-Every change goes straight to ``desktop.services.assessments`` (one unit of work per answer), so
-closing the window or a crash loses nothing; opening the wizard again shows what was saved.
+Every change is saved at once through ``desktop.services.assessments`` as one operation (one unit of
+work, off the GUI thread; desktop/ui/operations.py), so closing the window or a crash loses nothing;
+opening the wizard again shows what was saved. Saves run one after another in the order the user made
+them (each needs the version the previous one wrote); ``idle`` is emitted when none is left.
 Answers suggested by auto-rules are pre-filled with their explanation; changing one asks for a
 justification. Evidence is attached per question through a file picker. The progress bar, the
 section list, the "before submitting" list and the Submit button all read one measure,
@@ -10,6 +12,7 @@ section list, the "before submitting" list and the Submit button all read one me
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,15 +33,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.errors import DatabaseError
 from desktop.core import i18n
-from desktop.core.errors import UserError
 from desktop.core.findings import Finding
 from desktop.core.i18n import ntr
 from desktop.services import assessments
 from desktop.services.assessments import AssessmentView, QuestionState
 from desktop.services.backend import Backend
 from desktop.services.findings import ownership_findings_for
+from desktop.ui.operations import Operation, UnitOfWork, error_text, run_operation
 from desktop.ui.wizard.question import JustificationDialog, QuestionEditor, escape_html
 
 _RATING_COLOURS = {"neutral": "#1b7f3b", "conditionally_neutral": "#a86400", "not_neutral": "#b3261e"}
@@ -50,6 +52,7 @@ class AssessmentWizard(QWidget):
 
     saved = Signal(str)  # question key, after every successful save
     submitted = Signal(int)
+    idle = Signal()  # every save asked for has finished (successfully or not)
 
     def __init__(self, backend: Backend, assessment_id: int, parent: QWidget | None = None, *, lang: str | None = None,
                  actor: str | None = None, analyze_fn: Any = None) -> None:
@@ -63,6 +66,10 @@ class AssessmentWizard(QWidget):
         self.ownership: list[Finding] = ownership_findings_for(backend, assessment_id, analyze_fn)
         self.view: AssessmentView = assessments.get_assessment(backend, assessment_id, ownership=self.ownership)
         self.editors: dict[str, QuestionEditor] = {}
+        # saves waiting their turn: (question key or "", the write, what to do when it fails)
+        self._queue: list[tuple[str, Callable[[], Callable[[Backend], Any]], Callable[[BaseException], None]]] = []
+        self.last_operation: Operation | None = None
+        self._running = False
         self._scrolls: list[QScrollArea] = []
         s = self.view.summary
         self.setWindowTitle(self.tr("Assessment #{0} — {1}").format(s.id, s.vendor_name))
@@ -209,17 +216,18 @@ class AssessmentWizard(QWidget):
                 editor.show_state(state)  # cancelled: back to the saved answer
                 return
             justification = reason
-        try:
-            new = assessments.answer_question(self.backend, self.assessment_id, key, normalised,
-                                              justification=justification, expected_version=state.answer_version,
-                                              actor=self.actor)
-        except (UserError, DatabaseError) as exc:
-            editor.show_state(state)
-            editor.show_error(str(exc))
-            return
-        editor.show_state(new)
-        self.saved.emit(key)
-        self._reload()
+        aid, actor = self.assessment_id, self.actor
+
+        def save() -> Callable[[Backend], Any]:
+            version = editor.state.answer_version  # what the previous save wrote, read when its turn comes
+            return lambda backend: assessments.answer_question(
+                backend, aid, key, normalised, justification=justification, expected_version=version, actor=actor)
+
+        def failed(exc: BaseException) -> None:
+            editor.show_state(editor.state)
+            editor.show_error(error_text(exc))
+
+        self._enqueue(key, save, failed)
 
     @staticmethod
     def _same(state: QuestionState, value: Any) -> bool:
@@ -236,20 +244,64 @@ class AssessmentWizard(QWidget):
         if path is None:
             return
         editor = self.editors[key]
-        try:
-            assessments.attach_evidence(self.backend, self.assessment_id, key, path, actor=self.actor)
-        except (UserError, DatabaseError) as exc:
-            editor.show_error(str(exc))
+        aid, actor = self.assessment_id, self.actor
+
+        def save() -> Callable[[Backend], Any]:
+            return lambda backend: assessments.attach_evidence(backend, aid, key, path, actor=actor)
+
+        self._enqueue(key, save, lambda exc: editor.show_error(error_text(exc)))
+
+    @property
+    def busy(self) -> bool:
+        """A save is running or waiting its turn."""
+        return self._running or bool(self._queue)
+
+    def _enqueue(self, key: str, save: Callable[[], Callable[[Backend], Any]],
+                 failed: Callable[[BaseException], None]) -> None:
+        self._queue.append((key, save, failed))
+        self._next()
+
+    def _next(self) -> None:
+        if self._running:
             return
-        self.saved.emit(key)
-        self._reload()
+        if not self._queue:
+            self.idle.emit()
+            return
+        key, save, failed = self._queue.pop(0)
+        write = save()
+        aid, ownership = self.assessment_id, self.ownership
+
+        def work(uow: UnitOfWork, _progress: Any, _cancelled: Any) -> AssessmentView:
+            write(uow.backend)
+            return assessments.get_assessment(uow.backend, aid, ownership=ownership)  # what it now holds
+
+        def done(view: AssessmentView) -> None:
+            self._running = False
+            self._show(view)
+            if key:
+                self.saved.emit(key)
+            else:
+                self.submitted.emit(self.assessment_id)
+            self._next()
+
+        def fail(exc: BaseException) -> None:
+            self._running = False
+            failed(exc)
+            self._next()
+
+        self._running = True
+        self.last_operation = run_operation(self, "", self.backend, work, on_success=done, on_failure=fail,
+                                            show_progress=False)
 
     def reload(self) -> None:
         """Show what the database holds now (e.g. after the vendor's answers were imported)."""
         self._reload()
 
     def _reload(self) -> None:
-        self.view = assessments.get_assessment(self.backend, self.assessment_id, ownership=self.ownership)
+        self._show(assessments.get_assessment(self.backend, self.assessment_id, ownership=self.ownership))
+
+    def _show(self, view: AssessmentView) -> None:
+        self.view = view
         for state in self.view.questions:
             editor = self.editors.get(state.key)
             if editor is not None and editor.state != state:
@@ -327,25 +379,28 @@ class AssessmentWizard(QWidget):
         self.submit()
 
     def submit(self) -> bool:
-        """Submit for review; False (and the missing items shown) when something required is missing."""
-        self._reload()
+        """Submit for review (as an operation; ``submitted`` follows). False, and the missing items shown,
+        when something required is missing."""
+        if not self.busy:
+            self._reload()
         first = next((b for b in self.view.readiness.blockers if b.question), None)
         if first is not None:
             self.go_to_question(first.question)
             return False
         if not self.view.readiness.ready:
             return False
-        try:
-            assessments.submit_assessment(self.backend, self.assessment_id, actor=self.actor,
-                                          analyze_fn=self.analyze_fn)
-        except assessments.IncompleteAssessment:
+        aid, actor, analyze_fn = self.assessment_id, self.actor, self.analyze_fn
+
+        def save() -> Callable[[Backend], Any]:
+            return lambda backend: assessments.submit_assessment(backend, aid, actor=actor, analyze_fn=analyze_fn)
+
+        def failed(exc: BaseException) -> None:
             self._reload()
-            return False
-        except (UserError, DatabaseError) as exc:
-            self.missing_label.setText(str(exc))
-            return False
-        self._reload()
-        self.submitted.emit(self.assessment_id)
+            if not isinstance(exc, assessments.IncompleteAssessment):  # that one shows in the list
+                self.missing_label.setText(error_text(exc))
+
+        self.submit_button.setEnabled(False)
+        self._enqueue("", save, failed)
         return True
 
     def _finding_details(self, f: Finding) -> str:
