@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtWidgets import QLabel, QWidget
 
 ERROR_STYLE = "color: #b00020;"
+NOTE_STYLE = "color: #555;"  # a neutral note, e.g. "Saved."
 
 
 def reason_label(parent: QWidget) -> QLabel:

@@ -14,18 +14,28 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtCore import QEventLoop, QTimer, Signal, Slot
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-from db.errors import ConflictError, DatabaseError
-from desktop.core.errors import UserError, ValidationError
+from db.errors import ConflictError
+from desktop.core.errors import ValidationError
 from desktop.services import vendors as svc
 from desktop.services.backend import Backend
 from desktop.services.vendors import VendorDetail, VendorForm
 from desktop.ui.history import HistoryView
-from desktop.ui.operations import ChangeSet, announce, show_error, signals
-from desktop.ui.vendor_editor.common import ERROR_STYLE
+from desktop.ui.operations import (
+    Cancelled,
+    ChangeSet,
+    Operation,
+    Progress,
+    UnitOfWork,
+    error_text,
+    run_operation,
+    show_error,
+    signals,
+)
+from desktop.ui.vendor_editor.common import ERROR_STYLE, NOTE_STYLE
 from desktop.ui.vendor_editor.conflict import CANCEL, DISCARD_MINE, default_resolve_conflict, reapplied
 from desktop.ui.vendor_editor.evidence import EvidenceTab
 from desktop.ui.vendor_editor.profile_form import ProfileTab
@@ -89,6 +99,8 @@ class VendorEditor(QWidget):
         layout.addWidget(self.tabs)
         layout.addLayout(bar)
         self._pending: ChangeSet | None = None
+        self.saving = False  # a save operation is running
+        self.last_operation: Operation | None = None
         self.profile.edited.connect(self._update_buttons)
         signals().changed.connect(self._on_changed)
         if vendor_id is not None:
@@ -147,8 +159,8 @@ class VendorEditor(QWidget):
     @Slot()
     def _update_buttons(self) -> None:
         dirty = self.is_dirty()
-        self.save_button.setEnabled(dirty)
-        self.revert_button.setEnabled(dirty and self.detail is not None)
+        self.save_button.setEnabled(dirty and not self.saving)
+        self.revert_button.setEnabled(dirty and self.detail is not None and not self.saving)
         self.title_changed.emit(self.title())
 
     @Slot(object)
@@ -177,9 +189,14 @@ class VendorEditor(QWidget):
             self.assessments.reload()
 
     # --- saving
+    def _say(self, text: str, *, problem: bool = True) -> None:
+        """The line beside Save: a problem in red, or how the save went."""
+        self.banner.setStyleSheet(ERROR_STYLE if problem else NOTE_STYLE)
+        self.banner.setText(text)
+
     @Slot()
     def revert(self) -> None:
-        if self.detail is not None:
+        if self.detail is not None and not self.saving:
             self._show(self.detail)
             self.banner.clear()
 
@@ -188,57 +205,90 @@ class VendorEditor(QWidget):
         self.save()
 
     def save(self) -> bool:
-        """Save the profile; True when saved (or nothing to save)."""
+        """Start saving the profile as an operation off the GUI thread (``last_operation``, whose
+        ``done`` signal tells when it finished). True when the save started, is already running or
+        there is nothing to save; False when the form has errors (each shown beside its field) and
+        nothing was started. A conflict or a refusal is shown when the operation finishes."""
+        if self.saving:
+            return True
         if not self.is_dirty():
             return True
         errors = self.profile.validate()
         if errors:
-            self.banner.setText(self.tr("Correct the fields marked in red before saving."))
+            self._say(self.tr("Correct the fields marked in red before saving."))
             return False
         form = self.profile.form()
-        try:
-            if self.detail is None:
-                detail = svc.create_vendor(self.backend, form)
-            else:
-                detail = svc.update_vendor(self.backend, self.detail.id, form, self.detail.version,
-                                           self.detail.party_version)
-        except ConflictError as exc:
-            return self._conflict(form, str(exc))
-        except ValidationError as exc:
-            if exc.field and exc.field in self.profile.reasons:
-                self.profile.reasons[exc.field].setText(str(exc))
-            self.banner.setText(str(exc))
-            return False
-        except (UserError, DatabaseError) as exc:
-            self.banner.setText(str(exc))
-            return False
-        self.banner.clear()
-        self._show(detail)
-        self.saved.emit(detail.id)
-        announce(ChangeSet(vendors=True, vendor_id=detail.id))
+        known = self.detail
+
+        def work(uow: UnitOfWork, progress: Progress, cancelled: Cancelled) -> VendorDetail:
+            if known is None:
+                return svc.create_vendor(uow.backend, form)
+            return svc.update_vendor(uow.backend, known.id, form, known.version, known.party_version)
+
+        self.saving = True
+        self._say(self.tr("Saving…"), problem=False)
+        self._update_buttons()
+        self.last_operation = run_operation(
+            self, self.tr("Saving…"), self.backend, work, show_progress=False,
+            on_success=lambda detail: self._saved(form, detail),
+            on_failure=lambda exc: self._not_saved(form, exc))
         return True
 
-    def _conflict(self, mine: VendorForm, message: str) -> bool:
+    def _saved(self, form: VendorForm, detail: VendorDetail) -> None:
+        self.saving = False
+        typed = self.profile.form()  # the user may have typed on while the save ran: keep that
+        self._show(detail, edits=typed if typed != form else None)
+        self._say(self.tr("Saved."), problem=False)
+        self.saved.emit(detail.id)
+
+    def _not_saved(self, mine: VendorForm, exc: BaseException) -> None:
+        self.saving = False
+        self._update_buttons()
+        if isinstance(exc, ConflictError):
+            self._conflict(mine, str(exc))
+            return
+        if isinstance(exc, ValidationError) and exc.field and exc.field in self.profile.reasons:
+            self.profile.reasons[exc.field].setText(str(exc))
+        self._say(error_text(exc))
+
+    def _conflict(self, mine: VendorForm, message: str) -> None:
+        """Someone saved the vendor since it was loaded: show both versions and do what the user chose."""
         assert self.detail is not None
         theirs = svc.get_vendor(self.backend, self.detail.id)
         choice = self.resolve_conflict(self, mine, theirs.form, message)
         if choice == CANCEL:
-            self.banner.setText(self.tr("Not saved: someone else changed this vendor. Save again to decide."))
-            return False
-        if choice == DISCARD_MINE:
+            self._say(self.tr("Not saved: someone else changed this vendor. Save again to decide."))
+        elif choice == DISCARD_MINE:
             self._show(theirs)
-            self.banner.setText(self.tr("Your changes were discarded; this is the saved version."))
+            self._say(self.tr("Your changes were discarded; this is the saved version."))
         else:
             self._show(theirs, edits=reapplied(theirs.form, mine, self.profile.loaded()))
-            self.banner.setText(self.tr("The saved version is loaded with your changes re-applied; "
-                                        "review them and save."))
-        return False
+            self._say(self.tr("The saved version is loaded with your changes re-applied; review them and save."))
 
     def maybe_close(self) -> bool:
-        """Ask about unsaved changes; True when the editor may close."""
+        """Ask about unsaved changes; True when the editor may close. "Save" saves and waits for it (the
+        window stays responsive meanwhile) and closes only when the vendor was saved."""
+        if self.saving:  # a save already runs: closing waits for its outcome
+            return self._wait_for_save() and not self.is_dirty()
         if not self.is_dirty():
             return True
         answer = self.confirm_discard(self, self.title().rstrip(" *"))
         if answer == "save":
-            return self.save()
+            return self.save() and self._wait_for_save() and not self.is_dirty()
         return answer == "discard"
+
+    def _wait_for_save(self) -> bool:
+        """Wait for the running save (if any) in a local event loop; True when it stored the vendor."""
+        operation = self.last_operation
+        if not self.saving or operation is None:
+            return True
+        outcome: list[BaseException | None] = []
+        loop = QEventLoop()
+
+        def finished(_result: object, exc: BaseException | None) -> None:
+            outcome.append(exc)
+            loop.quit()
+
+        operation.done.connect(finished)
+        loop.exec()
+        return bool(outcome) and outcome[0] is None

@@ -18,7 +18,7 @@ from desktop.core.errors import UserError
 from desktop.services import vendors as svc
 from desktop.services.backend import Backend
 from desktop.services.evidence import evidence_bytes
-from desktop.ui.operations import ChangeSet, UnitOfWork, announce, run_operation, show_error
+from desktop.ui.operations import Cancelled, ChangeSet, Progress, UnitOfWork, run_operation, show_error
 from desktop.ui.table_model import DictTableModel
 
 
@@ -26,7 +26,7 @@ def attach_file(parent: QWidget, backend: Backend, path: Path, record_type: str,
                 vendor_id: int, on_done: Callable[[Any], None] | None = None) -> Any:
     """Store a file as evidence off the GUI thread; returns the operation."""
 
-    def work(uow: UnitOfWork, progress: Any, cancelled: Any) -> int:
+    def work(uow: UnitOfWork, progress: Progress, cancelled: Cancelled) -> int:
         return svc.attach_evidence(uow.backend, path, record_type, record_id)
 
     return run_operation(parent, parent.tr("Storing {name}…").format(name=path.name), backend, work,
@@ -144,7 +144,7 @@ class EvidenceTab(QWidget):
     def replace_with(self, evidence_id: int, path: Path) -> None:
         vendor_id = self.vendor_id
 
-        def work(uow: UnitOfWork, progress: Any, cancelled: Any) -> int:
+        def work(uow: UnitOfWork, progress: Progress, cancelled: Cancelled) -> int:
             return svc.replace_evidence(uow.backend, evidence_id, path, "vendor", vendor_id)
 
         self.last_operation = run_operation(
@@ -157,6 +157,12 @@ class EvidenceTab(QWidget):
         record = self.selected()
         if record is None:
             return
-        svc.remove_evidence(self.backend, int(record["id"]))
-        self.reload()
-        announce(ChangeSet(evidence=True, vendors=True, vendor_id=self.vendor_id))
+        evidence_id = int(record["id"])
+
+        def work(uow: UnitOfWork, progress: Progress, cancelled: Cancelled) -> None:
+            svc.remove_evidence(uow.backend, evidence_id)
+
+        self.last_operation = run_operation(
+            self, self.tr("Removing {name}…").format(name=record["filename"]), self.backend, work,
+            show_progress=False, on_success=lambda _r: self.reload(),
+            changes=ChangeSet(evidence=True, vendors=True, vendor_id=self.vendor_id))

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -33,19 +33,33 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.errors import DatabaseError
 from desktop.core.errors import UserError, ValidationError
 from desktop.services import vendors as svc
 from desktop.services.backend import Backend
 from desktop.services.vendors import CHILD_KINDS, FieldSpec
-from desktop.ui.operations import ChangeSet, announce, show_error
+from desktop.ui.operations import (
+    Cancelled,
+    Operation,
+    Progress,
+    UnitOfWork,
+    error_text,
+    run_operation,
+    show_error,
+)
 from desktop.ui.table_model import DictTableModel
 from desktop.ui.vendor_editor.common import reason_label, show_value
 from desktop.ui.vendor_editor.evidence import attach_file
 
 
 class ChildDialog(QDialog):
-    """Add or edit one contract, certification, commitment, data location or subprocessor."""
+    """Add or edit one contract, certification, commitment, data location or subprocessor.
+
+    Save (``accept``) does not close the dialog: it emits ``submitted``, the list tab stores the record
+    as an operation and calls ``finish()`` once it is stored, or ``show_error`` when it is refused, so
+    what the user typed stays in front of them.
+    """
+
+    submitted = Signal()
 
     def __init__(self, kind: str, values: dict[str, Any] | None, parties: list[str],
                  parent: QWidget | None = None) -> None:
@@ -66,10 +80,33 @@ class ChildDialog(QDialog):
             form.addRow(self.tr(spec.label) + (" *" if spec.required else ""), widget)
         layout.addLayout(form)
         layout.addWidget(self.reason)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.busy = False  # the record is being stored
+
+    def accept(self) -> None:
+        """Save: ask the list tab to store the record (the dialog stays open until it is stored)."""
+        if self.busy:
+            return
+        self.set_busy(True)
+        self.reason.clear()
+        self.submitted.emit()
+
+    def reject(self) -> None:
+        if not self.busy:  # a save under way finishes first (it closes the dialog, or shows why not)
+            super().reject()
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.buttons.setEnabled(not busy)
+
+    def finish(self) -> None:
+        """The record is stored: close."""
+        self.set_busy(False)
+        super().accept()
 
     def _input(self, spec: FieldSpec, value: Any, parties: list[str]) -> QWidget:
         if spec.kind == "bool":
@@ -129,6 +166,8 @@ class ChildDialog(QDialog):
             widget.setText(str(value))
 
     def show_error(self, message: str, field: str | None) -> None:
+        """The record was refused: say why under the form and put the cursor in the field at fault."""
+        self.set_busy(False)
         self.reason.setText(message)
         if field and field in self.inputs:
             self.inputs[field].setFocus()
@@ -193,6 +232,7 @@ class ChildListTab(QWidget):
         self.empty.setWordWrap(True)
         self.empty.setStyleSheet("color: #555; padding: 6px;")
         self.dialog: ChildDialog | None = None
+        self.last_operation: Operation | None = None  # the latest save or removal this list started
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         box = QGroupBox(title, self)
@@ -255,42 +295,47 @@ class ChildListTab(QWidget):
     def _open(self, record: dict[str, Any] | None) -> None:
         parties = svc.party_names(self.backend) if self.kind == "subprocessor" else []
         self.dialog = ChildDialog(self.kind, record, parties, self)
-        self.dialog.accepted.connect(self._save_dialog)
+        self.dialog.submitted.connect(self._save_dialog)
+        self.dialog.finished.connect(self.dialog.deleteLater)
         self.dialog.open()
 
     @Slot()
     def _save_dialog(self) -> None:
+        """Store the dialog's record as an operation; the dialog closes once it is stored."""
         dialog = self.dialog
         if dialog is None:
             return
-        record = dialog.record
-        try:
-            svc.save_child(self.backend, self.kind, self.vendor_id, dialog.values(), record.get("id"),
-                           record.get("version"))
-        except ValidationError as exc:
-            dialog.show_error(str(exc), exc.field)
-            dialog.open()  # keep what the user typed
-            return
-        except (UserError, DatabaseError) as exc:
-            show_error(self, exc)
-            return
-        self.dialog = None
-        dialog.deleteLater()
-        self.reload()
-        announce(ChangeSet(vendors=True, vendor_id=self.vendor_id))
+        kind, vendor_id, values = self.kind, self.vendor_id, dialog.values()
+        record_id, version = dialog.record.get("id"), dialog.record.get("version")
+
+        def work(uow: UnitOfWork, progress: Progress, cancelled: Cancelled) -> dict[str, Any]:
+            return svc.save_child(uow.backend, kind, vendor_id, values, record_id, version)
+
+        def stored(_record: dict[str, Any]) -> None:
+            if self.dialog is dialog:
+                self.dialog = None
+            dialog.finish()
+            self.reload()
+
+        def refused(exc: BaseException) -> None:
+            dialog.show_error(error_text(exc), exc.field if isinstance(exc, ValidationError) else None)
+
+        self.last_operation = run_operation(self, self.tr("Saving…"), self.backend, work, show_progress=False,
+                                            on_success=stored, on_failure=refused)
 
     @Slot()
     def remove_selected(self) -> None:
+        """Remove the selected record as an operation; the list reloads once it is gone."""
         record = self.selected()
         if record is None:
             return
-        try:
-            svc.remove_child(self.backend, self.kind, int(record["id"]))
-        except (UserError, DatabaseError) as exc:
-            show_error(self, exc)
-            return
-        self.reload()
-        announce(ChangeSet(vendors=True, vendor_id=self.vendor_id))
+        kind, record_id = self.kind, int(record["id"])
+
+        def work(uow: UnitOfWork, progress: Progress, cancelled: Cancelled) -> None:
+            svc.remove_child(uow.backend, kind, record_id)
+
+        self.last_operation = run_operation(self, self.tr("Removing…"), self.backend, work, show_progress=False,
+                                            on_success=lambda _r: self.reload())
 
     @Slot()
     def attach_evidence(self) -> None:
