@@ -97,6 +97,8 @@ def test_edit_and_revert(qtbot, demo_engine):
     editor.profile.next_review_due.setText("2026-12-01")
     assert _save(qtbot, editor)
     assert editor.banner.text() == "Saved." and not editor.is_dirty()
+    qtbot.keyClicks(editor.profile.services, "!")
+    assert editor.banner.text() == "" and editor.is_dirty()  # the note went with the next edit
     saved = svc.get_vendor(demo_engine, vid).form
     assert saved.internal_owner.endswith(" and Ana") and saved.next_review_due.isoformat() == "2026-12-01"
 

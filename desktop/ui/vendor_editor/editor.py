@@ -101,7 +101,8 @@ class VendorEditor(QWidget):
         self._pending: ChangeSet | None = None
         self.saving = False  # a save operation is running
         self.last_operation: Operation | None = None
-        self.profile.edited.connect(self._update_buttons)
+        self._noted = False  # the banner holds a note ("Saved."), not a problem
+        self.profile.edited.connect(self._edited)
         signals().changed.connect(self._on_changed)
         if vendor_id is not None:
             self._show(svc.get_vendor(backend, vendor_id))
@@ -193,6 +194,14 @@ class VendorEditor(QWidget):
         """The line beside Save: a problem in red, or how the save went."""
         self.banner.setStyleSheet(ERROR_STYLE if problem else NOTE_STYLE)
         self.banner.setText(text)
+        self._noted = not problem
+
+    @Slot()
+    def _edited(self) -> None:
+        if self._noted and not self.saving:  # "Saved." no longer describes the form
+            self.banner.clear()
+            self._noted = False
+        self._update_buttons()
 
     @Slot()
     def revert(self) -> None:
