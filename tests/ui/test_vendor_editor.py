@@ -1,5 +1,6 @@
 """The vendor editor driven through its widgets: create, edit, inline validation, conflict, child records,
-evidence drop (and the size limit), history."""
+evidence drop (and the size limit), history. Every save runs as an operation off the GUI thread; the
+tests wait for it (``_save``) before they read the database."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from db.models import Organisation
 from desktop.services import vendors as svc
 from desktop.services.register import RegisterQuery, vendor_ids
 from desktop.ui.vendor_editor import (
+    CANCEL,
     DISCARD_MINE,
     KEEP_THEIRS_REAPPLY,
     ConflictDialog,
@@ -28,6 +30,23 @@ def _editor(qtbot, engine, vendor_id=None) -> VendorEditor:
 
 def _vendor(engine, name: str) -> int:
     return vendor_ids(engine, RegisterQuery(search=name))[0]
+
+
+def _save(qtbot, editor) -> bool:
+    """Save as the Save button does and wait for the operation: True when the vendor was stored."""
+    if not editor.save():
+        return False  # the form has errors: nothing started
+    assert editor.saving and not editor.save_button.isEnabled()  # Save is off while it runs
+    with qtbot.waitSignal(editor.last_operation.done, timeout=10000) as done:
+        pass
+    assert not editor.saving
+    return done.args[1] is None
+
+
+def _wait(qtbot, operation):
+    with qtbot.waitSignal(operation.done, timeout=10000) as done:
+        pass
+    return done.args
 
 
 def test_models_pass_qtmodeltester(qtbot, qtmodeltester, demo_engine):
@@ -76,7 +95,10 @@ def test_edit_and_revert(qtbot, demo_engine):
     assert "YYYY-MM-DD" in editor.profile.reasons["next_review_due"].text()
     assert not editor.save()
     editor.profile.next_review_due.setText("2026-12-01")
-    assert editor.save()
+    assert _save(qtbot, editor)
+    assert editor.banner.text() == "Saved." and not editor.is_dirty()
+    qtbot.keyClicks(editor.profile.services, "!")
+    assert editor.banner.text() == "" and editor.is_dirty()  # the note went with the next edit
     saved = svc.get_vendor(demo_engine, vid).form
     assert saved.internal_owner.endswith(" and Ana") and saved.next_review_due.isoformat() == "2026-12-01"
 
@@ -99,13 +121,13 @@ def test_conflict_keep_theirs_and_reapply_mine(qtbot, demo_engine):
         return KEEP_THEIRS_REAPPLY
 
     editor.resolve_conflict = resolver
-    assert not editor.save()
+    assert not _save(qtbot, editor)
     assert shown and shown[0][0] == "my note" and shown[0][1] == "Changed by the other user"
     assert "since you opened it" in shown[0][2]
     assert svc.get_vendor(demo_engine, vid).form.notes == ""  # nothing overwritten
     assert editor.profile.services.text() == "Changed by the other user"
     assert editor.profile.notes.toPlainText() == "my note" and editor.is_dirty()
-    assert editor.save()
+    assert _save(qtbot, editor)
     saved = svc.get_vendor(demo_engine, vid).form
     assert (saved.services, saved.notes) == ("Changed by the other user", "my note")
 
@@ -116,7 +138,7 @@ def test_conflict_discard_mine(qtbot, demo_engine):
     _someone_else_changes(demo_engine, vid, services="Theirs")
     editor.profile.services.setText("Mine")
     editor.resolve_conflict = lambda *a: DISCARD_MINE
-    assert not editor.save()
+    assert not _save(qtbot, editor)
     assert editor.profile.services.text() == "Theirs" and not editor.is_dirty()
     assert svc.get_vendor(demo_engine, vid).form.services == "Theirs"
 
@@ -165,10 +187,15 @@ def test_add_contract_through_the_dialog(qtbot, demo_engine):
     dialog.set_value("end_date", "2025-01-01")
     dialog.set_value("audit_rights", True)
     dialog.accept()
+    assert not dialog.buttons.isEnabled()  # Save is off while the record is stored
+    assert _wait(qtbot, tab.last_operation)[1] is not None
     assert "before the start date" in dialog.reason.text() and dialog.isVisible()  # what was typed is kept
+    assert dialog.buttons.isEnabled() and tab.model.rowCount() == before  # nothing written
     dialog.set_value("end_date", "2099-01-01")
     dialog.set_value("notice_days", "60")
     dialog.accept()
+    assert _wait(qtbot, tab.last_operation)[1] is None
+    assert not dialog.isVisible() and tab.dialog is None
     assert tab.model.rowCount() == before + 1
     row = tab.model.record(before)
     assert row["title"] == "Data processing" and row["audit_rights"] is True
@@ -214,3 +241,105 @@ def test_evidence_over_the_size_limit_is_refused_with_a_message(qtbot, demo_engi
     for b in boxes:
         b.close()
     assert editor.evidence.model.rowCount() == 0
+
+
+# --------------------------------------------------------------------------- writes run as operations
+
+
+def test_edits_typed_while_a_save_runs_are_kept_and_the_next_save_uses_the_new_version(qtbot, demo_engine):
+    vid = _vendor(demo_engine, "Kestrel")
+    editor = _editor(qtbot, demo_engine, vid)
+    editor.profile.services.setText("First change")
+    assert editor.save()
+    assert editor.banner.text() == "Saving…"
+    assert not editor.save_button.isEnabled() and not editor.revert_button.isEnabled()
+    editor.profile.notes.setPlainText("typed while it saved")
+    assert not editor.save_button.isEnabled()  # still saving
+    assert _wait(qtbot, editor.last_operation)[1] is None
+    stored = svc.get_vendor(demo_engine, vid)
+    assert (stored.form.services, stored.form.notes) == ("First change", "")
+    assert editor.detail.version == stored.version  # what the next save expects
+    assert editor.profile.loaded().services == "First change"
+    assert editor.profile.notes.toPlainText() == "typed while it saved" and editor.is_dirty()
+    assert editor.save_button.isEnabled() and editor.title().endswith("*")
+    assert _save(qtbot, editor)  # no conflict with its own first save
+    assert svc.get_vendor(demo_engine, vid).form.notes == "typed while it saved"
+
+
+def test_a_name_another_vendor_has_is_refused_beside_the_field_and_nothing_is_written(qtbot, demo_engine):
+    vid = _vendor(demo_engine, "Kestrel")
+    before = svc.get_vendor(demo_engine, vid)
+    editor = _editor(qtbot, demo_engine, vid)
+    editor.profile.name.setText("Veridata Annotations Ltd")
+    editor.profile.services.setText("Not to be stored")
+    assert not _save(qtbot, editor)
+    reason = editor.profile.reasons["name"].text()
+    assert reason == "Another vendor is already named 'Veridata Annotations Ltd'."
+    assert editor.banner.text() == reason and editor.is_dirty() and editor.save_button.isEnabled()
+    after = svc.get_vendor(demo_engine, vid)
+    assert (after.form, after.version) == (before.form, before.version)
+
+
+def test_closing_the_editor_while_it_saves_does_not_crash_and_the_save_lands(qtbot, demo_engine):
+    import shiboken6
+
+    from desktop.ui.operations import signals
+
+    vid = _vendor(demo_engine, "Kestrel")
+    editor = VendorEditor(demo_engine, vid)
+    editor.show()
+    editor.profile.services.setText("Saved as the window closed")
+    assert editor.save()
+    operation = editor.last_operation
+    heard = []
+
+    def listen(changes):
+        heard.append(changes)
+
+    signals().changed.connect(listen)
+    try:
+        editor.close()
+        shiboken6.delete(editor)  # the tab was closed and its widget destroyed before the save finished
+        assert _wait(qtbot, operation)[1] is None
+    finally:
+        signals().changed.disconnect(listen)
+    assert svc.get_vendor(demo_engine, vid).form.services == "Saved as the window closed"
+    assert [c.vendor_id for c in heard] == [vid]  # the register still learns of the change
+
+
+def test_closing_with_save_waits_for_the_save_and_stays_open_on_a_conflict(qtbot, demo_engine):
+    vid = _vendor(demo_engine, "Kestrel")
+    editor = _editor(qtbot, demo_engine, vid)
+    editor.confirm_discard = lambda parent, title: "save"
+    editor.profile.services.setText("Saved on close")
+    assert editor.maybe_close()
+    assert svc.get_vendor(demo_engine, vid).form.services == "Saved on close" and not editor.is_dirty()
+    _someone_else_changes(demo_engine, vid, services="Theirs")
+    editor.profile.notes.setPlainText("mine")
+    editor.resolve_conflict = lambda *a: CANCEL
+    assert not editor.maybe_close()
+    assert editor.banner.text() == "Not saved: someone else changed this vendor. Save again to decide."
+    assert svc.get_vendor(demo_engine, vid).form.notes == "" and editor.is_dirty()
+
+
+def test_remove_a_contract_and_an_evidence_file(qtbot, demo_engine, tmp_path):
+    vid = _vendor(demo_engine, "Veridata")
+    editor = _editor(qtbot, demo_engine, vid)
+    tab = editor.contracts
+    assert tab.model.rowCount() == 1
+    events = editor.history.model.rowCount()
+    tab.view.selectRow(0)
+    tab.remove_button.click()
+    assert _wait(qtbot, tab.last_operation)[1] is None
+    assert tab.model.rowCount() == 0 and svc.list_children(demo_engine, "contract", vid) == []
+    assert editor.history.model.rowCount() == events + 1  # the change was broadcast to the History tab
+
+    f = tmp_path / "soc2.pdf"
+    f.write_bytes(b"%PDF-1.7 report")
+    _drop(editor.evidence, [f])
+    assert _wait(qtbot, editor.evidence.last_operation)[1] is None
+    assert editor.evidence.model.rowCount() == 1
+    editor.evidence.view.selectRow(0)
+    editor.evidence.remove_selected()
+    assert _wait(qtbot, editor.evidence.last_operation)[1] is None
+    assert editor.evidence.model.rowCount() == 0 and svc.vendor_evidence(demo_engine, vid) == []
