@@ -30,3 +30,14 @@ def _english_translator(qapp):
     from desktop.ui import translator
 
     translator.install(qapp, "en")
+
+
+@pytest.fixture(autouse=True)
+def _no_write_on_gui_thread(qapp):
+    """Every write the window starts must run as an operation, off the GUI thread (issue 16): a unit of
+    work started on the GUI thread from window code, or inside a read-only query, raises here."""
+    from desktop.ui.operations import install_write_guard, uninstall_write_guard
+
+    install_write_guard(strict=True)
+    yield
+    uninstall_write_guard()
