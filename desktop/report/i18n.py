@@ -39,6 +39,13 @@ _PURPOSES = {"storage": N_("storage"), "processing": N_("processing"), "support"
 _KINDS = {"person": N_("person"), "entity": N_("entity")}
 
 
+# The one home of these enumerations' labels, by the name the audit trail's sentences use for the field
+# (desktop/services/history reads them from here).
+ENUM_LABELS: dict[str, dict[str, str]] = {
+    "tier": _TIERS, "vendor.status": _VENDOR_STATUSES, "assessment.status": _STATUSES, "severity": _SEVERITIES,
+    "answer.source": _SOURCES, "purpose": _PURPOSES, "party.kind": _KINDS, "commitment.kind": _COMMITMENTS,
+}
+
 def _label(table: dict[str, str], code: str | None, lang: str) -> str:
     if code is None:
         return "—"

@@ -17,7 +17,7 @@ from db.repo import get_for_update
 from db.types import utcnow
 from desktop.core.errors import NotFound, UserError, ValidationError
 from desktop.core.files import read_regular_file
-from desktop.core.i18n import tr
+from desktop.core.i18n import N_, tr
 
 LANGUAGES = ("", "en", "es")  # '' follows the system
 LOGO_MAX_BYTES = 2 * 1024 * 1024
@@ -67,23 +67,33 @@ def get_settings(engine: Engine) -> OrgSettings:
         return _to_settings(org) if org is not None else OrgSettings()
 
 
+_REVIEW_TOO_SHORT = {
+    "critical": N_("The review interval for critical vendors must be at least one month."),
+    "high": N_("The review interval for high-tier vendors must be at least one month."),
+    "medium": N_("The review interval for medium-tier vendors must be at least one month."),
+    "low": N_("The review interval for low-tier vendors must be at least one month."),
+}
+
+
 def validate_settings(s: OrgSettings) -> dict[str, str]:
+    """The problems of ``s`` by field, each one sentence in the user's language (empty when valid)."""
     errors: dict[str, str] = {}
     if len(s.name) > 300:
-        errors["name"] = "The organisation name is longer than 300 characters."
+        errors["name"] = tr("The organisation name is longer than 300 characters.")
     if s.language not in LANGUAGES:
-        errors["language"] = "The language must be English (en), Spanish (es) or the system's."
+        errors["language"] = tr("The language must be English (en), Spanish (es) or the system's.")
     if not 10 <= s.beneficial_ownership_threshold <= 100:
-        errors["beneficial_ownership_threshold"] = "The beneficial ownership threshold must be between 10 and 100 %."
+        errors["beneficial_ownership_threshold"] = tr(
+            "The beneficial ownership threshold must be between 10 and 100 %.")
     if not 0 < s.significant_influence_threshold <= 100:
-        errors["significant_influence_threshold"] = "The influence threshold must be above 0 and at most 100 %."
+        errors["significant_influence_threshold"] = tr("The influence threshold must be above 0 and at most 100 %.")
     if not 50 <= s.control_threshold <= 100:
-        errors["control_threshold"] = "The control threshold must be between 50 and 100 %."
+        errors["control_threshold"] = tr("The control threshold must be between 50 and 100 %.")
     if s.people_lookback_months < 0:
-        errors["people_lookback_months"] = "The look-back period cannot be negative."
-    for tier in ("critical", "high", "medium", "low"):
+        errors["people_lookback_months"] = tr("The look-back period cannot be negative.")
+    for tier, reason in _REVIEW_TOO_SHORT.items():
         if getattr(s, f"review_months_{tier}") <= 0:
-            errors[f"review_months_{tier}"] = f"The review interval for {tier} vendors must be at least one month."
+            errors[f"review_months_{tier}"] = tr(reason)
     return errors
 
 

@@ -75,3 +75,21 @@ def test_competitor_watchlist(engine):
         svc.save_competitor(engine, svc.CompetitorEntry("X", lei="bad"))
     svc.remove_competitor(engine, listed.id)
     assert svc.list_competitors(engine) == []
+
+
+def test_setting_problems_are_sentences_in_the_users_language() -> None:
+    from dataclasses import replace
+
+    from desktop.core import i18n
+
+    bad = replace(svc.OrgSettings(), review_months_high=0, control_threshold=20)
+    previous = i18n.current_language()
+    try:
+        i18n.set_language("es")
+        problems = svc.validate_settings(bad)
+    finally:
+        i18n.set_language(previous)
+    assert problems == {
+        "control_threshold": "El umbral de control debe estar entre el 50 y el 100 %.",
+        "review_months_high": "El intervalo de revisión de los proveedores de nivel alto debe ser de al menos un mes.",
+    }

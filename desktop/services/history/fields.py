@@ -10,6 +10,8 @@ import json
 from typing import Any
 
 from desktop.core.i18n import N_, format_number, ntr, tr
+from desktop.core.ownership.text import TYPE_LABELS
+from desktop.report.i18n import ENUM_LABELS
 
 # The label of every audited field in a sentence ("Ana changed the tier of ..."); a field another table
 # uses for something else is named by (table, field) in TABLE_FIELD_LABELS.
@@ -88,37 +90,17 @@ TABLE_FIELD_LABELS: dict[tuple[str, str], str] = {
 
 # Values of enumerated fields, marked for translation (the data keeps the code).
 ENUM_VALUES: dict[str, dict[str, str]] = {
-    "tier": {"critical": N_("critical"), "high": N_("high"), "medium": N_("medium"), "low": N_("low")},
-    "vendor.status": {"prospect": N_("prospect"), "active": N_("active"), "suspended": N_("suspended"),
-                      "offboarded": N_("offboarded")},
-    "assessment.status": {"draft": N_("draft"), "in_review": N_("in review"), "approved": N_("approved"),
-                          "approved_with_conditions": N_("approved with conditions"), "rejected": N_("rejected")},
+    **ENUM_LABELS,  # tier, statuses, severity, source, purpose, kind of party and of guarantee
     "competitor_match.status": {"confirmed": N_("confirmed"), "rejected": N_("rejected")},
     "decision": {"approved": N_("approved"), "approved_with_conditions": N_("approved with conditions"),
                  "rejected": N_("rejected")},
     "rating": {"neutral": N_("neutral"), "conditionally_neutral": N_("conditionally neutral"),
                "not_neutral": N_("not neutral")},
-    "party.kind": {"entity": N_("entity"), "person": N_("person")},
     "party_alias.kind": {"alias": N_("other name"), "former": N_("former name"),
                          "transliteration": N_("transliteration"), "trading": N_("trading name")},
     "direct_or_indirect": {"direct": N_("direct"), "indirect": N_("indirect"), "unknown": N_("unknown")},
-    "answer.source": {"rule": N_("rule"), "preparer": N_("preparer"), "vendor": N_("vendor")},
-    "purpose": {"storage": N_("storage"), "processing": N_("processing"), "support": N_("support")},
     "language": {"": N_("same as the system"), "en": N_("English"), "es": N_("Spanish")},
-    "severity": {"blocker": N_("blocker"), "major": N_("major"), "minor": N_("minor"), "info": N_("info")},
-    "interest_type": {"shareholding": N_("shareholding"), "voting_rights": N_("voting rights"),
-                      "board_member": N_("board member"), "board_chair": N_("board chair"),
-                      "appointment_of_board": N_("appointment of board"),
-                      "senior_managing_official": N_("senior managing official"),
-                      "other_influence_or_control": N_("other influence or control"),
-                      "rights_by_contract": N_("rights by contract"), "trust_role": N_("trust role"),
-                      "nominee": N_("nominee"), "unknown": N_("unknown")},
-    "commitment.kind": {"logical_segregation": N_("logical segregation"), "staff_segregation": N_("staff segregation"),
-                        "information_barrier": N_("information barrier"), "encryption_at_rest": N_("encryption at rest"),
-                        "encryption_in_transit": N_("encryption in transit"), "data_residency": N_("data residency"),
-                        "no_training_on_customer_data": N_("no training on customer data"),
-                        "access_logging": N_("access logging"), "non_preference": N_("non preference"),
-                        "other": N_("other")},
+    "interest_type": TYPE_LABELS,
     "contract.kind": {"MSA": N_("MSA"), "DPA": N_("DPA"), "SOW": N_("SOW"), "NDA": N_("NDA"), "OTHER": N_("OTHER")},
 }
 PERCENT_FIELDS = frozenset({"share_exact", "share_min", "share_max", "beneficial_ownership_threshold",
