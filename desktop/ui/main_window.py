@@ -31,14 +31,14 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTa
 from db.errors import DatabaseError
 from desktop.core.errors import UserError
 from desktop.core.i18n import format_number
-from desktop.services.backend import Backend, backend_name
+from desktop.services.backend import Backend, UnitOfWork, backend_name
 from desktop.services.vendors import set_archived
 from desktop.ui.actions import WindowActions, install_actions
 from desktop.ui.assessment_commands import AssessmentCommands
 from desktop.ui.dashboard import DashboardWidget
 from desktop.ui.database_menu import DatabaseMenu
 from desktop.ui.fit import fit_size
-from desktop.ui.operations import ChangeSet, Operation, announce, run_query, show_error, signals
+from desktop.ui.operations import ChangeSet, Operation, run_operation, run_query, show_error, signals
 from desktop.ui.register_view import RegisterWidget
 from desktop.ui.vendor_editor import TabFactory, VendorEditor
 
@@ -268,20 +268,22 @@ class MainWindow(QMainWindow, WindowActions):
         self.register.search.selectAll()
 
     @Slot()
-    def archive_selected(self) -> None:
+    def archive_selected(self) -> Operation | None:
         vendor_id = self.current_vendor_id()
         if vendor_id is None:
-            return
+            return None
         answer = QMessageBox.question(self, self.tr("Archive vendor"), self.tr(
             "Archive this vendor? It disappears from the register but stays in the database and its history."))
         if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            set_archived(self._backend, vendor_id, True)
-        except (UserError, DatabaseError) as exc:
-            show_error(self, exc)
-            return
-        announce(ChangeSet(vendors=True))
+            return None
+
+        def work(uow: UnitOfWork, progress: Any, cancelled: Any) -> None:
+            set_archived(uow.backend, vendor_id, True)
+
+        # declared without the vendor: the register queries again (the archived vendor leaves it)
+        self.last_operation = run_operation(self, self.tr("Archiving the vendor…"), self._backend, work,
+                                            changes=ChangeSet(vendors=True))
+        return self.last_operation
 
     @Slot(int)
     def _close_requested(self, index: int) -> None:
