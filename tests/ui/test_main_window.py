@@ -136,6 +136,22 @@ def test_geometry_and_recent_databases_remembered(qtbot, demo_engine, settings):
     assert again.recent_databases()[0] == "sqlite:///test.sqlite3"
 
 
+def test_open_recent_lists_databases_and_opens_one_in_a_new_window(qtbot, demo_engine, settings, tmp_path):
+    from desktop.services.database import open_database
+
+    other = tmp_path / "other.sqlite3"
+    open_database(str(other), daily_backup=False).dispose()
+    window = _window(qtbot, demo_engine, settings)
+    window.recent_menu.aboutToShow.emit()
+    assert [a.text() for a in window.recent_menu.actions()] == ["sqlite:///test.sqlite3"]
+    opened = window.open_database(str(other))
+    qtbot.addWidget(opened)
+    assert isinstance(opened, MainWindow) and opened.isVisible() and opened is not window
+    assert "other.sqlite3" in opened.windowTitle() and opened.model.rowCount() == 0
+    window.recent_menu.aboutToShow.emit()
+    assert [a.text() for a in window.recent_menu.actions()] == [str(other), "sqlite:///test.sqlite3"]
+
+
 def test_vendor_tab_extension_point_and_assessment_menu(qtbot, demo_engine):
     window = _window(qtbot, demo_engine)
     seen = []
