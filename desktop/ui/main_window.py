@@ -1,6 +1,7 @@
 """The main window: Home (dashboard), the vendor register, and vendor editors and assessment wizards in
-closable tabs; this module assembles them and holds the vendor commands (open, new, archive, import,
-export), the window state and the language switch.
+closable tabs; this module assembles them and holds the vendor commands (open, new, save, archive,
+import and export the register, import BODS ownership), People and companies, Settings, the window's
+saved geometry and the language switch.
 
 Its parts live beside it: desktop.ui.register_view (the register tab), desktop.ui.actions (every menu
 and toolbar action), desktop.ui.assessment_commands (the Assessment menu) and desktop.ui.database_menu
@@ -14,13 +15,12 @@ Extension points for other features:
   ``MainWindow.current_vendor_id()`` tells them which vendor is selected or open.
 - ``desktop.ui.operations``: ``run_operation`` for long work and the app-wide ``changed`` signal.
 
-If ``desktop.ui.ownership`` is importable, its ``OwnershipTab(backend, vendor_id)`` is added
-automatically (the one guarded import: the ownership feature is developed separately).
+The window adds ``desktop.ui.ownership.OwnershipTab(backend, vendor_id)`` through ``add_vendor_tab``;
+that package is imported when the first vendor editor opens, not at start-up.
 """
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +41,6 @@ from desktop.ui.fit import fit_size
 from desktop.ui.operations import ChangeSet, Operation, run_operation, run_query, show_error, signals
 from desktop.ui.register_view import RegisterWidget
 from desktop.ui.vendor_editor import TabFactory, VendorEditor
-
-log = logging.getLogger("vetta.ui")
 
 
 def _ownership_tab(backend: Backend, vendor_id: int) -> QWidget:
