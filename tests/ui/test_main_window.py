@@ -97,6 +97,33 @@ def test_menus_shortcuts_and_accessible_names(qtbot, demo_engine):
     assert window.workspace.currentWidget() is window.register
 
 
+def test_archive_runs_as_an_operation_and_the_vendor_leaves_the_register(qtbot, demo_engine, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop.services.backend import ChangeSet
+    from desktop.ui.operations import signals
+
+    window = _window(qtbot, demo_engine)
+    row = _names(window.model).index("Scalewise Data Inc.")
+    window.table.selectRow(row)
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: answers.pop(0))
+    window.archive_action.trigger()  # "No": nothing is written
+    assert window.last_operation is None and "Scalewise Data Inc." in _names(window.model)
+    announced: list[ChangeSet] = []
+    signals().changed.connect(announced.append)
+    try:
+        window.archive_action.trigger()  # off the GUI thread, in one unit of work
+        with qtbot.waitSignal(window.last_operation.done, timeout=10000) as done:
+            pass
+    finally:
+        signals().changed.disconnect(announced.append)
+    assert done.args[1] is None
+    assert [c.vendors for c in announced] == [True] and announced[0].vendor_id is None  # the register re-reads
+    assert "Scalewise Data Inc." not in _names(window.model) and len(_names(window.model)) == 8
+    assert window.count_label.text() == "8 vendors"
+
+
 def test_geometry_and_recent_databases_remembered(qtbot, demo_engine, settings):
     window = _window(qtbot, demo_engine, settings)
     window.resize(640, 480)
@@ -107,6 +134,22 @@ def test_geometry_and_recent_databases_remembered(qtbot, demo_engine, settings):
     again = _window(qtbot, demo_engine, settings)
     assert again.size() == expected and expected.width() != 1200
     assert again.recent_databases()[0] == "sqlite:///test.sqlite3"
+
+
+def test_open_recent_lists_databases_and_opens_one_in_a_new_window(qtbot, demo_engine, settings, tmp_path):
+    from desktop.services.database import open_database
+
+    other = tmp_path / "other.sqlite3"
+    open_database(str(other), daily_backup=False).dispose()
+    window = _window(qtbot, demo_engine, settings)
+    window.recent_menu.aboutToShow.emit()
+    assert [a.text() for a in window.recent_menu.actions()] == ["sqlite:///test.sqlite3"]
+    opened = window.open_database(str(other))
+    qtbot.addWidget(opened)
+    assert isinstance(opened, MainWindow) and opened.isVisible() and opened is not window
+    assert "other.sqlite3" in opened.windowTitle() and opened.model.rowCount() == 0
+    window.recent_menu.aboutToShow.emit()
+    assert [a.text() for a in window.recent_menu.actions()] == [str(other), "sqlite:///test.sqlite3"]
 
 
 def test_vendor_tab_extension_point_and_assessment_menu(qtbot, demo_engine):
