@@ -1,16 +1,7 @@
-"""The ownership graph: the vendor at the bottom, its owners and the people around it above.
+"""The ownership graph's view: it draws an analysis result and lets the reader zoom, fit and export it.
 
-The layout is computed in the Qt-free core (desktop.core.ownership.layout.web_layout), the edges and their
-words too (desktop.core.ownership.edges); this module only draws. What a reader sees:
-
-* each party as a box with its full name, wrapped (never cut), a word saying what it is (vendor,
-  competitor, company, person, competitor-linked) and a shape that says it again (colour is never the
-  only sign): vendor a double border, competitor a box with cut corners, person rounded ends,
-  competitor-linked a dashed red border; a legend in the drawing repeats it;
-* stakes as solid arrows ("49% / votes 0%"), roles as dashed arrows with their dates, ended roles dotted;
-  every edge attaches at its own point of a box (spread along the side), so two edges never meet;
-* zoom with the wheel or the buttons, fit to the window, export as PNG or SVG; double-clicking a party
-  emits ``partyActivated(party_id)`` (the main window opens the vendor or the party).
+What the drawing shows is described in the package (desktop/ui/ownership/graph/__init__.py); the
+layout and the edges in words come from the Qt-free core (desktop.core.ownership.layout and .edges).
 """
 
 from __future__ import annotations
