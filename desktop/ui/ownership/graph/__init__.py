@@ -15,16 +15,11 @@ words too (desktop.core.ownership.edges); this package only draws. What a reader
 Where each part lives:
 
 * ``view`` — ``OwnershipGraphView``: what each party is in words, drawing an analysis result, zoom,
-  fit, export, double-click.
+  fit, export, double-click;
+* ``panel`` — ``OwnershipGraphPanel``: the view with its buttons (zoom in, zoom out, fit, export…).
 """
 
-from desktop.ui.ownership.graph.view import (
-    NODE_W,
-    PARTY_ROLE,
-    DrawnEdge,
-    OwnershipGraphPanel,
-    OwnershipGraphView,
-    node_shape,
-)
+from desktop.ui.ownership.graph.panel import OwnershipGraphPanel
+from desktop.ui.ownership.graph.view import NODE_W, PARTY_ROLE, DrawnEdge, OwnershipGraphView, node_shape
 
 __all__ = ["NODE_W", "PARTY_ROLE", "DrawnEdge", "OwnershipGraphPanel", "OwnershipGraphView", "node_shape"]
