@@ -14,12 +14,14 @@ words too (desktop.core.ownership.edges); this package only draws. What a reader
 
 Where each part lives:
 
+* ``style`` — sizes, zoom limits, colours and the outline of each kind of box (``node_shape``);
 * ``view`` — ``OwnershipGraphView``: what each party is in words, drawing an analysis result, zoom,
   fit, export, double-click;
 * ``panel`` — ``OwnershipGraphPanel``: the view with its buttons (zoom in, zoom out, fit, export…).
 """
 
 from desktop.ui.ownership.graph.panel import OwnershipGraphPanel
-from desktop.ui.ownership.graph.view import NODE_W, PARTY_ROLE, DrawnEdge, OwnershipGraphView, node_shape
+from desktop.ui.ownership.graph.style import NODE_W, PARTY_ROLE, node_shape
+from desktop.ui.ownership.graph.view import DrawnEdge, OwnershipGraphView
 
 __all__ = ["NODE_W", "PARTY_ROLE", "DrawnEdge", "OwnershipGraphPanel", "OwnershipGraphView", "node_shape"]
