@@ -15,13 +15,17 @@ words too (desktop.core.ownership.edges); this package only draws. What a reader
 Where each part lives:
 
 * ``style`` — sizes, zoom limits, colours and the outline of each kind of box (``node_shape``);
+* ``items`` — the scene's items: party boxes, edges with their arrowheads and labels, each edge's own
+  anchor points on the boxes (``DrawnEdge``);
+* ``legend`` — the legend under the graph, in the drawing so that exports carry it;
 * ``view`` — ``OwnershipGraphView``: what each party is in words, drawing an analysis result, zoom,
   fit, export, double-click;
 * ``panel`` — ``OwnershipGraphPanel``: the view with its buttons (zoom in, zoom out, fit, export…).
 """
 
+from desktop.ui.ownership.graph.items import DrawnEdge
 from desktop.ui.ownership.graph.panel import OwnershipGraphPanel
 from desktop.ui.ownership.graph.style import NODE_W, PARTY_ROLE, node_shape
-from desktop.ui.ownership.graph.view import DrawnEdge, OwnershipGraphView
+from desktop.ui.ownership.graph.view import OwnershipGraphView
 
 __all__ = ["NODE_W", "PARTY_ROLE", "DrawnEdge", "OwnershipGraphPanel", "OwnershipGraphView", "node_shape"]

@@ -1,76 +1,38 @@
 """The ownership graph's view: it draws an analysis result and lets the reader zoom, fit and export it.
 
-What the drawing shows is described in the package (desktop/ui/ownership/graph/__init__.py); the
-layout and the edges in words come from the Qt-free core (desktop.core.ownership.layout and .edges).
+The view says in words what each party is (the box captions, tooltips and legend words, translated
+with the view's ``self.tr``), lays the boxes out with the Qt-free core (desktop.core.ownership.layout)
+and hands the drawing to graph/items.py (boxes, edges) and graph/legend.py. What the drawing shows
+is described in the package (desktop/ui/ownership/graph/__init__.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal, Slot
-from PySide6.QtGui import (
-    QBrush,
-    QColor,
-    QFont,
-    QImage,
-    QMouseEvent,
-    QPainter,
-    QPainterPath,
-    QPen,
-    QTextOption,
-    QWheelEvent,
-)
-from PySide6.QtWidgets import (
-    QGraphicsItem,
-    QGraphicsPathItem,
-    QGraphicsRectItem,
-    QGraphicsScene,
-    QGraphicsTextItem,
-    QGraphicsView,
-    QWidget,
-)
+from PySide6.QtCore import QRectF, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QWheelEvent
+from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene, QGraphicsTextItem, QGraphicsView, QWidget
 
 from desktop.core import i18n
-from desktop.core.ownership.edges import OWNERSHIP, GraphEdge
+from desktop.core.ownership.edges import GraphEdge
 from desktop.core.ownership.layout import web_layout
 from desktop.core.ownership.text import fmt_range
+from desktop.ui.ownership.graph.items import DrawnEdge, add_party_box, draw_edges, text_item
+from desktop.ui.ownership.graph.legend import draw_legend
 from desktop.ui.ownership.graph.style import (
-    COMPETITOR_FILL,
-    COMPETITOR_LINE,
-    ENDED_LINE,
     INK,
-    LINKED_FILL,
     MAX_IMAGE_SIDE,
     MAX_ZOOM,
     MIN_ZOOM,
     NODE_W,
     PAD,
     PARTY_ROLE,
-    PLAIN_FILL,
-    PLAIN_LINE,
     READABLE_ZOOM,
-    ROLE_LINE,
-    STAKE_LINE,
-    VENDOR_FILL,
-    VENDOR_LINE,
     ZOOM_STEP,
-    node_shape,
 )
-
-
-@dataclass
-class DrawnEdge:
-    """One drawn edge: the data, its line, its label, and where it leaves and enters the boxes."""
-
-    edge: GraphEdge
-    line: QGraphicsPathItem
-    label: QGraphicsTextItem
-    start: QPointF  # on the holder's box
-    end: QPointF  # on the held box
 
 
 class OwnershipGraphView(QGraphicsView):
@@ -114,20 +76,7 @@ class OwnershipGraphView(QGraphicsView):
 
     def _text(self, text: str, width: float | None, size: float, bold: bool = False,
               colour: QColor = INK) -> QGraphicsTextItem:
-        item = QGraphicsTextItem(text)
-        font = QFont(self.font())
-        font.setPointSizeF(size)
-        font.setBold(bold)
-        item.setFont(font)
-        item.setDefaultTextColor(colour)
-        option = QTextOption()
-        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
-        if width is not None:
-            option.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-            item.document().setDefaultTextOption(option)
-            item.setTextWidth(width)
-        item.document().setDocumentMargin(1.0)
-        return item
+        return text_item(self.font(), text, width, size, bold, colour)
 
     def _tooltip(self, pid: int, row: dict[str, Any] | None, words: str) -> str:
         tip = f"{self.names[pid]}\n{words}"
@@ -172,154 +121,21 @@ class OwnershipGraphView(QGraphicsView):
             h = max(tallest, 44.0)
             heights[pid] = h
             rect = QRectF(pos.x - NODE_W / 2, pos.y - h / 2, NODE_W, h)
-            row = info.get(pid)
-            fill, line, width, style = PLAIN_FILL, PLAIN_LINE, 1.2, Qt.PenStyle.SolidLine
-            if shape == "vendor":
-                fill, line, width = VENDOR_FILL, VENDOR_LINE, 2.2
-            elif shape == "competitor":
-                fill, line, width = COMPETITOR_FILL, COMPETITOR_LINE, 2.2
-            elif shape.startswith("linked"):
-                fill, line, width, style = LINKED_FILL, COMPETITOR_LINE, 2.2, Qt.PenStyle.DashLine
-            item = QGraphicsPathItem(node_shape("person" if shape == "linked-person" else shape, rect))
-            pen = QPen(line, width)
-            pen.setStyle(style)
-            item.setPen(pen)
-            item.setBrush(QBrush(fill))
-            item.setData(PARTY_ROLE, pid)
-            item.setToolTip(self._tooltip(pid, row, words))
-            item.setZValue(2)
-            scene.addItem(item)
-            if shape == "vendor":  # a second border: the vendor stands out without colour
-                inner = QGraphicsRectItem(rect.adjusted(4, 4, -4, -4), item)
-                inner.setPen(QPen(line, 1.0))
-                inner.setData(PARTY_ROLE, pid)
-            ch, nh = caption.boundingRect().height(), name.boundingRect().height()
-            top = rect.top() + (h - ch - nh) / 2
-            caption.setParentItem(item)
-            caption.setPos(rect.left() + PAD, top)
-            name.setParentItem(item)
-            name.setPos(rect.left() + PAD, top + ch)
-            for part in (caption, name):
-                part.setData(PARTY_ROLE, pid)
-                part.setToolTip(item.toolTip())
+            item = add_party_box(scene, pid, shape, rect, caption, name, self._tooltip(pid, info.get(pid), words))
             self.node_items[pid] = item
             self.name_items[pid] = name
             self.kind_items[pid] = caption
-        self._draw_edges(edges, layout.routes, layout.nodes, heights, info)
+        taken = [item.sceneBoundingRect() for item in self.node_items.values()]  # labels keep off boxes and labels
+        self.edges = draw_edges(scene, self.font(), edges, layout.routes, layout.nodes, heights, info, self.names,
+                                taken)
         graph_rect = scene.itemsBoundingRect()
         self._draw_legend(graph_rect)
         scene.setSceneRect(scene.itemsBoundingRect().adjusted(-24, -24, 24, 24))
         if not self._user_zoomed:
             self.fit(readable=True)
 
-    def _draw_edges(self, edges: list[GraphEdge], routes: dict[tuple[int, int], list[tuple[float, float]]],
-                    nodes: dict[int, Any], heights: dict[int, float], info: dict[int, dict[str, Any]]) -> None:
-        """Every edge gets its own point on each box: the edges on one side of a box are spread along
-        it in the order of where they come from, so none share a point."""
-        placed = [e for e in edges if e.holder in nodes and e.held in nodes]
-        sides: dict[tuple[int, str], list[tuple[float, int, str]]] = {}
-        for k, e in enumerate(placed):
-            route = routes.get((e.holder, e.held), [])
-            h, s = nodes[e.holder], nodes[e.held]
-            # the holder's side toward the first point after it, the held side toward the last one
-            first = route[0] if route else (s.x, s.y)
-            last = route[-1] if route else (h.x, h.y)
-            h_side = "top" if first[1] < h.y else "bottom"
-            s_side = "top" if last[1] < s.y else "bottom"
-            offset = 0.0 if e.kind == OWNERSHIP else 0.5  # a stake and a role between two parties: side by side
-            sides.setdefault((e.holder, h_side), []).append((first[0] + offset, k, "start"))
-            sides.setdefault((e.held, s_side), []).append((last[0] + offset, k, "end"))
-        points: dict[tuple[int, str], QPointF] = {}
-        for (pid, side), ends in sides.items():
-            ends.sort()
-            pos, h = nodes[pid], heights[pid]
-            usable = NODE_W - 40.0
-            for j, (_x, k, which) in enumerate(ends):
-                x = pos.x - usable / 2 + usable * (j + 1) / (len(ends) + 1)
-                y = pos.y - h / 2 if side == "top" else pos.y + h / 2
-                points[(k, which)] = QPointF(x, y)
-        scene = self.scene()
-        taken = [item.sceneBoundingRect() for item in self.node_items.values()]  # labels keep off boxes and labels
-        for k, e in enumerate(placed):
-            a, b = points[(k, "start")], points[(k, "end")]
-            bends = [QPointF(x, y) for x, y in routes.get((e.holder, e.held), [])]
-            path = QPainterPath(a)
-            stops = [a, *bends, b]
-            for p, q in zip(stops, stops[1:], strict=False):
-                bend = (q.y() - p.y()) / 2
-                path.cubicTo(QPointF(p.x(), p.y() + bend), QPointF(q.x(), q.y() - bend), q)
-            holder = info.get(e.holder) or {}
-            linked = bool(holder.get("competitor") or holder.get("competitor_linked"))
-            if e.kind == OWNERSHIP:
-                colour, style, width = (COMPETITOR_LINE if linked else STAKE_LINE), Qt.PenStyle.SolidLine, 1.6
-            elif e.ended:
-                colour, style, width = ENDED_LINE, Qt.PenStyle.DotLine, 1.6
-            else:
-                colour, style, width = (COMPETITOR_LINE if linked else ROLE_LINE), Qt.PenStyle.DashLine, 1.6
-            pen = QPen(colour, width)
-            pen.setStyle(style)
-            line = QGraphicsPathItem(path)
-            line.setPen(pen)
-            line.setZValue(1)
-            tip = e.tooltip(self.names)
-            line.setToolTip(tip)
-            scene.addItem(line)
-            arrow = self._arrow(b, path.angleAtPercent(1.0), colour)
-            arrow.setParentItem(line)
-            label = self._text(e.label, None, 7.5, colour=colour.darker(130))
-            label.setToolTip(tip)
-            label.setZValue(3)
-            br = label.boundingRect()
-            label.setPos(self._label_place(path, br, taken))
-            taken.append(label.mapRectToScene(br).adjusted(-3, -2, 3, 2))
-            backing = QGraphicsRectItem(br, label)
-            backing.setPen(QPen(Qt.PenStyle.NoPen))
-            backing.setBrush(QBrush(QColor(255, 255, 255, 225)))
-            backing.setFlag(QGraphicsItem.GraphicsItemFlag.ItemStacksBehindParent)
-            scene.addItem(label)
-            self.edges.append(DrawnEdge(e, line, label, a, b))
-
-    @staticmethod
-    def _label_place(path: QPainterPath, size: QRectF, taken: list[QRectF]) -> QPointF:
-        """Where a label sits on its edge: the point nearest the middle where it covers no box and no
-        other label (else where it covers least)."""
-        best: tuple[float, QPointF] | None = None
-        for t in (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85):
-            at = path.pointAtPercent(t)
-            corner = QPointF(at.x() - size.width() / 2, at.y() - size.height() / 2)
-            rect = QRectF(corner, size.size())
-            overlap = 0.0
-            for other in taken:
-                if rect.intersects(other):
-                    cut = rect.intersected(other)
-                    overlap += cut.width() * cut.height()
-            if overlap == 0.0:
-                return corner
-            if best is None or overlap < best[0]:
-                best = (overlap, corner)
-        assert best is not None
-        return best[1]
-
-    @staticmethod
-    def _arrow(tip: QPointF, angle: float, colour: QColor) -> QGraphicsPathItem:
-        from math import cos, radians, sin
-
-        back = radians(angle + 180.0)
-        size, spread = 9.0, radians(22.0)
-        p1 = QPointF(tip.x() + size * cos(back - spread), tip.y() - size * sin(back - spread))
-        p2 = QPointF(tip.x() + size * cos(back + spread), tip.y() - size * sin(back + spread))
-        path = QPainterPath(tip)
-        path.lineTo(p1)
-        path.lineTo(p2)
-        path.closeSubpath()
-        item = QGraphicsPathItem(path)
-        item.setPen(QPen(colour, 1.0))
-        item.setBrush(QBrush(colour))
-        return item
-
     def _draw_legend(self, graph: QRectF) -> None:
         """Below the graph, in the drawing (so exports carry it): each shape, line and word once."""
-        scene = self.scene()
         entries: list[tuple[str, str]] = [
             ("vendor", self.tr("Vendor")), ("competitor", self.tr("Competitor")),
             ("company", self.tr("Company")), ("person", self.tr("Person")),
@@ -327,50 +143,7 @@ class OwnershipGraphView(QGraphicsView):
             ("stake", self.tr("Stake (shares / votes)")), ("role", self.tr("Role, with its dates")),
             ("ended", self.tr("Ended role")),
         ]
-        title = self._text(self.tr("Legend"), None, 8.0, bold=True)
-        x, y = graph.left(), graph.bottom() + 30.0
-        title.setPos(x, y)
-        scene.addItem(title)
-        x += title.boundingRect().width() + 12
-        limit = max(graph.width(), 760.0) + graph.left()
-        for key, words in entries:
-            text = self._text(words, None, 8.0)
-            w = 46.0 + text.boundingRect().width() + 18
-            if x + w > limit:
-                x, y = graph.left() + title.boundingRect().width() + 12, y + 30.0
-            sample = QRectF(x, y + 2, 40, 18)
-            if key in ("stake", "role", "ended"):
-                colour = {"stake": STAKE_LINE, "role": ROLE_LINE, "ended": ENDED_LINE}[key]
-                pen = QPen(colour, 1.6)
-                pen.setStyle({"stake": Qt.PenStyle.SolidLine, "role": Qt.PenStyle.DashLine,
-                              "ended": Qt.PenStyle.DotLine}[key])
-                path = QPainterPath(QPointF(sample.left(), sample.center().y()))
-                path.lineTo(QPointF(sample.right() - 4, sample.center().y()))
-                item = QGraphicsPathItem(path)
-                item.setPen(pen)
-                scene.addItem(item)
-                arrow = self._arrow(QPointF(sample.right(), sample.center().y()), 0.0, colour)
-                scene.addItem(arrow)
-            else:
-                fill, line, style = {
-                    "vendor": (VENDOR_FILL, VENDOR_LINE, Qt.PenStyle.SolidLine),
-                    "competitor": (COMPETITOR_FILL, COMPETITOR_LINE, Qt.PenStyle.SolidLine),
-                    "company": (PLAIN_FILL, PLAIN_LINE, Qt.PenStyle.SolidLine),
-                    "person": (PLAIN_FILL, PLAIN_LINE, Qt.PenStyle.SolidLine),
-                    "linked-person": (LINKED_FILL, COMPETITOR_LINE, Qt.PenStyle.DashLine)}[key]
-                shape = "person" if key in ("person", "linked-person") else key
-                item = QGraphicsPathItem(node_shape(shape, sample))
-                pen = QPen(line, 1.6)
-                pen.setStyle(style)
-                item.setPen(pen)
-                item.setBrush(QBrush(fill))
-                scene.addItem(item)
-                if key == "vendor":
-                    inner = QGraphicsRectItem(sample.adjusted(3, 3, -3, -3), item)
-                    inner.setPen(QPen(line, 0.8))
-            text.setPos(x + 46.0, y + 1)
-            scene.addItem(text)
-            x += w
+        draw_legend(self.scene(), self.font(), graph, self.tr("Legend"), entries)
 
     # ------------------------------------------------------------------ zoom and export
 
