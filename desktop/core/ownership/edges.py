@@ -1,6 +1,6 @@
 """The edges of the ownership graph in words: stakes between holders and held, people's roles with their dates.
 
-Qt-free: the graph widget (desktop/ui/ownership/graph.py) draws what ``web_edges`` returns. One edge per
+Qt-free: the graph widget (desktop/ui/ownership/graph/) draws what ``web_edges`` returns. One edge per
 holder and held entity and kind: the shareholding and votes of a holder in one line ("49% / votes 0%"),
 the roles of a person at one entity one per line ("Chief AI Officer, since 13 Jun 2025"). Roles that
 ended inside the people look-back window stay in the graph, marked ended: a chief executive who left
