@@ -42,17 +42,28 @@ DOMAIN = "vetta"
 _current: str | None = None
 
 
+_LOCALE_VARS = ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE")
+_system: tuple[tuple[str, ...], str] | None = None  # (the variables' values, the language they gave)
+
+
 def system_language() -> str:
-    """The language of the user's session (LC_ALL, LC_MESSAGES, LANG, then the C library)."""
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
-        value = os.environ.get(var, "")
-        if value and value not in ("C", "POSIX", "C.UTF-8"):
-            return _supported(value)
-    try:
-        code = locale.getlocale()[0] or ""
-    except ValueError:
-        code = ""
-    return _supported(code)
+    """The language of the user's session (LC_ALL, LC_MESSAGES, LANG, then the C library).
+
+    Asked for every string shown (through ``current_language``), so it is worked out again only when
+    the variables change: the C library's answer alone costs more than a search keystroke can spare."""
+    global _system
+    values = tuple(os.environ.get(var, "") for var in _LOCALE_VARS)
+    if _system is not None and _system[0] == values:
+        return _system[1]
+    language = next((_supported(v) for v in values if v and v not in ("C", "POSIX", "C.UTF-8")), None)
+    if language is None:
+        try:
+            code = locale.getlocale()[0] or ""
+        except ValueError:
+            code = ""
+        language = _supported(code)
+    _system = (values, language)
+    return language
 
 
 def _supported(code: str) -> str:
