@@ -292,6 +292,7 @@ class MainWindow(QMainWindow, WindowActions):
 
         widget = self.workspace.widget(index)
         if isinstance(widget, AssessmentWizard):  # every answer is saved as it is given
+            widget.maybe_close()  # ... once the saves still running have finished
             self.workspace.removeTab(index)
             widget.deleteLater()
             return True
@@ -440,6 +441,12 @@ class MainWindow(QMainWindow, WindowActions):
         return window
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        from desktop.ui.wizard import AssessmentWizard
+
+        for i in range(self.workspace.count()):  # answers still being saved are waited for
+            wizard = self.workspace.widget(i)
+            if isinstance(wizard, AssessmentWizard):
+                wizard.maybe_close()
         for editor in self.editors():
             self.workspace.setCurrentWidget(editor)
             if not editor.maybe_close():

@@ -292,3 +292,23 @@ def test_reassessment_banner_and_changed_marks(qtbot, demo_engine):
     new = A.reopen_assessment(demo_engine, s.id, analyze_fn=canned_analyze)
     w = _wizard(qtbot, demo_engine, new.id)
     assert "Re-assessment" in w.banner.text() and w.editors["OWN-06"].input.isEnabled()
+
+
+def test_closing_waits_for_the_answers_still_being_saved(qtbot, demo_engine):
+    """Answers given just before the window closes are saved (they run one after another off the GUI
+    thread): nothing the user typed is lost."""
+    s = A.create_assessment(demo_engine, "Kestrel Red-Teaming Ltd", analyze_fn=canned_analyze)
+    w = _wizard(qtbot, demo_engine, s.id)
+    w.editors["SEC-05"].input.setText("48")
+    w.editors["SEC-05"].input.editingFinished.emit()
+    w.editors["EXT-05"].input.setText("2025-02-01")
+    w.editors["EXT-05"].input.editingFinished.emit()
+    combo = w.editors["OWN-06"].input
+    combo.setCurrentIndex(combo.findData("no"))
+    combo.activated.emit(combo.currentIndex())
+    assert w.busy  # three saves queued or running
+    w.close()
+    assert not w.busy
+    view = A.get_assessment(demo_engine, s.id)
+    assert (view.question("SEC-05").value, view.question("EXT-05").value, view.question("OWN-06").value) == \
+        (48, "2025-02-01", "no")

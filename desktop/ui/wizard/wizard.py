@@ -16,7 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QEventLoop, Qt, Signal, Slot
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -250,6 +251,20 @@ class AssessmentWizard(QWidget):
             return lambda backend: assessments.attach_evidence(backend, aid, key, path, actor=actor)
 
         self._enqueue(key, save, lambda exc: editor.show_error(error_text(exc)))
+
+    def maybe_close(self) -> bool:
+        """Closing never loses an answer: saves still running or waiting their turn are waited for (the
+        window stays responsive meanwhile). Always True: every answer is saved as it is given."""
+        if self.busy:
+            loop = QEventLoop()
+            self.idle.connect(loop.quit)
+            loop.exec()
+            self.idle.disconnect(loop.quit)
+        return True
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.maybe_close()
+        event.accept()
 
     @property
     def busy(self) -> bool:
