@@ -241,5 +241,8 @@ def run(db_url: str | None = None, actor: str | None = None, argv: list[str] | N
     else:
         window.show()
     code = app.exec()
+    from PySide6.QtCore import QThreadPool
+
+    QThreadPool.globalInstance().waitForDone()  # a save still running when the window closed completes
     close_backend(backend)
     return int(code)
