@@ -8,6 +8,7 @@ resident memory < 300 MB. ``run(smoke=True)`` uses a tiny register so the test s
 
 from __future__ import annotations
 
+import gc
 import os
 import resource
 import statistics
@@ -155,6 +156,11 @@ def run(smoke: bool = False) -> list[Result]:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
     engine = open_database(str(folder / "bench.sqlite3"), daily_backup=False)
     _populate(engine, n)
+    # The register is measured as a user meets it: a database opened from its file, not through the
+    # connections (and the heap) of the process that has just written 100,000 vendors into it.
+    engine.dispose()
+    gc.collect()
+    engine = open_database(str(folder / "bench.sqlite3"), daily_backup=False)
     settings = QSettings(str(folder / "bench.ini"), QSettings.Format.IniFormat)
 
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "VETTA_DATA_DIR": str(folder),
