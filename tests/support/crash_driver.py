@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 AUTOSAVE_ANSWERS = 5
-IMPORT_ROWS = 100
+IMPORT_ROWS = 25
 ANSWER_ACTOR = "crash-autosave"
 IMPORT_ACTOR = "crash-import"
 
