@@ -57,7 +57,7 @@ def load_demo_data(engine: Engine) -> None:
 
 
 @contextmanager
-def _isolated_env(folder: Path) -> Iterator[None]:
+def isolated_env(folder: Path) -> Iterator[None]:
     """The environment a test has (tests/conftest.py's autouse fixture), with a data folder of its own."""
     from desktop.core import i18n
 
@@ -70,7 +70,7 @@ def _isolated_env(folder: Path) -> Iterator[None]:
         yield
 
 
-def _quiesce_sqlite(path: Path) -> None:
+def quiesce_sqlite(path: Path) -> None:
     """Fold the write-ahead log into the file so a plain file copy is the whole database."""
     conn = sqlite3.connect(path)
     try:
@@ -146,13 +146,13 @@ class Templates:
         path = work / "template.sqlite3"
         if kind in self._recipes:
             shutil.copy(self.sqlite_template(self._recipes[kind][0]), path)
-        with _isolated_env(work / "data"):
+        with isolated_env(work / "data"):
             engine = open_database(f"sqlite:///{path}")
             try:
                 self._finish(kind, engine, work)
             finally:
                 engine.dispose()
-        _quiesce_sqlite(path)
+        quiesce_sqlite(path)
         self._sqlite[kind] = (day, path)
         return path
 
@@ -171,7 +171,7 @@ class Templates:
         if known is not None:
             self._execute(f'DROP DATABASE IF EXISTS "{known[1]}" WITH (FORCE)')
         work = self._next(f"pg-{kind}")
-        with _isolated_env(work / "data"):
+        with isolated_env(work / "data"):
             engine = open_database(admin.set(database=name).render_as_string(hide_password=False))
             try:
                 self._finish(kind, engine, work)
