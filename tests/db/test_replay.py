@@ -37,6 +37,8 @@ from tests.db.test_assessments import complete
 from tests.db.test_assessments_support import canned_analyze
 from tests.db.test_identities import make_p12
 from tests.support import tamper as t
+from tests.support.db_templates import DISABLED as TEMPLATES_DISABLED
+from tests.support.db_templates import Templates, load_demo_data
 from tests.unit.test_report_builder import CANNED_OWNERSHIP
 
 
@@ -65,10 +67,27 @@ def _vendor_id(engine: Engine, name: str) -> int:
         return int(s.exec(select(Vendor.id).where(Vendor.party_id == party.id)).one())
 
 
+YEAR_OF_WORK = "year-of-work"
+
+
 @pytest.fixture
-def workflow(demo_engine: Engine, tmp_path: Path) -> Engine:
-    """Nearly everything a team does in a year, through the services."""
-    engine = demo_engine
+def workflow(engine: Engine, request: pytest.FixtureRequest, tmp_path: Path) -> Engine:
+    """Nearly everything a team does in a year, through the services, on the demo data (both backends).
+
+    The year is done once per test process and backend (a template database, tests/support/db_templates.py)
+    and each test gets a copy of its own: every test here changes the database it is given."""
+    if TEMPLATES_DISABLED:
+        load_demo_data(engine)
+        _a_year_of_work(engine, tmp_path)
+        return engine
+    templates: Templates = request.getfixturevalue("db_templates")
+    templates.register(YEAR_OF_WORK, "demo", _a_year_of_work)
+    templates.overwrite(YEAR_OF_WORK, engine)
+    return engine
+
+
+def _a_year_of_work(engine: Engine, tmp_path: Path) -> None:
+    """Nearly everything a team does in a year, through the services (on a database holding the demo data)."""
     # the register: a vendor edited (a tag removed, an identifier added), a data location removed, archiving
     vid = _vendor_id(engine, "Clearlabel Cooperativa S.Coop.")
     detail = vendors.get_vendor(engine, vid)
@@ -111,7 +130,6 @@ def workflow(demo_engine: Engine, tmp_path: Path) -> Engine:
                        interested_party_id=s.exec(select(Party.id).where(Party.name == "Contoso Ventures LLC"))
                        .first() or 1, interest_type="board_member", role_title="Observer"))
     A.refresh_staleness(engine, assessment.vendor_id)
-    return engine
 
 
 def test_a_year_of_real_work_matches_the_trail(workflow):

@@ -29,7 +29,10 @@ from desktop.services.demo import load_demo
 from desktop.services.identities import new_identity
 from desktop.services.signoff import approve
 from desktop.services.vendors import VendorForm, create_vendor
+from tests.conftest import _pg_database
 from tests.db.test_assessments_support import default_template, passing_value
+from tests.support.db_templates import DISABLED as TEMPLATES_DISABLED
+from tests.support.db_templates import Templates
 
 pytestmark = pytest.mark.postgres
 
@@ -64,12 +67,35 @@ MEMBERS = {"viewer": "viewer", "paula": "preparer", "pedro": "preparer", "alba":
            "ada": "admin"}
 
 
+DEMO_BY_THE_DBA = "demo-by-the-dba"
+
+
+def _demo_by_the_dba(engine: Engine, _folder: Path) -> None:
+    load_demo(engine, "dba")  # the register exists before the team arrives
+
+
 @pytest.fixture
-def team_db(pg_url: str) -> Iterator[Team]:
+def team_db(request: pytest.FixtureRequest) -> Iterator[Team]:
+    """A new database holding the demo data (loaded by "dba"), set up for team mode, with a login per member.
+
+    The demo data comes from a template database (migrated and loaded once per test process,
+    tests/support/db_templates.py); team mode and the logins are set up on each test's own copy, as before."""
+    if TEMPLATES_DISABLED:
+        with _pg_database() as url:
+            yield from _team(url, demo_loaded=False)
+        return
+    templates: Templates = request.getfixturevalue("db_templates")
+    templates.register(DEMO_BY_THE_DBA, "empty", _demo_by_the_dba)
+    with _pg_database(templates, DEMO_BY_THE_DBA) as url:
+        yield from _team(url, demo_loaded=True)
+
+
+def _team(pg_url: str, *, demo_loaded: bool) -> Iterator[Team]:
     suffix = uuid.uuid4().hex[:6]
     dba = open_database(pg_url)
-    load_demo(dba, "dba")  # the register exists before the team arrives
-    team.init(dba)
+    if not demo_loaded:
+        _demo_by_the_dba(dba, Path())
+    team.init(dba)  # per copy: the database's own grants (CONNECT) are not copied from a template
     t = Team(pg_url, dba)
     try:
         for who, role in MEMBERS.items():

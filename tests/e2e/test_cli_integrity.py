@@ -8,11 +8,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
 import stat
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from subprocess import CompletedProcess
 
@@ -24,25 +26,57 @@ from desktop.services.identities import import_p12
 from desktop.services.signoff import approve
 from tests.db.test_identities import make_p12
 from tests.e2e.conftest import ROOT
+from tests.support.db_templates import DISABLED as TEMPLATES_DISABLED
+from tests.support.db_templates import Templates, isolated_env, quiesce_sqlite
 from tests.unit.test_report_builder import CANNED_OWNERSHIP, make_assessment
 
 Run = Callable[..., CompletedProcess[str]]
 P12_ENV = {"VETTA_P12_PASSPHRASE": "pass phrase"}
 
 
-@pytest.fixture
-def signed_db(tmp_path: Path) -> tuple[Path, int, Path]:
+def _build_signed_db(folder: Path) -> tuple[Path, int, Path]:
     """A database with a decided assessment whose signed report is stored; the signer's PKCS#12 file."""
-    path = tmp_path / "vetta.sqlite3"
+    path = folder / "vetta.sqlite3"
     engine = open_database(str(path))
     built = make_assessment(engine, preparer="Paula Preparer")
-    p12 = tmp_path / "olga.p12"
+    p12 = folder / "olga.p12"
     make_p12(p12, "pass phrase")
     import_p12(engine, p12, "Olga Officer", "pass phrase", actor="Olga Officer")
     approve(engine, built.assessment_id, identity="Olga Officer", approver="Olga Officer", p12=p12,
             p12_passphrase="pass phrase", ownership=CANNED_OWNERSHIP)
     engine.dispose()
     return path, built.assessment_id, p12
+
+
+@pytest.fixture(scope="session")
+def _signed_db_template(tmp_path_factory: pytest.TempPathFactory) -> Callable[[], tuple[Path, int, Path]]:
+    """``signed_db``'s database, built once per test process (per day: the dates are today's)."""
+    built: dict[date, tuple[Path, int, Path]] = {}
+
+    def get() -> tuple[Path, int, Path]:
+        day = date.today()
+        if day not in built:
+            folder = tmp_path_factory.mktemp("signed-db")
+            with isolated_env(folder / "data"):
+                built[day] = _build_signed_db(folder)
+            quiesce_sqlite(built[day][0])
+        return built[day]
+
+    return get
+
+
+@pytest.fixture
+def signed_db(tmp_path: Path, request: pytest.FixtureRequest) -> tuple[Path, int, Path]:
+    """A database with a decided assessment whose signed report is stored; the signer's PKCS#12 file.
+
+    Each test gets its own copy (file mode kept: 0600) of one built once per test process: every test
+    here attacks the database it is given. ``VETTA_TEST_NO_TEMPLATES=1``: built per test."""
+    if TEMPLATES_DISABLED:
+        return _build_signed_db(tmp_path)
+    source, aid, p12 = request.getfixturevalue("_signed_db_template")()
+    shutil.copy(source, tmp_path / "vetta.sqlite3")
+    shutil.copy(p12, tmp_path / "olga.p12")
+    return tmp_path / "vetta.sqlite3", aid, tmp_path / "olga.p12"
 
 
 def _verify(vetta: Run, db: Path, *extra: str) -> tuple[int, dict]:
@@ -260,9 +294,14 @@ def test_files_are_private_and_leftovers_are_cleaned(vetta: Run, tmp_path: Path)
         assert not extra.exists() or mode(extra) == 0o600
 
 
-def test_an_older_world_readable_database_is_made_private(vetta: Run, tmp_path: Path) -> None:
-    db = tmp_path / "old.sqlite3"
-    assert vetta("--db", str(db), "demo").returncode == 0
+def test_an_older_world_readable_database_is_made_private(vetta: Run, tmp_path: Path,
+                                                         request: pytest.FixtureRequest) -> None:
+    db = tmp_path / "old.sqlite3"  # the demo database (a copy of it: `vetta demo` runs for real in the test above)
+    if TEMPLATES_DISABLED:
+        assert vetta("--db", str(db), "demo").returncode == 0
+    else:
+        templates: Templates = request.getfixturevalue("db_templates")
+        templates.copy_sqlite("demo", db)
     os.chmod(db, 0o644)
     assert vetta("--db", str(db), "vendors", "list").returncode == 0
     assert stat.S_IMODE(db.stat().st_mode) == 0o600

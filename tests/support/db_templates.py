@@ -20,6 +20,10 @@ during a run. SQLite templates live in the worker's own temporary folder (pytest
 worker), PostgreSQL templates have a random name and are dropped at the end of the session, so
 workers never share a template (``CREATE DATABASE ... TEMPLATE`` needs nobody else connected to it).
 
+A module may add a template of its own on top of one of these (``Templates.register``): e.g. the "year
+of work" of tests/db/test_replay.py is done once per test process and backend on a copy of ``demo``, then
+copied per test (``Templates.overwrite``), instead of being redone by each of its tests.
+
 ``VETTA_TEST_NO_TEMPLATES=1`` switches the shortcut off: every test then migrates and loads its own
 database, as before.
 """
@@ -30,7 +34,7 @@ import os
 import shutil
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -42,6 +46,8 @@ from sqlalchemy.engine import URL, Engine, make_url
 DISABLED = os.environ.get("VETTA_TEST_NO_TEMPLATES") == "1"
 DEMO_ACTOR = "tester"  # who loads the demo data in demo_engine (the autouse VETTA_USER)
 
+Recipe = Callable[[Engine, Path], None]  # what a derived template does to an opened copy of its base; a folder of its own
+
 
 def load_demo_data(engine: Engine) -> None:
     """What ``demo_engine`` does to an opened, empty database (the template's recipe)."""
@@ -51,7 +57,7 @@ def load_demo_data(engine: Engine) -> None:
 
 
 @contextmanager
-def _isolated_env(folder: Path) -> Iterator[None]:
+def isolated_env(folder: Path) -> Iterator[None]:
     """The environment a test has (tests/conftest.py's autouse fixture), with a data folder of its own."""
     from desktop.core import i18n
 
@@ -64,7 +70,7 @@ def _isolated_env(folder: Path) -> Iterator[None]:
         yield
 
 
-def _quiesce_sqlite(path: Path) -> None:
+def quiesce_sqlite(path: Path) -> None:
     """Fold the write-ahead log into the file so a plain file copy is the whole database."""
     conn = sqlite3.connect(path)
     try:
@@ -99,6 +105,15 @@ class Templates:
         self._serial = 0
         self._admin_engine: Engine | None = None
         self._counts: dict[str, dict[str, int]] = {}
+        self._recipes: dict[str, tuple[str, Recipe]] = {}
+
+    def register(self, kind: str, base: str, recipe: Recipe) -> None:
+        """A template ``kind``: a copy of template ``base``, opened with ``open_database``, then ``recipe(engine, folder)``.
+
+        Built on first use like the others; rebuilt when the date changes (its base may be the demo data)."""
+        known = self._recipes.get(kind)
+        assert known is None or known == (base, recipe), f"template {kind!r} registered twice differently"
+        self._recipes[kind] = (base, recipe)
 
     # --------------------------------------------------------------------------- building
 
@@ -107,10 +122,14 @@ class Templates:
         return self.folder / f"{stem}-{self._serial}"
 
     def _day(self, kind: str) -> date | None:
-        return date.today() if kind == "demo" else None
+        return date.today() if kind == "demo" or kind in self._recipes else None
 
-    def _finish(self, kind: str, engine: Engine) -> None:
-        if kind == "demo":
+    def _finish(self, kind: str, engine: Engine, work: Path) -> None:
+        if kind in self._recipes:
+            files = work / "files"
+            files.mkdir(parents=True, exist_ok=True)
+            self._recipes[kind][1](engine, files)
+        elif kind == "demo":
             load_demo_data(engine)
         else:
             self._counts[engine.dialect.name] = row_counts(engine)
@@ -125,13 +144,15 @@ class Templates:
         work = self._next(f"sqlite-{kind}")
         work.mkdir(parents=True)
         path = work / "template.sqlite3"
-        with _isolated_env(work / "data"):
+        if kind in self._recipes:
+            shutil.copy(self.sqlite_template(self._recipes[kind][0]), path)
+        with isolated_env(work / "data"):
             engine = open_database(f"sqlite:///{path}")
             try:
-                self._finish(kind, engine)
+                self._finish(kind, engine, work)
             finally:
                 engine.dispose()
-        _quiesce_sqlite(path)
+        quiesce_sqlite(path)
         self._sqlite[kind] = (day, path)
         return path
 
@@ -143,16 +164,17 @@ class Templates:
         from desktop.services.database import open_database
 
         admin = self._require_pg_admin()
-        name = f"vetta_tpl_{kind}_{uuid.uuid4().hex[:10]}"
-        self._execute(f'CREATE DATABASE "{name}"')
+        name = f"vetta_tpl_{kind.replace('-', '_')}_{uuid.uuid4().hex[:10]}"
+        base = f' TEMPLATE "{self.pg_template(self._recipes[kind][0])}"' if kind in self._recipes else ""
+        self._execute(f'CREATE DATABASE "{name}"{base}')
         self._pg[kind] = (day, name)  # dropped at the end even if building it fails
         if known is not None:
             self._execute(f'DROP DATABASE IF EXISTS "{known[1]}" WITH (FORCE)')
         work = self._next(f"pg-{kind}")
-        with _isolated_env(work / "data"):
+        with isolated_env(work / "data"):
             engine = open_database(admin.set(database=name).render_as_string(hide_password=False))
             try:
-                self._finish(kind, engine)
+                self._finish(kind, engine, work)
             finally:
                 engine.dispose()
         return name
@@ -175,6 +197,13 @@ class Templates:
         finally:
             target.close()
             source.close()
+
+    def overwrite(self, kind: str, engine: Engine) -> None:
+        """Replace the database behind ``engine`` (either backend) by a copy of template ``kind``."""
+        if engine.dialect.name == "sqlite":
+            self.overwrite_sqlite(kind, engine)
+        else:
+            self.overwrite_pg(kind, engine)
 
     def load_demo_copy(self, engine: Engine) -> None:
         """What ``load_demo_data(engine)`` does, by copying the demo template over the database.
