@@ -348,11 +348,24 @@ def is_dense_search(conn: Any, query: RegisterQuery) -> bool:
     """
     if query.sort not in ("name", "") or not fts_usable(query.search):
         return False
-    phrase_key, phrase_raw = _fts_phrase(search_key(query.search)), _fts_phrase(query.search.strip())
+    key, raw = search_key(query.search), query.search.strip()
+    sparse = _last_sparse.get(conn.engine.pool)
+    if sparse is not None and sparse[0] in key and sparse[1] in raw:
+        # The user typed on from a term that matched few parties: a term containing it matches fewer
+        # still (no probe; a wrong guess would only cost the exact, slower plan, never a wrong list).
+        return False
+    phrase_key, phrase_raw = _fts_phrase(key), _fts_phrase(raw)
     probe = text(f"SELECT count(*) FROM (SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :q LIMIT :n)")
     found = conn.execute(probe, {"q": f"name : {phrase_key} OR {{aliases identifiers tags}} : {phrase_raw}",
                                  "n": DENSE_MATCHES + 1}).scalar_one()
-    return int(found) > DENSE_MATCHES
+    dense = int(found) > DENSE_MATCHES
+    if not dense:
+        _last_sparse[conn.engine.pool] = (key, raw)
+    return dense
+
+
+# per database (its connection pool): the last search term found to match few parties
+_last_sparse: weakref.WeakKeyDictionary[Any, tuple[str, str]] = weakref.WeakKeyDictionary()
 
 
 def vendor_ids(engine: Engine, query: RegisterQuery = RegisterQuery(), *, limit: int | None = None,

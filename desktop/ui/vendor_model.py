@@ -37,7 +37,8 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("flags", N_("Flags")),
 )
 PAGE = 60  # display rows fetched from the database at once (about two screens)
-CHUNK = 500  # ids fetched at once (about 15 screens; canFetchMore / fetchMore page on in SQL)
+CHUNK = 500  # ids fetched at once when scrolling (about 15 screens; canFetchMore / fetchMore page on in SQL)
+FIRST = 2 * PAGE  # ids fetched for a new search or filter: the first screens, so a keystroke reads little
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 VendorIdRole = Qt.ItemDataRole.UserRole
@@ -115,7 +116,7 @@ class VendorTableModel(QAbstractTableModel):
 
     def reload(self) -> None:
         self.beginResetModel()
-        self._ids, self._more = first_page(self._backend, self._query, CHUNK)
+        self._ids, self._more = first_page(self._backend, self._query, FIRST)
         self._count = None
         self._cache.clear()
         self.endResetModel()

@@ -145,3 +145,32 @@ def test_dense_searches_walk_the_name_order_and_give_the_same_pages(demo_engine:
     # Another sort order never takes the walk (it would not be in that order).
     with demo_engine.connect() as conn:
         assert not register.is_dense_search(conn, RegisterQuery(search=term, sort="country"))
+
+
+def test_typing_on_from_a_term_matching_few_parties_skips_the_probe(demo_engine: Engine,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A term containing one already found to match few parties matches fewer still: no index probe on
+    that keystroke, and the page is the complete list."""
+    if not has_search_index(demo_engine):
+        pytest.skip("the trigram index is SQLite's")
+    from sqlalchemy import event
+
+    monkeypatch.setattr(register, "DENSE_MATCHES", 1)
+    probes: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:
+        if "MATCH" in statement and "count(*)" in statement:
+            probes.append(statement)
+
+    event.listen(demo_engine, "before_cursor_execute", seen)
+    try:
+        with demo_engine.connect() as conn:
+            assert not register.is_dense_search(conn, RegisterQuery(search="tessera"))  # one vendor: probed
+            assert len(probes) == 1
+            assert not register.is_dense_search(conn, RegisterQuery(search="tessera lab"))
+            assert len(probes) == 1  # typed on from it: not probed
+            assert register.is_dense_search(conn, RegisterQuery(search="data"))  # another term is probed
+            assert len(probes) == 2
+    finally:
+        event.remove(demo_engine, "before_cursor_execute", seen)
+    assert vendor_ids(demo_engine, RegisterQuery(search="tessera lab"), limit=50) == _plain(demo_engine, "tessera lab")
