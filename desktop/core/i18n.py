@@ -85,7 +85,12 @@ def set_language(language: str | None) -> str:
 
 
 def current_language() -> str:
-    return _current or resolve_language(os.environ.get("VETTA_LANGUAGE"))
+    if _current:
+        return _current
+    preference = os.environ.get("VETTA_LANGUAGE")
+    if preference in LANGUAGES:
+        return str(preference)
+    return system_language()
 
 
 # ------------------------------------------------------------------------------------------ catalogues

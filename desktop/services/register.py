@@ -476,10 +476,10 @@ def search_reasons(conn: Any, rows: dict[int, VendorRow], search: str, dialect: 
                    holder.c.name_normalised.like(f"%{key}%"))
             .order_by(holder.c.name_normalised)):
         rank = _RELATION_ORDER.index(kind) if kind in _RELATION_ORDER else len(_RELATION_ORDER)
+        if subject in found and rank >= found[subject][0]:
+            continue  # a closer relation already explains this vendor (the words are built only for the kept one)
         role = title or (tr(RELATION_LABELS[kind], lang) if kind in RELATION_LABELS else kind.replace("_", " "))
-        text_ = tr("via {party} ({relation})", lang, party=name, relation=role)
-        if subject not in found or rank < found[subject][0]:
-            found[subject] = (rank, text_)
+        found[subject] = (rank, tr("via {party} ({relation})", lang, party=name, relation=role))
     out = {party_ids[p]: t for p, (_rank, t) in found.items()}
     for vid in party_ids.values():
         if vid in out:
