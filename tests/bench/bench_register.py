@@ -176,31 +176,26 @@ def run(smoke: bool = False) -> list[Result]:
     window.show()
     app.processEvents()
     register = window.register
-    samples = []
-    # A user typing two searches, one keystroke at a time (the debounce timer's work per keystroke).
-    for term in ("speech 0012", "vision corp", "id0000"):
-        for end in range(1, len(term) + 1):
-            start = time.perf_counter()
-            register.search.blockSignals(True)
-            register.search.setText(term[:end])
-            register.search.blockSignals(False)
-            register.apply_filters()
-            window.table.viewport().repaint()
-            app.processEvents()
-            samples.append(time.perf_counter() - start)
+
+    def typed(terms: tuple[str, ...]) -> list[float]:
+        """A user typing ``terms``, one keystroke at a time (the debounce timer's work per keystroke)."""
+        out = []
+        for term in terms:
+            for end in range(1, len(term) + 1):
+                start = time.perf_counter()
+                register.search.blockSignals(True)
+                register.search.setText(term[:end])
+                register.search.blockSignals(False)
+                register.apply_filters()
+                window.table.viewport().repaint()
+                app.processEvents()
+                out.append(time.perf_counter() - start)
+        return out
+
+    samples = typed(("speech 0012", "vision corp", "id0000"))
     keystroke = statistics.median(samples)
-    related = []
     # Searches that list vendors through a related party ("contoso" -> the vendors Contoso Ventures holds).
-    for term in ("contoso", "contoso ventures"):
-        for end in range(1, len(term) + 1):
-            start = time.perf_counter()
-            register.search.blockSignals(True)
-            register.search.setText(term[:end])
-            register.search.blockSignals(False)
-            register.apply_filters()
-            window.table.viewport().repaint()
-            app.processEvents()
-            related.append(time.perf_counter() - start)
+    related = typed(("contoso", "contoso ventures"))
     related_keystroke = statistics.median(related)
     exposed = count_vendors(engine, register.model.query())
     rss = _rss_mb()
