@@ -179,15 +179,28 @@ def sqlite_engine(sqlite_url: str, request: pytest.FixtureRequest) -> Iterator[E
         eng.dispose()
 
 
+def _with_demo(engine: Engine, request: pytest.FixtureRequest) -> Engine:
+    if TEMPLATES_DISABLED:
+        load_demo_data(engine)
+        return engine
+    templates: Templates = request.getfixturevalue("db_templates")
+    templates.load_demo_copy(engine)
+    return engine
+
+
 @pytest.fixture
 def demo_engine(engine: Engine, request: pytest.FixtureRequest) -> Engine:
     """The demo data loaded into a fresh database (both backends).
 
     The opened database is replaced by a copy of the demo template (the same ``load_demo`` run once per
     test process on a database opened the same way), unless something already wrote to it."""
-    if TEMPLATES_DISABLED:
-        load_demo_data(engine)
-        return engine
+    return _with_demo(engine, request)
+
+
+@pytest.fixture
+def sqlite_demo_engine(sqlite_engine: Engine, request: pytest.FixtureRequest) -> Engine:
+    """The demo data in a fresh SQLite database only: for what only SQLite has (its search indexes)."""
+    return _with_demo(sqlite_engine, request)
     templates: Templates = request.getfixturevalue("db_templates")
     templates.load_demo_copy(engine)
     return engine

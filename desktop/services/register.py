@@ -9,6 +9,7 @@ filters, the search clause and the row query share the same correlated subquerie
 
 from __future__ import annotations
 
+import json
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -17,7 +18,9 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Date, Integer, and_, bindparam, exists, func, or_, text, union
+from sqlalchemy import column as sa_column
 from sqlalchemy import select as sa_select
+from sqlalchemy import table as sa_table
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import col, select
@@ -37,7 +40,7 @@ from db.models import (
     VendorTag,
     search_key,
 )
-from desktop.core.i18n import N_, tr
+from desktop.core.i18n import N_, current_language, tr
 from desktop.services.exposure import FILTERS as EXPOSURE_FILTERS
 from desktop.services.exposure import NO_EXPOSURE, Exposure, row_exposure
 
@@ -108,59 +111,110 @@ def _today(query: RegisterQuery) -> date:
 
 # Migration 0003 builds an FTS5 trigram index over the searchable text of every party on SQLite
 # (table ``register_search``: normalised name, aliases, identifiers and its vendor's tags, several
-# values separated by char(31)) and pg_trgm GIN indexes on PostgreSQL. Whether an SQLite database has
-# it is looked up once per engine.
+# values separated by char(31)) and pg_trgm GIN indexes on PostgreSQL. Migration 0009 adds, on SQLite,
+# the same text in name order (table ``register_search_order``, covering index on name_key, party_id,
+# other) for searches that match many parties. Whether an SQLite database has them is looked up once
+# per engine.
 SEARCH_TABLE = "register_search"
-_has_search_index: weakref.WeakKeyDictionary[Engine, bool] = weakref.WeakKeyDictionary()
+ORDER_TABLE = "register_search_order"
+_order = sa_table(ORDER_TABLE, sa_column("party_id", Integer), sa_column("name_key"), sa_column("other"))
+_search_objects: weakref.WeakKeyDictionary[Engine, tuple[bool, bool]] = weakref.WeakKeyDictionary()
+
+
+def _objects(engine: Engine) -> tuple[bool, bool]:
+    if engine.dialect.name != "sqlite":
+        return False, False
+    found = _search_objects.get(engine)
+    if found is None:
+        with engine.connect() as conn:
+            names = {str(r[0]) for r in conn.execute(
+                text("SELECT name FROM sqlite_master WHERE name IN (:a, :b)"), {"a": SEARCH_TABLE, "b": ORDER_TABLE})}
+        found = _search_objects[engine] = (SEARCH_TABLE in names, ORDER_TABLE in names)
+    return found
 
 
 def has_search_index(engine: Engine) -> bool:
     """True when ``engine`` is SQLite with the FTS5 search index of migration 0003."""
-    if engine.dialect.name != "sqlite":
-        return False
-    found = _has_search_index.get(engine)
-    if found is None:
-        with engine.connect() as conn:
-            found = conn.execute(text("SELECT 1 FROM sqlite_master WHERE name = :n"), {"n": SEARCH_TABLE}).first() \
-                is not None
-        _has_search_index[engine] = found
-    return found
+    return _objects(engine)[0]
+
+
+def has_search_order(engine: Engine) -> bool:
+    """True when ``engine`` is SQLite with the name-ordered search table of migration 0009."""
+    return _objects(engine)[1]
 
 
 def _fts_phrase(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
 
-def _fts_matching(key: str, raw: str) -> Any:
-    """Party ids whose index row contains the term: one FTS5 MATCH over the trigram index.
+def _fts_query(key: str, raw: str) -> str:
+    """The FTS5 query for a term: the normalised name must contain ``key``, aliases, identifiers and tags
+    the term as typed (FTS5 folds case, also of non-ASCII letters, as PostgreSQL's ILIKE does). When
+    the key is just the typed term in lower case, one phrase over every column says the same and
+    costs half: the trigram lists are read once."""
+    if raw.isascii() and key == raw.lower():
+        return _fts_phrase(raw)
+    return f"name : {_fts_phrase(key)} OR {{aliases identifiers tags}} : {_fts_phrase(raw)}"
 
-    The normalised name is matched with the normalised term, aliases, identifiers and tags with the
-    term as typed (FTS5 folds case, also of non-ASCII letters, as PostgreSQL's ILIKE does).
-    """
-    query = f"name : {_fts_phrase(key)} OR {{aliases identifiers tags}} : {_fts_phrase(raw)}"
+
+def _fts_matching(key: str, raw: str) -> Any:
+    """Party ids whose index row contains the term: one FTS5 MATCH over the trigram index."""
     return text(f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :fts_query") \
-        .bindparams(fts_query=query).columns(rowid=Integer)
+        .bindparams(fts_query=_fts_query(key, raw)).columns(rowid=Integer)
+
+
+def _listed_ids(ids: Sequence[int]) -> Any:
+    """The party ids already found by the trigram index, as one JSON parameter (SQLite's json_each)."""
+    return text("SELECT value FROM json_each(:fts_ids)").bindparams(fts_ids=json.dumps(list(ids))) \
+        .columns(value=Integer)
 
 
 def _fts_clause(key: str, raw: str) -> ColumnElement[bool]:
     return col(Party.id).in_(_fts_matching(key, raw))
 
 
-def _related_parties(matching: Any, raw: str, dialect: str) -> list[Any]:
-    """Party ids of vendors related to a matching party: it holds a (non-archived) interest in the vendor
-    (shareholder, votes, board, management), or it is the vendor's most exposed competitor group or a
-    competitor-linked person of it (the stored exposure; only exposed vendors are scanned, through the
-    severity index). SELECTs of one party-id column, to be UNIONed with the matching ids, so the register
-    keeps looking parties up by id instead of testing every row."""
-    holders = sa_select(col(Interest.subject_id)).where(
-        col(Interest.archived_at).is_(None), col(Interest.interested_party_id).in_(matching))
+def _exposed_parties(raw: str, dialect: str) -> Any:
+    """Party ids of vendors whose stored exposure names a matching competitor group or competitor-linked
+    person (only exposed vendors are scanned, through the severity index)."""
     exposed = col(VendorExposure.competitor).like(raw) | col(VendorExposure.linked_names).like(raw) \
         if dialect == "sqlite" else \
         col(VendorExposure.competitor).ilike(raw) | col(VendorExposure.linked_names).ilike(raw)
     vendor_t = Vendor.__table__.alias("v_exposed")  # type: ignore[attr-defined]
-    by_exposure = sa_select(vendor_t.c.party_id).join(VendorExposure, col(VendorExposure.vendor_id) == vendor_t.c.id)\
+    return sa_select(vendor_t.c.party_id).join(VendorExposure, col(VendorExposure.vendor_id) == vendor_t.c.id)\
         .where(col(VendorExposure.severity) > 0, exposed)
-    return [holders, by_exposure]
+
+
+def _related_parties(matching: Any, raw: str, dialect: str) -> list[Any]:
+    """Party ids of vendors related to a matching party: it holds a (non-archived) interest in the vendor
+    (shareholder, votes, board, management), or it is the vendor's most exposed competitor group or a
+    competitor-linked person of it (the stored exposure). SELECTs of one party-id column, to be UNIONed
+    with the matching ids, so the register keeps looking parties up by id instead of testing every row."""
+    holders = sa_select(col(Interest.subject_id)).where(
+        col(Interest.archived_at).is_(None), col(Interest.interested_party_id).in_(matching))
+    return [holders, _exposed_parties(raw, dialect)]
+
+
+def walk_safe(text: str) -> bool:
+    """Whether the name-ordered walk (migration 0009) gives exactly the plain LIKE's results for ``text``:
+    no LIKE wildcards and no separator, so a match lies inside one value of the row's text."""
+    return bool(text.strip()) and not any(c in text for c in "%_\x1f")
+
+
+def _walk_clause(text: str, related: bool) -> ColumnElement[bool]:
+    """Each party in name order tested on its own row of the name-ordered table (name, then its other
+    texts); with ``related``, also the vendors a matching party holds an interest in (one index lookup
+    per walked party) or whose stored exposure matches: the related parties of ``_related_parties``."""
+    key = f"%{search_key(text)}%"
+    raw = f"%{text.strip()}%"
+    found = or_(_order.c.name_key.like(key), _order.c.other.like(raw))
+    if not related:
+        return found
+    holder = _order.alias("holder_order")
+    holds = exists().where(
+        col(Interest.subject_id) == _order.c.party_id, col(Interest.archived_at).is_(None),
+        holder.c.party_id == col(Interest.interested_party_id),
+        or_(holder.c.name_key.like(key), holder.c.other.like(raw)))
+    return or_(found, holds, _order.c.party_id.in_(_exposed_parties(raw, "sqlite")))
 
 
 def _other_fts_clause(raw: str) -> ColumnElement[bool]:
@@ -180,12 +234,18 @@ def fts_usable(text: str) -> bool:
 DENSE_MATCHES = 2000
 
 
-def _search_clause(text: str, dialect: str = "sqlite", fts: bool = False, dense: bool = False) -> ColumnElement[bool]:
+def _search_clause(text: str, dialect: str = "sqlite", fts: bool = False, dense: bool = False,
+                   fts_ids: Sequence[int] | None = None) -> ColumnElement[bool]:
     key = f"%{search_key(text)}%"
     raw = f"%{text.strip()}%"
     if fts and fts_usable(text):
         # LIKE wildcards typed by the user keep the plain LIKE path below, as do short terms (a
         # trigram index needs three characters).
+        if fts_ids is not None:  # the index's answer, already read by search_plan: not matched twice
+            listed = _listed_ids(fts_ids).subquery("fts_ids")
+            ids = sa_select(listed.c.value)
+            found = union(ids, *_related_parties(ids, raw, dialect))
+            return col(Party.id).in_(sa_select(found.subquery().c[0]))
         matching = _fts_matching(search_key(text), text.strip())
         if dense:
             # A term matching thousands of parties ("spe", "data"): listing every vendor they hold an
@@ -282,19 +342,24 @@ def _contract_expiring_clause(today: date, days: int) -> ColumnElement[bool]:
 
 
 def filtered_statement(query: RegisterQuery, columns: Sequence[Any] | None = None, dialect: str = "sqlite",
-                       fts: bool = False, dense: bool = False) -> Any:
+                       fts: bool = False, dense: bool = False, *, plan: SearchPlan | None = None) -> Any:
     """The SELECT of the register for ``query`` (columns default to the vendor id), ordered.
 
     ``fts``: the database has the SQLite search index (``has_search_index(engine)``); ``dense``: the
-    search term matches many parties (``is_dense_search``), so names are tested row by row in name order.
+    search term matches many parties, so names are tested row by row in name order; ``plan``: how
+    ``search_plan`` found the indexes should answer this search (it overrides ``dense``).
     """
     today = _today(query)
+    plan = plan or SearchPlan(dense=dense)
     stmt = sa_select(*(columns or [col(Vendor.id)])).select_from(Vendor).join(
         Party, col(Party.id) == col(Vendor.party_id))
     if not query.include_archived:
         stmt = stmt.where(col(Vendor.archived_at).is_(None))
-    if query.search.strip():
-        stmt = stmt.where(_search_clause(query.search, dialect, fts, dense))
+    if query.search.strip() and plan.walk:
+        stmt = stmt.join(_order, _order.c.party_id == col(Party.id)).where(
+            _walk_clause(query.search, related=len(query.search.strip()) > 2))
+    elif query.search.strip():
+        stmt = stmt.where(_search_clause(query.search, dialect, fts, plan.dense, plan.fts_ids))
     if query.status:
         stmt = stmt.where(col(Vendor.status) == query.status)
     if query.tier:
@@ -326,6 +391,8 @@ def filtered_statement(query: RegisterQuery, columns: Sequence[Any] | None = Non
         "next_review_due": col(Vendor.next_review_due),
         "exposure": severity,
     }
+    if plan.walk:  # name order is the walked index's order (search_plan walks ascending name order only)
+        return stmt.order_by(_order.c.name_key, _order.c.party_id)
     column = sort_columns.get(query.sort, sort_columns["name"])
     order = column.desc() if query.descending else column.asc()
     if query.sort == "exposure":  # by severity, then by the stake, then by name
@@ -338,43 +405,50 @@ def filtered_statement(query: RegisterQuery, columns: Sequence[Any] | None = Non
     return stmt.order_by(order, tie)
 
 
-def is_dense_search(conn: Any, query: RegisterQuery) -> bool:
-    """True when ``query`` is a page in name order whose search term matches over DENSE_MATCHES parties.
+@dataclass(frozen=True)
+class SearchPlan:
+    """How SQLite's search indexes answer a search (``search_plan``)."""
 
-    Sorting every match by name costs time in proportion to the matches (tens of milliseconds for a
-    three-letter term in 100,000 vendors); walking the name index and stopping at the page's LIMIT
-    costs little when matches are dense. The trigram index tells which case this is cheaply: it
-    returns at most DENSE_MATCHES + 1 rowids.
+    dense: bool = False  # the term matches over DENSE_MATCHES parties
+    walk: bool = False  # walk the name-ordered table of migration 0009, testing each party, stopping at LIMIT
+    fts_ids: tuple[int, ...] | None = None  # the trigram index's whole answer (a term matching few parties)
+
+
+def search_plan(conn: Any, query: RegisterQuery, fts: bool, order: bool) -> SearchPlan:
+    """Choose how to answer ``query``'s search on SQLite (``fts``, ``order``: the indexes it has).
+
+    A term matching few parties: the trigram index lists them (read once, here; at most DENSE_MATCHES
+    ids) and the register sorts that short list. A term matching many ("spe", "data"), or a term too
+    short for the trigram index: sorting every match costs time in proportion to the matches, so the
+    register walks the parties in name order and stops at the page's LIMIT. The walk gives the plain
+    LIKE's results exactly when the term holds no LIKE wildcard; for a term of three characters or
+    more it is used only for ASCII terms, whose case folding SQLite's LIKE shares with the trigram index.
     """
-    if query.sort not in ("name", "") or not fts_usable(query.search):
-        return False
-    key, raw = search_key(query.search), query.search.strip()
-    sparse = _last_sparse.get(conn.engine.pool)
-    if sparse is not None and sparse[0] in key and sparse[1] in raw:
-        # The user typed on from a term that matched few parties: a term containing it matches fewer
-        # still (no probe; a wrong guess would only cost the exact, slower plan, never a wrong list).
-        return False
-    phrase_key, phrase_raw = _fts_phrase(key), _fts_phrase(raw)
-    probe = text(f"SELECT count(*) FROM (SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :q LIMIT :n)")
-    found = conn.execute(probe, {"q": f"name : {phrase_key} OR {{aliases identifiers tags}} : {phrase_raw}",
-                                 "n": DENSE_MATCHES + 1}).scalar_one()
-    dense = int(found) > DENSE_MATCHES
-    if not dense:
-        _last_sparse[conn.engine.pool] = (key, raw)
-    return dense
-
-
-# per database (its connection pool): the last search term found to match few parties
-_last_sparse: weakref.WeakKeyDictionary[Any, tuple[str, str]] = weakref.WeakKeyDictionary()
+    term = query.search
+    name_order = query.sort in ("name", "")
+    walk = order and name_order and not query.descending and walk_safe(term)
+    if not (fts and fts_usable(term)):
+        return SearchPlan(walk=walk)
+    key, raw = search_key(term), term.strip()
+    found = [int(r[0]) for r in conn.execute(
+        text(f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :q LIMIT :n"),
+        {"q": _fts_query(key, raw), "n": DENSE_MATCHES + 1})]
+    if len(found) <= DENSE_MATCHES:
+        return SearchPlan(fts_ids=tuple(found))
+    if walk and raw.isascii():
+        return SearchPlan(dense=True, walk=True)
+    return SearchPlan(dense=name_order)
 
 
 def vendor_ids(engine: Engine, query: RegisterQuery = RegisterQuery(), *, limit: int | None = None,
                offset: int = 0) -> list[int]:
     """The ids of the vendors matching ``query``, in display order (all filtering in SQL); a page if ``limit``."""
-    fts = has_search_index(engine)
+    fts, order = _objects(engine)
     with engine.connect() as conn:
-        dense = fts and limit is not None and bool(query.search.strip()) and is_dense_search(conn, query)
-        stmt = filtered_statement(query, dialect=engine.dialect.name, fts=fts, dense=dense)
+        plan = search_plan(conn, query, fts, order) if query.search.strip() else SearchPlan()
+        if limit is None and plan.dense and not plan.walk:
+            plan = SearchPlan()  # the whole list (an export) keeps every related vendor: no shortcut
+        stmt = filtered_statement(query, dialect=engine.dialect.name, fts=fts, plan=plan)
         if limit is not None:
             stmt = stmt.limit(limit).offset(offset)
         return [int(r[0]) for r in conn.execute(stmt) if r[0] is not None]
@@ -414,7 +488,7 @@ def _rows_statement() -> Any:
             col(VendorExposure.severity), col(VendorExposure.competitor), col(VendorExposure.economic_min),
             col(VendorExposure.economic_max), col(VendorExposure.voting_min), col(VendorExposure.voting_max),
             col(VendorExposure.controlled), col(VendorExposure.controlled_via), col(VendorExposure.board_seats),
-            col(VendorExposure.linked_names), col(VendorExposure.as_of),
+            col(VendorExposure.linked_names), col(VendorExposure.as_of), col(Party.name_normalised),
         )
         .join(Party, col(Party.id) == col(Vendor.party_id))
         .outerjoin(VendorExposure, col(VendorExposure.vendor_id) == col(Vendor.id))
@@ -431,17 +505,18 @@ def vendor_rows(engine: Engine, ids: Sequence[int], *, today: date | None = None
         return {}
     day = today or date.today()
     params = {"ids": list(ids), "day": day, "day_end": day + timedelta(days=expiry_days)}
-    out: dict[int, VendorRow] = {}
     with engine.connect() as conn:
-        for r in conn.execute(_rows_statement(), params):
-            flags = tuple(f for f, on in zip(FLAGS, (r.f_overdue, r.f_stale, r.f_cert, r.f_contract), strict=True)
-                          if on)
-            out[r[0]] = VendorRow(r[0], r[1], r[2], r[3] or "", r[4] or "", r[5], r[6], r[7] or "", r[8],
-                                  r.latest_rating, r.last_signed, flags, row_exposure(r))
+        found = conn.execute(_rows_statement(), params).all()
+        exposures = {r[0]: row_exposure(r) for r in found}
+        reasons: dict[int, str] = {}
         if search and min(len(search.strip()), len(search_key(search))) > 2:
-            reasons = search_reasons(conn, out, search, engine.dialect.name, lang)
-            out.update({vid: replace(row, match_reason=reasons[vid]) for vid, row in out.items() if vid in reasons})
-    return out
+            candidates = {r[0]: _Candidate(r[1], r.name_normalised, exposures[r[0]]) for r in found}
+            reasons = _reasons(conn, candidates, search, engine.dialect.name, lang or current_language(),
+                               has_search_order(engine))
+    return {r[0]: VendorRow(
+        r[0], r[1], r[2], r[3] or "", r[4] or "", r[5], r[6], r[7] or "", r[8], r.latest_rating, r.last_signed,
+        tuple(f for f, on in zip(FLAGS, (r.f_overdue, r.f_stale, r.f_cert, r.f_contract), strict=True) if on),
+        exposures[r[0]], reasons.get(r[0], "")) for r in found}
 
 
 # How a related party stands to the vendor, in a search result's reason ("via Contoso Ventures LLC (shareholder)").
@@ -453,28 +528,66 @@ RELATION_LABELS = {
 _RELATION_ORDER = ("shareholding", "voting_rights", "board_chair", "board_member", "senior_managing_official")
 
 
+@dataclass(frozen=True)
+class _Candidate:
+    """What a search's reason needs of a listed vendor."""
+
+    party_id: int
+    name_key: str  # its party's normalised name
+    exposure: Exposure
+
+
 def search_reasons(conn: Any, rows: dict[int, VendorRow], search: str, dialect: str = "sqlite",
                    lang: str | None = None) -> dict[int, str]:
     """Why each of ``rows`` matches ``search`` when its own name, aliases, identifiers and tags do not:
     the related party that matches, in words."""
-    key, raw = search_key(search), search.strip()
-    like_raw = f"%{raw}%"
-    party_ids = {r.party_id: vid for vid, r in rows.items() if key not in search_key(r.name)}
-    if not party_ids:
-        return {}
-    pids = sorted(party_ids)
+    candidates = {vid: _Candidate(r.party_id, search_key(r.name), r.exposure) for vid, r in rows.items()}
+    return _reasons(conn, candidates, search, dialect, lang or current_language(), False)
+
+
+@cache
+def _holders_statement() -> Any:
+    """The matching holders of interests in the listed vendors' parties, closest names first."""
+    holder = Party.__table__.alias("p_holder")  # type: ignore[attr-defined]
+    return (
+        sa_select(col(Interest.subject_id), holder.c.name, col(Interest.interest_type), col(Interest.role_title))
+        .join(holder, holder.c.id == col(Interest.interested_party_id))
+        .where(col(Interest.subject_id).in_(bindparam("pids", expanding=True)), col(Interest.archived_at).is_(None),
+               holder.c.name_normalised.like(bindparam("key_like")))
+        .order_by(holder.c.name_normalised)
+    )
+
+
+@cache
+def _own_statements(dialect: str, order: bool) -> tuple[Any, ...]:
+    """Which of the given parties match by their own aliases, identifiers or tags: one query on the
+    name-ordered table of migration 0009 (SQLite), else one per table."""
+    pids: Any = bindparam("pids", expanding=True)
+    raw: Any = bindparam("raw_like")
+    if order:
+        return (sa_select(_order.c.party_id).where(_order.c.party_id.in_(pids), _order.c.other.like(raw)),)
 
     def match(column: Any) -> Any:
-        return column.like(like_raw) if dialect == "sqlite" else column.ilike(like_raw)
+        return column.like(raw) if dialect == "sqlite" else column.ilike(raw)
 
-    holder = Party.__table__.alias("p_holder")  # type: ignore[attr-defined]
+    return (
+        sa_select(col(PartyAlias.party_id)).where(col(PartyAlias.party_id).in_(pids), match(col(PartyAlias.name))),
+        sa_select(col(PartyIdentifier.party_id)).where(col(PartyIdentifier.party_id).in_(pids),
+                                                       match(col(PartyIdentifier.value))),
+        sa_select(col(Vendor.party_id)).join(VendorTag, col(VendorTag.vendor_id) == col(Vendor.id))
+        .where(col(Vendor.party_id).in_(pids), match(col(VendorTag.tag))),
+    )
+
+
+def _reasons(conn: Any, rows: dict[int, _Candidate], search: str, dialect: str, lang: str,
+             order: bool) -> dict[int, str]:
+    key, raw = search_key(search), search.strip()
+    party_ids = {r.party_id: vid for vid, r in rows.items() if key not in r.name_key}
+    if not party_ids:
+        return {}
     found: dict[int, tuple[int, str]] = {}
-    for subject, name, kind, title in conn.execute(
-            sa_select(col(Interest.subject_id), holder.c.name, col(Interest.interest_type), col(Interest.role_title))
-            .join(holder, holder.c.id == col(Interest.interested_party_id))
-            .where(col(Interest.subject_id).in_(pids), col(Interest.archived_at).is_(None),
-                   holder.c.name_normalised.like(f"%{key}%"))
-            .order_by(holder.c.name_normalised)):
+    for subject, name, kind, title in conn.execute(_holders_statement(),
+                                                   {"pids": sorted(party_ids), "key_like": f"%{key}%"}):
         rank = _RELATION_ORDER.index(kind) if kind in _RELATION_ORDER else len(_RELATION_ORDER)
         if subject in found and rank >= found[subject][0]:
             continue  # a closer relation already explains this vendor (the words are built only for the kept one)
@@ -495,13 +608,8 @@ def search_reasons(conn: Any, rows: dict[int, VendorRow], search: str, dialect: 
     # a vendor listed for its own other names, identifiers or tags needs no reason
     pids = sorted(p for p, v in party_ids.items() if v in out)
     own: set[int] = set()
-    own.update(int(p) for (p,) in conn.execute(sa_select(col(PartyAlias.party_id)).where(
-        col(PartyAlias.party_id).in_(pids), match(col(PartyAlias.name)))))
-    own.update(int(p) for (p,) in conn.execute(sa_select(col(PartyIdentifier.party_id)).where(
-        col(PartyIdentifier.party_id).in_(pids), match(col(PartyIdentifier.value)))))
-    own.update(int(p) for (p,) in conn.execute(sa_select(col(Vendor.party_id)).join(
-        VendorTag, col(VendorTag.vendor_id) == col(Vendor.id)).where(col(Vendor.party_id).in_(pids),
-                                                                     match(col(VendorTag.tag)))))
+    for statement in _own_statements(dialect, order and walk_safe(search)):
+        own.update(int(p) for (p,) in conn.execute(statement, {"pids": pids, "raw_like": f"%{raw}%"}))
     return {party_ids[p]: out[party_ids[p]] for p in pids if p not in own}
 
 

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import select
@@ -14,7 +17,7 @@ from db import migrate
 from db.engine import unit_of_work
 from db.models import Party, PartyAlias, PartyIdentifier, Vendor, VendorTag
 from desktop.services import register
-from desktop.services.register import RegisterQuery, has_search_index, vendor_ids
+from desktop.services.register import RegisterQuery, has_search_index, has_search_order, vendor_ids
 from desktop.services.vendors import VendorForm, create_vendor, get_vendor, set_archived, update_vendor
 
 
@@ -40,10 +43,11 @@ def _plain(engine: Engine, term: str, **kw) -> list[int]:
 def test_the_index_exists_on_each_backend(engine: Engine) -> None:
     with engine.connect() as conn:
         if engine.dialect.name == "sqlite":
-            assert has_search_index(engine)
+            assert has_search_index(engine) and has_search_order(engine)
             assert conn.execute(text("SELECT count(*) FROM register_search")).scalar_one() == 0
+            assert conn.execute(text("SELECT count(*) FROM register_search_order")).scalar_one() == 0
         else:
-            assert not has_search_index(engine)
+            assert not has_search_index(engine) and not has_search_order(engine)
             names = {r[0] for r in conn.execute(text(
                 "SELECT indexname FROM pg_indexes WHERE indexname LIKE 'ix_search_%_trgm'"))}
             assert names == {"ix_search_party_name_trgm", "ix_search_party_alias_trgm",
@@ -118,6 +122,14 @@ def _assert_index_matches_tables(engine: Engine) -> None:
                           "ON v.id = t.vendor_id WHERE v.party_id = p.id) AS tags FROM party p"))
         expected = conn.execute(text("SELECT id, name, aliases, identifiers, tags FROM expected ORDER BY id")).all()
     assert [tuple(r) for r in stored] == [tuple(r) for r in expected]
+    # The name-ordered table of migration 0009: the same texts, each value followed by char(31).
+    with engine.connect() as conn:
+        walked = conn.execute(text("SELECT party_id, name_key, other FROM register_search_order ORDER BY party_id")).all()
+    values = {r[0]: sorted(v for column in r[2:] if column for v in column.split("\x1f")) for r in expected}
+    assert [(r[0], r[1]) for r in walked] == [(r[0], r[1]) for r in expected]
+    for party_id, _name, other in walked:
+        assert other == "" or other.endswith("\x1f")
+        assert sorted(v for v in other.split("\x1f") if v) == values[party_id]
 
 
 @pytest.mark.parametrize("term", ["tessera", "TESSERA labeling", "gmbh", "data", "ltd", "xx", "s.", "a_b", "50%",
@@ -127,50 +139,150 @@ def test_index_gives_the_plain_search_results(demo_engine: Engine, term: str) ->
     assert _found(demo_engine, term, include_archived=True) == _plain(demo_engine, term, include_archived=True)
 
 
-@pytest.mark.parametrize("term", ["data", "tessera", "ltd", "gmbh", "Contoso", "speech", "no such vendor"])
-def test_dense_searches_walk_the_name_order_and_give_the_same_pages(demo_engine: Engine, term: str,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    """A term matching more than DENSE_MATCHES parties takes the name-index walk; pages stay identical."""
-    if not has_search_index(demo_engine):
-        pytest.skip("the trigram index is SQLite's")
-    plain = _plain(demo_engine, term)
-    monkeypatch.setattr(register, "DENSE_MATCHES", 1)
-    with demo_engine.connect() as conn:
-        dense = register.is_dense_search(conn, RegisterQuery(search=term))
-    if len(plain) > 1:
-        assert dense  # more matching vendors than DENSE_MATCHES: the walk is taken
+WALK_TERMS = ["data", "tessera", "ltd", "gmbh", "Contoso", "speech", "no such vendor", "da", "s", "xx", "ES",
+              "Ñandú", "lab"]
+
+
+@pytest.mark.parametrize("term", WALK_TERMS)
+@pytest.mark.parametrize("dense_at", [1, register.DENSE_MATCHES])
+def test_every_search_plan_gives_the_plain_search_pages(sqlite_demo_engine: Engine, term: str, dense_at: int,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever the plan (the trigram index's short list, or the name-ordered walk for a term matching
+    more than DENSE_MATCHES parties or too short for trigrams), pages and whole lists are the plain LIKE's."""
+    monkeypatch.setattr(register, "DENSE_MATCHES", dense_at)
+    plain = _plain(sqlite_demo_engine, term)
+    with sqlite_demo_engine.connect() as conn:
+        plan = register.search_plan(conn, RegisterQuery(search=term), True, True)
+    if not register.fts_usable(term):
+        assert plan.walk and plan.fts_ids is None  # too short for trigrams: walked
+    elif plan.fts_ids is not None:
+        assert len(plan.fts_ids) <= dense_at and not plan.walk  # few parties: the index's list, read once
+    else:
+        assert plan.dense and plan.walk == term.isascii()  # many: walked in name order, not sorted
+    if term == "data":
+        assert plan.walk == (dense_at == 1)
+    if term == "tessera":
+        assert plan.fts_ids is not None and len(plan.fts_ids) >= 1
+    assert vendor_ids(sqlite_demo_engine, RegisterQuery(search=term)) == plain
     for limit, offset in ((2, 0), (2, 2), (50, 0)):
-        got = vendor_ids(demo_engine, RegisterQuery(search=term), limit=limit, offset=offset)
-        assert got == plain[offset:offset + limit]
-    # Another sort order never takes the walk (it would not be in that order).
-    with demo_engine.connect() as conn:
-        assert not register.is_dense_search(conn, RegisterQuery(search=term, sort="country"))
+        assert vendor_ids(sqlite_demo_engine, RegisterQuery(search=term), limit=limit, offset=offset) \
+            == plain[offset:offset + limit]
+    assert vendor_ids(sqlite_demo_engine, RegisterQuery(search=term, include_archived=True)) \
+        == _plain(sqlite_demo_engine, term, include_archived=True)
+    # Another order never takes the walk (it would not be in that order), nor does a term with wildcards.
+    with sqlite_demo_engine.connect() as conn:
+        assert not register.search_plan(conn, RegisterQuery(search=term, sort="country"), True, True).walk
+        assert not register.search_plan(conn, RegisterQuery(search=term, descending=True), True, True).walk
+        assert not register.search_plan(conn, RegisterQuery(search=term + "%"), True, True).walk
+    assert vendor_ids(sqlite_demo_engine, RegisterQuery(search=term, sort="country"), limit=50) \
+        == _plain(sqlite_demo_engine, term, sort="country")[:50]
 
 
-def test_typing_on_from_a_term_matching_few_parties_skips_the_probe(demo_engine: Engine,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    """A term containing one already found to match few parties matches fewer still: no index probe on
-    that keystroke, and the page is the complete list."""
-    if not has_search_index(demo_engine):
-        pytest.skip("the trigram index is SQLite's")
+def test_the_walk_reads_only_the_covering_index(sqlite_demo_engine: Engine) -> None:
+    """The walk's point is to stop at the page's LIMIT in name order: SQLite must scan the covering
+    index of migration 0009, not sort (a plan regression would be silently slow at 100,000 vendors)."""
+    assert has_search_index(sqlite_demo_engine) and has_search_order(sqlite_demo_engine)
+    query = RegisterQuery(search="da")
+    with sqlite_demo_engine.connect() as conn:
+        plan = register.search_plan(conn, query, True, True)
+        assert plan.walk
+        compiled = register.filtered_statement(query, fts=True, plan=plan).limit(121).compile(
+            dialect=sqlite_demo_engine.dialect, compile_kwargs={"literal_binds": True})
+        steps = [str(r[3]) for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}")]
+    assert steps[0] == "SCAN register_search_order USING COVERING INDEX ix_search_order_walk"
+    assert not any("TEMP B-TREE FOR ORDER BY" in step for step in steps)
+
+
+def test_a_match_never_spans_two_values_of_a_party(engine: Engine) -> None:
+    """The walk tests a party's aliases, identifiers and tags as one text: the separator after each value
+    keeps a term from matching across two of them (alias "Nord" + tag "stream" is not "dstr")."""
+    v = create_vendor(engine, VendorForm(name="Quillon Ltd", tags=["stream"]))
+    with unit_of_work(engine, "tester") as s:
+        s.add(PartyAlias(party_id=v.party_id, name="Nord"))
+    for term in ("dstr", "ds", "rdstream", "nord", "stre", "stream"):
+        assert _found(engine, term) == _plain(engine, term), term
+    assert _found(engine, "dstr") == [] and _found(engine, "nord") == [v.id] and _found(engine, "ds") == []
+
+
+def test_a_search_reads_the_trigram_index_once(sqlite_demo_engine: Engine) -> None:
+    """A term matching few parties: the plan's list of ids is what the register query uses (the index is
+    not matched a second time inside it)."""
     from sqlalchemy import event
 
-    monkeypatch.setattr(register, "DENSE_MATCHES", 1)
-    probes: list[str] = []
+    matches: list[str] = []
 
     def seen(_conn, _cursor, statement, *_args) -> None:
-        if "MATCH" in statement and "count(*)" in statement:
-            probes.append(statement)
+        if "MATCH" in statement:
+            matches.append(statement)
 
-    event.listen(demo_engine, "before_cursor_execute", seen)
+    event.listen(sqlite_demo_engine, "before_cursor_execute", seen)
     try:
-        with demo_engine.connect() as conn:
-            assert not register.is_dense_search(conn, RegisterQuery(search="tessera"))  # one vendor: probed
-            assert len(probes) == 1
-            assert not register.is_dense_search(conn, RegisterQuery(search="tessera lab"))
-            assert len(probes) == 1  # typed on from it: not probed
-            assert register.is_dense_search(conn, RegisterQuery(search="data"))  # another term is probed
-            assert len(probes) == 2
+        got = vendor_ids(sqlite_demo_engine, RegisterQuery(search="tessera lab"), limit=50)
     finally:
-        event.remove(demo_engine, "before_cursor_execute", seen)
-    assert vendor_ids(demo_engine, RegisterQuery(search="tessera lab"), limit=50) == _plain(demo_engine, "tessera lab")
+        event.remove(sqlite_demo_engine, "before_cursor_execute", seen)
+    assert len(matches) == 1
+    assert got == _plain(sqlite_demo_engine, "tessera lab") != []
+
+
+def _random_register(engine: Engine, seed: int, n: int = 240) -> None:
+    """Vendors whose names, aliases, identifiers and tags are short words over a small alphabet (so any
+    term of a few letters matches some and not others), and shareholdings between their parties."""
+    import random
+
+    from sqlalchemy import insert
+
+    from db.models import Interest
+
+    rnd = random.Random(seed)
+
+    def word() -> str:
+        return "".join(rnd.choice("abcde") for _ in range(rnd.randint(2, 5)))
+
+    with engine.begin() as conn:
+        names = [f"{word().title()} {word()}" for _ in range(n)]
+        conn.execute(insert(Party), [{"id": i + 1, "name": name, "name_normalised": name.lower(), "kind": "entity",
+                                      "notes": "", "version": 1, "is_listed": False} for i, name in enumerate(names)])
+        conn.execute(insert(Vendor), [{"id": i, "party_id": i, "services": "", "tier": "low", "status": "active",
+                                       "internal_owner": "", "notes": "", "version": 1,
+                                       "archived_at": None} for i in range(1, n + 1) if i % 7])
+        conn.execute(insert(PartyAlias), [{"party_id": i, "name": word().upper()} for i in range(1, n + 1, 3)])
+        conn.execute(insert(PartyIdentifier), [{"party_id": i, "scheme": "OTHER", "value": f"{word()}-{i}"}
+                                               for i in range(1, n + 1, 5)])
+        conn.execute(insert(VendorTag), [{"vendor_id": i, "tag": word()} for i in range(1, n + 1) if i % 7 and i % 2])
+        conn.execute(insert(Interest), [{
+            "interested_party_id": i, "subject_id": rnd.randint(1, n), "interest_type": "shareholding",
+            "direct_or_indirect": "direct", "details": "", "source": "", "role_title": "", "version": 1,
+            "beneficial_ownership_or_control": True, "share_min_exclusive": False, "share_max_exclusive": False,
+            "share_exact": 10.0} for i in range(7, n + 1, 7)])
+
+
+@pytest.fixture(scope="module")
+def random_register(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    from desktop.services.database import open_database
+
+    engine = open_database(str(tmp_path_factory.mktemp("walk") / "vetta.sqlite3"), daily_backup=False)
+    _random_register(engine, seed=2026)
+    yield engine
+    engine.dispose()
+
+
+@settings(max_examples=120, deadline=None)
+@given(term=st.text(alphabet="abcde -%_", min_size=1, max_size=5), dense_at=st.sampled_from([0, 5, 2000]),
+       page=st.sampled_from([(3, 0), (5, 4), (40, 0)]))
+def test_any_term_gives_the_plain_search_whatever_the_plan(random_register: Engine, term: str, dense_at: int,
+                                                           page: tuple[int, int]) -> None:
+    """Attack the walk and the trigram index's short list with arbitrary terms (wildcards, spaces, one
+    letter or five) on a register where every term matches by name, alias, identifier, tag or through
+    a shareholder: every page and the whole list are the plain LIKE search's."""
+    assume(term.strip())
+    original = register.DENSE_MATCHES
+    register.DENSE_MATCHES = dense_at
+    try:
+        plain = _plain(random_register, term)
+        limit, offset = page
+        assert vendor_ids(random_register, RegisterQuery(search=term), limit=limit, offset=offset) \
+            == plain[offset:offset + limit]
+        assert vendor_ids(random_register, RegisterQuery(search=term)) == plain
+        assert register.count_vendors(random_register, RegisterQuery(search=term)) == len(plain)
+    finally:
+        register.DENSE_MATCHES = original
