@@ -46,6 +46,10 @@ ExposureLevelRole = Qt.ItemDataRole.UserRole + 1  # the exposure level code: non
 _ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole,
                     Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.AccessibleTextRole, VendorIdRole,
                     ExposureLevelRole})
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_STYLE_ROLES = frozenset({Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.DecorationRole, ExposureLevelRole})
+_STYLED_COLUMNS = frozenset(i for i, (key, _label) in enumerate(COLUMNS)
+                            if key in ("latest_rating", "exposure", "flags"))
 # Severity colours, each with its own shape, so the level never rests on colour alone.
 SEVERITY_COLOURS = {CONTROL: QColor(176, 0, 32), STAKE: QColor(166, 82, 0), PEOPLE: QColor(40, 80, 160)}
 
@@ -87,6 +91,7 @@ class VendorTableModel(QAbstractTableModel):
         self._more = False  # more ids match than are loaded
         self._count: int | None = None  # all matching vendors, once known
         self._cache: dict[int, VendorRow] = {}
+        self._cells: dict[int, tuple[str, ...]] = {}  # the shown texts of cached rows, by vendor id
         self._labels = {
             "critical": self.tr("critical"), "high": self.tr("high"), "medium": self.tr("medium"),
             "low": self.tr("low"), **rating_labels(),
@@ -118,12 +123,16 @@ class VendorTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._ids, self._more = first_page(self._backend, self._query, FIRST)
         self._count = None
-        self._cache.clear()
+        self._clear_cache()
         self.endResetModel()
+
+    def _clear_cache(self) -> None:
+        self._cache.clear()
+        self._cells.clear()
 
     def refresh_rows(self) -> None:
         """Re-read the cached rows (after an edit) without changing the selection."""
-        self._cache.clear()
+        self._clear_cache()
         if self._ids:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1))
 
@@ -156,7 +165,7 @@ class VendorTableModel(QAbstractTableModel):
             start = (row // PAGE) * PAGE
             page_ids = self._ids[start : start + PAGE]
             if len(self._cache) > 50 * PAGE:
-                self._cache.clear()
+                self._clear_cache()
             self._cache.update(vendor_rows(self._backend, page_ids, today=self._query.today,
                                           expiry_days=self._query.expiring_within_days or DEFAULT_EXPIRY_DAYS,
                                           search=self._query.search))
@@ -211,16 +220,31 @@ class VendorTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        # The view asks for a dozen roles per cell while painting: answer the unused ones first.
-        if role not in _ROLES or not index.isValid() or not (0 <= index.row() < len(self._ids)):
+        # The view asks for a dozen roles per cell while painting (a keystroke repaints a screen of
+        # cells): the shown texts of a row are built once, and unused roles are answered first.
+        if role not in _ROLES:
             return None
+        row_number = index.row()
+        if not 0 <= row_number < len(self._ids):  # an invalid index has row -1
+            return None
+        if role == _DISPLAY:
+            cells = self._cells.get(self._ids[row_number])
+            if cells is None:
+                row = self._row(row_number)
+                if row is None:
+                    return None
+                cells = self._cells[row.id] = tuple(self._text(row, key) for key, _label in COLUMNS)
+            return cells[index.column()]
         if role == VendorIdRole:
-            return self._ids[index.row()]
-        row = self._row(index.row())
+            return self._ids[row_number]
+        column = index.column()
+        if role in _STYLE_ROLES and column not in _STYLED_COLUMNS:
+            return None  # only the rating, exposure and flags cells have colours or icons
+        row = self._row(row_number)
         if row is None:
             return None
-        key = COLUMNS[index.column()][0]
-        if key == "exposure" and role != Qt.ItemDataRole.DisplayRole:
+        key = COLUMNS[column][0]
+        if key == "exposure":
             return self._exposure_data(row, role)
         if role == Qt.ItemDataRole.DecorationRole or role == ExposureLevelRole:
             return None
@@ -262,5 +286,5 @@ class VendorTableModel(QAbstractTableModel):
         self.layoutAboutToBeChanged.emit()
         self._query = query
         self._ids = vendor_ids(self._backend, self._query, limit=max(len(self._ids), CHUNK))
-        self._cache.clear()
+        self._clear_cache()
         self.layoutChanged.emit()

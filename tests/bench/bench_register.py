@@ -145,6 +145,7 @@ def run(smoke: bool = False) -> list[Result]:
 
     from desktop.services.database import open_database
     from desktop.services.register import count_vendors
+    from desktop.ui.app import install_language
     from desktop.ui.main_window import MainWindow
 
     n = 300 if smoke else 100_000
@@ -172,6 +173,7 @@ def run(smoke: bool = False) -> list[Result]:
     bare_s = _process_median(BARE_PROCESS, [], env, repeat)
     open_s = _process_median(VETTA_PROCESS, [url], env, repeat)
 
+    install_language(app, engine)  # as the program does before its window: the translators, the language
     window = MainWindow(engine, "bench", None, settings)
     window.show()
     app.processEvents()
