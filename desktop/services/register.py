@@ -200,28 +200,36 @@ def walk_safe(text: str) -> bool:
     return bool(text.strip()) and not any(c in text for c in "%_\x1f")
 
 
-def _walk_clause(text: str, related: bool) -> ColumnElement[bool]:
+def _walk_clause(text: str, related: bool, fts_other: bool = False) -> ColumnElement[bool]:
     """Each party in name order tested on its own row of the name-ordered table (name, then its other
     texts); with ``related``, also the vendors a matching party holds an interest in (one index lookup
-    per walked party) or whose stored exposure matches: the related parties of ``_related_parties``."""
+    per walked party) or whose stored exposure matches: the related parties of ``_related_parties``.
+    ``fts_other``: aliases, identifiers and tags are looked up in the trigram index instead (its case
+    folding of non-ASCII letters, which SQLite's LIKE lacks), as the index path does for such a term."""
     key = f"%{search_key(text)}%"
     raw = f"%{text.strip()}%"
-    found = or_(_order.c.name_key.like(key), _order.c.other.like(raw))
+
+    def matches(row: Any) -> ColumnElement[bool]:
+        other = row.c.party_id.in_(_other_fts_ids(text.strip())) if fts_other else row.c.other.like(raw)
+        return or_(row.c.name_key.like(key), other)
+
     if not related:
-        return found
+        return matches(_order)
     holder = _order.alias("holder_order")
     holds = exists().where(
         col(Interest.subject_id) == _order.c.party_id, col(Interest.archived_at).is_(None),
-        holder.c.party_id == col(Interest.interested_party_id),
-        or_(holder.c.name_key.like(key), holder.c.other.like(raw)))
-    return or_(found, holds, _order.c.party_id.in_(_exposed_parties(raw, "sqlite")))
+        holder.c.party_id == col(Interest.interested_party_id), matches(holder))
+    return or_(matches(_order), holds, _order.c.party_id.in_(_exposed_parties(raw, "sqlite")))
+
+
+def _other_fts_ids(raw: str) -> Any:
+    """Party ids whose aliases, identifiers or tags contain the term (the FTS5 index, without names)."""
+    return text(f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :fts_other") \
+        .bindparams(fts_other=f"{{aliases identifiers tags}} : {_fts_phrase(raw)}").columns(rowid=Integer)
 
 
 def _other_fts_clause(raw: str) -> ColumnElement[bool]:
-    """Party ids whose aliases, identifiers or tags contain the term (the FTS5 index, without names)."""
-    matching = text(f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :fts_other") \
-        .bindparams(fts_other=f"{{aliases identifiers tags}} : {_fts_phrase(raw)}").columns(rowid=Integer)
-    return col(Party.id).in_(matching)
+    return col(Party.id).in_(_other_fts_ids(raw))
 
 
 def fts_usable(text: str) -> bool:
@@ -357,7 +365,7 @@ def filtered_statement(query: RegisterQuery, columns: Sequence[Any] | None = Non
         stmt = stmt.where(col(Vendor.archived_at).is_(None))
     if query.search.strip() and plan.walk:
         stmt = stmt.join(_order, _order.c.party_id == col(Party.id)).where(
-            _walk_clause(query.search, related=len(query.search.strip()) > 2))
+            _walk_clause(query.search, related=len(query.search.strip()) > 2, fts_other=plan.fts_other))
     elif query.search.strip():
         stmt = stmt.where(_search_clause(query.search, dialect, fts, plan.dense, plan.fts_ids))
     if query.status:
@@ -412,6 +420,7 @@ class SearchPlan:
     dense: bool = False  # the term matches over DENSE_MATCHES parties
     walk: bool = False  # walk the name-ordered table of migration 0009, testing each party, stopping at LIMIT
     fts_ids: tuple[int, ...] | None = None  # the trigram index's whole answer (a term matching few parties)
+    fts_other: bool = False  # the walk looks aliases, identifiers and tags up in the trigram index
 
 
 def search_plan(conn: Any, query: RegisterQuery, fts: bool, order: bool) -> SearchPlan:
@@ -421,8 +430,9 @@ def search_plan(conn: Any, query: RegisterQuery, fts: bool, order: bool) -> Sear
     ids) and the register sorts that short list. A term matching many ("spe", "data"), or a term too
     short for the trigram index: sorting every match costs time in proportion to the matches, so the
     register walks the parties in name order and stops at the page's LIMIT. The walk gives the plain
-    LIKE's results exactly when the term holds no LIKE wildcard; for a term of three characters or
-    more it is used only for ASCII terms, whose case folding SQLite's LIKE shares with the trigram index.
+    LIKE's results exactly when the term holds no LIKE wildcard; for a non-ASCII term of three
+    characters or more it looks aliases, identifiers and tags up in the trigram index, so it gives the
+    index path's results (FTS5 folds the case of non-ASCII letters; SQLite's LIKE does not).
     """
     term = query.search
     name_order = query.sort in ("name", "")
@@ -435,8 +445,8 @@ def search_plan(conn: Any, query: RegisterQuery, fts: bool, order: bool) -> Sear
         {"q": _fts_query(key, raw), "n": DENSE_MATCHES + 1})]
     if len(found) <= DENSE_MATCHES:
         return SearchPlan(fts_ids=tuple(found))
-    if walk and raw.isascii():
-        return SearchPlan(dense=True, walk=True)
+    if walk:  # a non-ASCII term keeps the trigram index's case folding for aliases, identifiers and tags
+        return SearchPlan(dense=True, walk=True, fts_other=not raw.isascii())
     return SearchPlan(dense=name_order)
 
 
