@@ -42,7 +42,7 @@ from db.models import (
 )
 from desktop.core.i18n import N_, current_language, tr
 from desktop.services.exposure import FILTERS as EXPOSURE_FILTERS
-from desktop.services.exposure import NO_EXPOSURE, Exposure, row_exposure
+from desktop.services.exposure import NO_EXPOSURE, NONE, Exposure, row_exposure
 
 SORT_COLUMNS = (
     "name", "country", "services", "tier", "status", "latest_rating", "last_signed", "next_review_due", "exposure",
@@ -337,18 +337,6 @@ def _overdue_clause(today: date) -> ColumnElement[bool]:
     return and_(col(Vendor.next_review_due).is_not(None), col(Vendor.next_review_due) < today)
 
 
-def _cert_expiring_clause(today: date, days: int) -> ColumnElement[bool]:
-    return exists().where(
-        col(Certification.vendor_id) == col(Vendor.id), col(Certification.archived_at).is_(None),
-        col(Certification.valid_until) >= today, col(Certification.valid_until) <= today + timedelta(days=days))
-
-
-def _contract_expiring_clause(today: date, days: int) -> ColumnElement[bool]:
-    return exists().where(
-        col(Contract.vendor_id) == col(Vendor.id), col(Contract.archived_at).is_(None),
-        col(Contract.end_date) >= today, col(Contract.end_date) <= today + timedelta(days=days))
-
-
 def filtered_statement(query: RegisterQuery, columns: Sequence[Any] | None = None, dialect: str = "sqlite",
                        fts: bool = False, dense: bool = False, *, plan: SearchPlan | None = None) -> Any:
     """The SELECT of the register for ``query`` (columns default to the vendor id), ordered.
@@ -372,22 +360,39 @@ def filtered_statement(query: RegisterQuery, columns: Sequence[Any] | None = Non
         stmt = stmt.where(col(Vendor.status) == query.status)
     if query.tier:
         stmt = stmt.where(col(Vendor.tier) == query.tier)
+    # A filter that keeps few vendors is written as "the vendor's id is in this list" (read from an index
+    # or one scan of the smaller table), so SQLite starts from the list and sorts the few rows, instead of
+    # walking every vendor in name order and testing each with a correlated subquery (200-300 ms at
+    # 100,000 vendors). The lists are necessary conditions; the exact tests stay where they are needed.
     if query.rating == "none":
         stmt = stmt.where(latest_rating_expr().is_(None))
     elif query.rating:
-        stmt = stmt.where(latest_rating_expr() == query.rating)
+        rated = sa_select(col(Assessment.vendor_id)).where(
+            col(Assessment.rating) == query.rating, col(Assessment.status).in_([s.value for s in DECIDED_STATUSES]))
+        stmt = stmt.where(col(Vendor.id).in_(rated), latest_rating_expr() == query.rating)
     if query.review_overdue:
         stmt = stmt.where(_overdue_clause(today))
     if query.stale:
-        stmt = stmt.where(_stale_clause())
+        stmt = stmt.where(col(Vendor.id).in_(
+            sa_select(col(Assessment.vendor_id)).where(col(Assessment.stale_since).is_not(None))))
     if query.expiring_within_days is not None:
-        days = query.expiring_within_days
-        stmt = stmt.where(or_(_cert_expiring_clause(today, days), _contract_expiring_clause(today, days)))
+        end = today + timedelta(days=query.expiring_within_days)
+        stmt = stmt.where(col(Vendor.id).in_(union(
+            sa_select(col(Certification.vendor_id)).where(
+                col(Certification.archived_at).is_(None), col(Certification.valid_until) >= today,
+                col(Certification.valid_until) <= end),
+            sa_select(col(Contract.vendor_id)).where(
+                col(Contract.archived_at).is_(None), col(Contract.end_date) >= today, col(Contract.end_date) <= end),
+        )))
     severity = func.coalesce(col(VendorExposure.severity), 0)
-    if query.exposure in EXPOSURE_FILTERS or query.sort == "exposure":
+    levels = EXPOSURE_FILTERS.get(query.exposure or "")
+    if query.sort == "exposure" or (levels is not None and NONE in levels):
         stmt = stmt.outerjoin(VendorExposure, col(VendorExposure.vendor_id) == col(Vendor.id))
-    if query.exposure in EXPOSURE_FILTERS:
-        stmt = stmt.where(severity.in_(EXPOSURE_FILTERS[query.exposure]))
+    if levels is not None and NONE in levels:  # no exposure: most vendors, also those without a stored row
+        stmt = stmt.where(severity.in_(levels))
+    elif levels is not None:  # exposed vendors: few, listed by the severity index
+        stmt = stmt.where(col(Vendor.id).in_(
+            sa_select(col(VendorExposure.vendor_id)).where(col(VendorExposure.severity).in_(levels))))
     sort_columns: dict[str, Any] = {
         "name": col(Party.name_normalised),
         "country": col(Party.country),

@@ -87,6 +87,9 @@ def test_latest_rating_last_signed_and_stale(engine):
     assert rows["Beta"].latest_rating == "conditionally_neutral" and rows["Beta"].last_signed is None
     assert rows["Gamma"].latest_rating is None
     assert _names(engine, rating="not_neutral") == ["Alpha"]
+    # Alpha's earlier decision was neutral: only the latest decision counts (the draft does not either)
+    assert _names(engine, rating="neutral") == []
+    assert _names(engine, rating="conditionally_neutral") == ["Beta"]
     assert _names(engine, rating="none") == ["Gamma"]
     assert _names(engine, stale=True) == ["Alpha"]
     by_rating = _names(engine, sort="latest_rating")
