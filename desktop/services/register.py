@@ -169,10 +169,6 @@ def _listed_ids(ids: Sequence[int]) -> Any:
         .columns(value=Integer)
 
 
-def _fts_clause(key: str, raw: str) -> ColumnElement[bool]:
-    return col(Party.id).in_(_fts_matching(key, raw))
-
-
 def _exposed_parties(raw: str, dialect: str) -> Any:
     """Party ids of vendors whose stored exposure names a matching competitor group or competitor-linked
     person (only exposed vendors are scanned, through the severity index)."""
@@ -550,14 +546,6 @@ class _Candidate:
     party_id: int
     name_key: str  # its party's normalised name
     exposure: Exposure
-
-
-def search_reasons(conn: Any, rows: dict[int, VendorRow], search: str, dialect: str = "sqlite",
-                   lang: str | None = None) -> dict[int, str]:
-    """Why each of ``rows`` matches ``search`` when its own name, aliases, identifiers and tags do not:
-    the related party that matches, in words."""
-    candidates = {vid: _Candidate(r.party_id, search_key(r.name), r.exposure) for vid, r in rows.items()}
-    return _reasons(conn, candidates, search, dialect, lang or current_language(), False)
 
 
 @cache
